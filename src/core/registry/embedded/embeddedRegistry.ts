@@ -1,0 +1,626 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import { MlopsError } from '../../errors';
+import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx';
+import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
+import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
+import { preparePush } from '../push';
+import type { Disposable, Registry } from '../registry';
+import { rollbackTarget } from '../rollback';
+import type {
+  ActionContext,
+  AuditEvent,
+  ListOptions,
+  ListVersionsOptions,
+  ModelVersion,
+  OperationOptions,
+  Page,
+  PushInput,
+  RegisteredModel,
+  VerifyProblem,
+  VerifyReport,
+  VersionStatus,
+} from '../types';
+import { ArtifactStore, corruptArtifact, missingArtifact } from './artifactStore';
+import { acquireLock, cleanLockLeftovers } from './lock';
+import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type Row } from './rows';
+import { assertReadable, migrate } from './schema';
+import { loadSqlJs } from './sqlite';
+
+export const DB_FILE = 'registry.sqlite';
+const LOCK_FILE = 'registry.lock';
+
+export interface EmbeddedOptions {
+  /** Create the folder and an empty registry when none exists (default false: a clear error instead). */
+  create?: boolean;
+  lockTimeoutMs?: number;
+  /** Open read-only: mutations are refused (untrusted workspaces). */
+  readOnly?: boolean;
+}
+
+/**
+ * The registry in a workspace folder: `.mlops/registry.sqlite` (sql.js) and a content-addressed artifact
+ * store. sql.js holds the database in memory, so each mutation takes the lock file, reloads the database
+ * if another process changed it, applies one transaction, and replaces the file atomically (temporary
+ * file, fsync, rename). Reads never take the lock: they reload when the file's identity changed.
+ */
+export class EmbeddedRegistry implements Registry {
+  readonly kind = 'embedded' as const;
+  readonly location: string;
+  private readonly dbPath: string;
+  private readonly lockPath: string;
+  private readonly store: ArtifactStore;
+  private db: Database | undefined;
+  private stamp = '';
+  /** Serializes this process's own mutations so they queue here instead of polling the lock file. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly opts: EmbeddedOptions,
+  ) {
+    this.location = dir;
+    this.dbPath = path.join(dir, DB_FILE);
+    this.lockPath = path.join(dir, LOCK_FILE);
+    this.store = new ArtifactStore(path.join(dir, 'artifacts'));
+  }
+
+  static async open(dir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedRegistry> {
+    const reg = new EmbeddedRegistry(path.resolve(dir), opts);
+    const exists = await fileExists(reg.dbPath);
+    if (!exists) {
+      if (!opts.create || opts.readOnly) {
+        throw new MlopsError(
+          'NOT_FOUND',
+          `There is no registry at ${reg.dir}.`,
+          'Run `mlops init` (or push a model) to create one, or point --registry / mlops.registry.uri at an existing one.',
+        );
+      }
+      try {
+        await fsp.mkdir(reg.dir, { recursive: true });
+      } catch (e) {
+        throw fsError(e, 'create the registry folder', reg.dir);
+      }
+      await reg.mutate(() => undefined);
+    } else {
+      await reg.read(() => undefined);
+    }
+    return reg;
+  }
+
+  // ---------------------------------------------------------------- database access
+
+  private async fileStamp(): Promise<string | null> {
+    try {
+      const s = await fsp.stat(this.dbPath, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (e) {
+      if (isNodeError(e, 'ENOENT')) return null;
+      throw fsError(e, 'read the registry at', this.dir);
+    }
+  }
+
+  /** Loads the database from disk when it changed since we last read it. */
+  private async fresh(): Promise<Database> {
+    if (this.closed) throw new MlopsError('INVALID_STATE', 'The registry was closed.');
+    const stamp = await this.fileStamp();
+    if (this.db && stamp === this.stamp) return this.db;
+    const SQL = await loadSqlJs();
+    let bytes: Uint8Array | undefined;
+    let newStamp = '';
+    if (stamp !== null) {
+      let fh: fsp.FileHandle | undefined;
+      try {
+        fh = await fsp.open(this.dbPath, 'r');
+        const s = await fh.stat({ bigint: true });
+        newStamp = `${s.ino}:${s.size}:${s.mtimeNs}`;
+        bytes = await fh.readFile();
+      } catch (e) {
+        throw fsError(e, 'read the registry at', this.dir);
+      } finally {
+        await fh?.close();
+      }
+    }
+    let db: Database;
+    try {
+      db = new SQL.Database(bytes);
+      assertReadable(db, this.dbPath);
+      migrate(db, this.dbPath); // in memory only; the next mutation writes it
+    } catch (e) {
+      if (e instanceof MlopsError) throw e;
+      throw new MlopsError(
+        'CORRUPT',
+        `${this.dbPath} is not a readable registry database (${e instanceof Error ? e.message : String(e)}).`,
+        'Restore it from a backup, or move it away and push the models again. Nothing was changed.',
+      );
+    }
+    this.db?.close();
+    this.db = db;
+    this.stamp = newStamp;
+    return db;
+  }
+
+  private async read<T>(fn: (db: Database) => T): Promise<T> {
+    return fn(await this.fresh());
+  }
+
+  private mutate<T>(fn: (db: Database, now: number) => T): Promise<T> {
+    const run = this.queue.then(() => this.mutateLocked(fn));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertWritable(): void {
+    if (this.opts.readOnly) {
+      throw new MlopsError('PERMISSION_DENIED', `The registry at ${this.dir} is open read-only.`, 'Trust the workspace to change the registry.');
+    }
+  }
+
+  private async mutateLocked<T>(fn: (db: Database, now: number) => T): Promise<T> {
+    this.assertWritable();
+    const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
+    try {
+      const db = await this.fresh();
+      db.run('PRAGMA foreign_keys = ON');
+      let result: T;
+      db.run('BEGIN IMMEDIATE');
+      try {
+        migrate(db, this.dbPath);
+        result = fn(db, Date.now());
+        db.run('COMMIT');
+      } catch (e) {
+        db.run('ROLLBACK');
+        throw e;
+      }
+      try {
+        await lock.assertHeld();
+        await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
+      } catch (e) {
+        // The memory copy is ahead of the disk: drop it so the next access reads the truth.
+        this.db?.close();
+        this.db = undefined;
+        this.stamp = '';
+        if (e instanceof MlopsError) throw e;
+        throw fsError(e, 'write the registry at', this.dir);
+      }
+      this.stamp = (await this.fileStamp()) ?? '';
+      return result;
+    } finally {
+      await lock.release();
+      void this.cleanLeftovers();
+    }
+  }
+
+  /** Temporary files of killed processes (db copies, private lock files, artifact uploads). */
+  private async cleanLeftovers(): Promise<void> {
+    try {
+      for (const n of await fsp.readdir(this.dir)) {
+        const m = /^registry\.sqlite\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
+        if (m && !pidAlive(Number(m[1]))) await fsp.rm(path.join(this.dir, n), { force: true });
+      }
+      await cleanLockLeftovers(this.dir, LOCK_FILE);
+      await this.store.cleanTmp();
+    } catch {
+      // Best effort: leftovers are harmless.
+    }
+  }
+
+  // ---------------------------------------------------------------- lookups inside a transaction
+
+  private modelRow(db: Database, name: string): Row {
+    const r = one(db, 'SELECT * FROM models WHERE name = ?', [name]);
+    if (!r) {
+      throw new MlopsError('NOT_FOUND', `There is no model named "${name}" in the registry at ${this.dir}.`, 'Run `mlops models` to list the models.');
+    }
+    return r;
+  }
+
+  private versionRow(db: Database, model: string, version: number): Row {
+    this.modelRow(db, model);
+    const r = one(db, 'SELECT * FROM versions WHERE model = ? AND version = ?', [model, version]);
+    if (!r) {
+      throw new MlopsError('NOT_FOUND', `Model "${model}" has no version ${version}.`, `Run \`mlops versions ${model}\` to list its versions.`);
+    }
+    return r;
+  }
+
+  private aliasesOf(db: Database, model: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of all(db, 'SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias', [model])) out[String(r.alias)] = Number(r.version);
+    return out;
+  }
+
+  private toVersion(db: Database, r: Row): ModelVersion {
+    const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [r.model, r.version]).map((a) => String(a.alias));
+    return versionFromRow(r, aliases);
+  }
+
+  private holder(db: Database, model: string, alias: string): number | null {
+    const r = one(db, 'SELECT version FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
+    return r ? Number(r.version) : null;
+  }
+
+  private event(db: Database, now: number, ctx: ActionContext, e: Partial<AuditEvent> & Pick<AuditEvent, 'model' | 'action'>): AuditEvent {
+    return insertEvent(db, {
+      time: now,
+      actor: ctx.actor,
+      alias: null,
+      fromVersion: null,
+      toVersion: null,
+      version: null,
+      reason: ctx.reason?.trim() ? ctx.reason.trim() : null,
+      ...e,
+    });
+  }
+
+  private setAlias(db: Database, now: number, model: string, alias: string, version: number): void {
+    db.run('INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at', [model, alias, version, now]);
+    db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
+  }
+
+  private assertCanHold(db: Database, model: string, version: number, alias: string): void {
+    const r = this.versionRow(db, model, version);
+    if (r.status === 'archived') {
+      throw new MlopsError(
+        'INVALID_STATE',
+        `Version ${version} of model "${model}" is archived and cannot take the alias "${alias}".`,
+        `Restore it first (\`mlops restore ${model} ${version}\`).`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- registered models
+
+  async listModels(opts: ListOptions = {}): Promise<Page<RegisteredModel>> {
+    const size = clampPageSize(opts.maxResults);
+    const after = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is string => typeof v === 'string') : null;
+    return this.read((db) => {
+      const rows = after === null
+        ? all(db, 'SELECT * FROM models ORDER BY name LIMIT ?', [size + 1])
+        : all(db, 'SELECT * FROM models WHERE name > ? ORDER BY name LIMIT ?', [after, size + 1]);
+      const items = rows.slice(0, size).map((r) => modelFromRow(r, this.aliasesOf(db, String(r.name))));
+      return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1].name) } : { items };
+    });
+  }
+
+  async getModel(name: string): Promise<RegisteredModel> {
+    validateModelName(name);
+    return this.read((db) => modelFromRow(this.modelRow(db, name), this.aliasesOf(db, name)));
+  }
+
+  async createModel(name: string, init: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
+    validateModelName(name);
+    const tags = validateStringMap('tag', init.tags);
+    await this.mutate((db, now) => {
+      if (one(db, 'SELECT 1 FROM models WHERE name = ?', [name])) {
+        throw new MlopsError('ALREADY_EXISTS', `A model named "${name}" already exists.`, 'Push a new version to it, or choose another name.');
+      }
+      db.run('INSERT INTO models(name, description, tags, created_at, updated_at) VALUES (?,?,?,?,?)', [name, init.description ?? '', JSON.stringify(tags), now, now]);
+    });
+    return this.getModel(name);
+  }
+
+  async updateModel(name: string, change: { description?: string; tags?: Record<string, string | null> }): Promise<RegisteredModel> {
+    validateModelName(name);
+    await this.mutate((db, now) => {
+      const r = this.modelRow(db, name);
+      const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
+      db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, name]);
+    });
+    return this.getModel(name);
+  }
+
+  async deleteModel(name: string, ctx: ActionContext): Promise<void> {
+    validateModelName(name);
+    await this.mutate((db, now) => {
+      this.modelRow(db, name);
+      db.run('DELETE FROM aliases WHERE model = ?', [name]);
+      db.run('DELETE FROM versions WHERE model = ?', [name]);
+      db.run('DELETE FROM models WHERE name = ?', [name]);
+      this.event(db, now, ctx, { model: name, action: 'delete-model' });
+    });
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  async listVersions(model: string, opts: ListVersionsOptions = {}): Promise<Page<ModelVersion>> {
+    validateModelName(model);
+    const size = clampPageSize(opts.maxResults);
+    const before = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is number => Number.isInteger(v)) : null;
+    return this.read((db) => {
+      this.modelRow(db, model);
+      const where = ['model = ?'];
+      const params: SqlValue[] = [model];
+      if (!opts.includeArchived) where.push("status = 'active'");
+      if (before !== null) {
+        where.push('version < ?');
+        params.push(before);
+      }
+      params.push(size + 1);
+      const rows = all(db, `SELECT * FROM versions WHERE ${where.join(' AND ')} ORDER BY version DESC LIMIT ?`, params);
+      const aliases = this.aliasesOf(db, model);
+      const byVersion = new Map<number, string[]>();
+      for (const [a, v] of Object.entries(aliases)) byVersion.set(v, [...(byVersion.get(v) ?? []), a]);
+      const items = rows.slice(0, size).map((r) => versionFromRow(r, byVersion.get(Number(r.version)) ?? []));
+      return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1].version) } : { items };
+    });
+  }
+
+  async getVersion(model: string, version: number): Promise<ModelVersion> {
+    validateModelName(model);
+    validateVersionNumber(version);
+    return this.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
+  }
+
+  async getVersionByAlias(model: string, alias: string): Promise<ModelVersion> {
+    validateModelName(model);
+    validateAlias(alias);
+    return this.read((db) => {
+      this.modelRow(db, model);
+      const v = this.holder(db, model, alias);
+      if (v === null) {
+        throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`);
+      }
+      return this.toVersion(db, this.versionRow(db, model, v));
+    });
+  }
+
+  async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
+    const p = await preparePush(input, opts);
+    this.assertWritable(); // before touching the store
+    // The artifact is durable before any row refers to it; a crash after this leaves only an orphan.
+    await this.store.put(p.bytes, p.sha256, opts);
+    opts.onProgress?.({ stage: 'Registering' });
+    const version = await this.mutate((db, now) => {
+      const { model, parentVersion, alias } = p.input;
+      let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
+      if (!m) {
+        db.run('INSERT INTO models(name, created_at, updated_at) VALUES (?,?,?)', [model, now, now]);
+        m = this.modelRow(db, model);
+      }
+      if (parentVersion !== undefined) this.versionRow(db, model, parentVersion);
+      const v = Number(m.last_version) + 1;
+      db.run(
+        `INSERT INTO versions(model, version, status, description, tags, metrics, params, sha256, size, file_name, source,
+           signature, onnx, created_at, created_by, updated_at, parent_version, run_id)
+         VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+        [
+          model, v, p.input.description ?? '', JSON.stringify(p.input.tags), JSON.stringify(p.input.metrics), JSON.stringify(p.input.params),
+          p.sha256, p.bytes.length, p.fileName, p.source, JSON.stringify(p.inspection.signature), JSON.stringify(p.inspection.summary),
+          now, ctx.actor, now, parentVersion ?? null, p.input.runId ?? null,
+        ],
+      );
+      db.run('UPDATE models SET last_version = ?, updated_at = ? WHERE name = ?', [v, now, model]);
+      this.event(db, now, ctx, { model, action: 'create-version', version: v });
+      if (alias !== undefined) {
+        this.event(db, now, ctx, { model, action: 'promote', alias, fromVersion: this.holder(db, model, alias), toVersion: v });
+        this.setAlias(db, now, model, alias, v);
+      }
+      return v;
+    });
+    return this.getVersion(p.input.model, version);
+  }
+
+  async updateVersion(model: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
+    validateModelName(model);
+    validateVersionNumber(version);
+    await this.mutate((db, now) => {
+      const r = this.versionRow(db, model, version);
+      const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
+      db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, model, version]);
+    });
+    return this.getVersion(model, version);
+  }
+
+  async setVersionStatus(model: string, version: number, status: VersionStatus, ctx: ActionContext): Promise<AuditEvent> {
+    validateModelName(model);
+    validateVersionNumber(version);
+    if (status !== 'active' && status !== 'archived') {
+      throw new MlopsError('INVALID_ARGUMENT', `"${String(status)}" is not a version status.`, 'Use "active" or "archived".');
+    }
+    return this.mutate((db, now) => {
+      const r = this.versionRow(db, model, version);
+      if (r.status === status) {
+        throw new MlopsError('INVALID_STATE', `Version ${version} of model "${model}" is already ${status}.`);
+      }
+      if (status === 'archived') {
+        const held = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ?', [model, version]).map((a) => `@${String(a.alias)}`);
+        if (held.length) {
+          throw new MlopsError(
+            'INVALID_STATE',
+            `Version ${version} of model "${model}" holds ${held.join(', ')} and cannot be archived while it serves.`,
+            'Move the alias first (promote another version or roll back), then archive.',
+          );
+        }
+      }
+      db.run('UPDATE versions SET status = ?, updated_at = ? WHERE model = ? AND version = ?', [status, now, model, version]);
+      return this.event(db, now, ctx, { model, action: status === 'archived' ? 'archive' : 'restore', version });
+    });
+  }
+
+  async deleteVersion(model: string, version: number, ctx: ActionContext): Promise<void> {
+    validateModelName(model);
+    validateVersionNumber(version);
+    await this.mutate((db, now) => {
+      this.versionRow(db, model, version);
+      for (const a of all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [model, version])) {
+        this.event(db, now, ctx, { model, action: 'remove-alias', alias: String(a.alias), fromVersion: version, toVersion: null });
+      }
+      db.run('DELETE FROM aliases WHERE model = ? AND version = ?', [model, version]);
+      db.run('DELETE FROM versions WHERE model = ? AND version = ?', [model, version]);
+      db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
+      this.event(db, now, ctx, { model, action: 'delete-version', version });
+    });
+    // The artifact stays (another version or a concurrent push may share it); `mlops verify` counts orphans.
+  }
+
+  // ---------------------------------------------------------------- aliases
+
+  async promote(model: string, alias: string, version: number, ctx: ActionContext): Promise<AuditEvent | null> {
+    validateModelName(model);
+    validateAlias(alias);
+    validateVersionNumber(version);
+    return this.mutate((db, now) => {
+      this.assertCanHold(db, model, version, alias);
+      const from = this.holder(db, model, alias);
+      if (from === version) return null; // already there: nothing to record
+      this.setAlias(db, now, model, alias, version);
+      return this.event(db, now, ctx, { model, action: 'promote', alias, fromVersion: from, toVersion: version });
+    });
+  }
+
+  async rollback(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {
+    validateModelName(model);
+    validateAlias(alias);
+    return this.mutate((db, now) => {
+      this.modelRow(db, model);
+      const current = this.holder(db, model, alias);
+      const target = rollbackTarget(this.currentIncarnationEvents(db, model), model, alias, current, (v) => {
+        const r = one(db, 'SELECT status FROM versions WHERE model = ? AND version = ?', [model, v]);
+        return r?.status === 'active';
+      });
+      this.setAlias(db, now, model, alias, target);
+      return this.event(db, now, ctx, { model, action: 'rollback', alias, fromVersion: current, toVersion: target });
+    });
+  }
+
+  async removeAlias(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {
+    validateModelName(model);
+    validateAlias(alias);
+    return this.mutate((db, now) => {
+      this.modelRow(db, model);
+      const from = this.holder(db, model, alias);
+      if (from === null) throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Run \`mlops show models:/${model}/latest\` to see its aliases.`);
+      db.run('DELETE FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
+      return this.event(db, now, ctx, { model, action: 'remove-alias', alias, fromVersion: from, toVersion: null });
+    });
+  }
+
+  /** Events since the model was last deleted: a re-created model starts a new history for rollbacks. */
+  private currentIncarnationEvents(db: Database, model: string): AuditEvent[] {
+    const cut = one(db, "SELECT max(id) AS id FROM audit WHERE model = ? AND action = 'delete-model'", [model]);
+    const since = cut?.id === null || cut?.id === undefined ? 0 : Number(cut.id);
+    return all(db, 'SELECT * FROM audit WHERE model = ? AND id > ? ORDER BY id', [model, since]).map(eventFromRow);
+  }
+
+  async history(model: string, filter: { alias?: string } = {}): Promise<AuditEvent[]> {
+    validateModelName(model);
+    if (filter.alias !== undefined) validateAlias(filter.alias);
+    return this.read((db) => {
+      const rows = filter.alias === undefined
+        ? all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model])
+        : all(db, 'SELECT * FROM audit WHERE model = ? AND alias = ? ORDER BY id', [model, filter.alias]);
+      if (rows.length === 0) this.modelRow(db, model); // unknown model: say so rather than print nothing
+      return rows.map(eventFromRow);
+    });
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  async pullArtifact(model: string, version: number, destPath: string, opts: OperationOptions = {}): Promise<void> {
+    const v = await this.getVersion(model, version);
+    await this.store.copyVerified(v.artifact.sha256, path.resolve(destPath), `model "${model}" version ${version}`, opts);
+  }
+
+  async localArtifactPath(model: string, version: number, opts: OperationOptions = {}): Promise<string> {
+    const v = await this.getVersion(model, version);
+    const got = await this.store.check(v.artifact.sha256, opts.signal);
+    const what = `model "${model}" version ${version}`;
+    if (!got) throw missingArtifact(what, v.artifact.sha256);
+    if (got.sha256 !== v.artifact.sha256) throw corruptArtifact(what, v.artifact.sha256, got.sha256);
+    return this.store.pathOf(v.artifact.sha256);
+  }
+
+  async verify(opts: OperationOptions = {}): Promise<VerifyReport> {
+    const { rows, models, integrity, danglingAliases } = await this.read((db) => ({
+      rows: all(db, 'SELECT model, version, sha256, size FROM versions ORDER BY model, version'),
+      models: Number(one(db, 'SELECT count(*) AS n FROM models')?.n ?? 0),
+      integrity: all(db, 'PRAGMA integrity_check').map((r) => String(Object.values(r)[0])),
+      danglingAliases: all(db, "SELECT a.model, a.alias, a.version FROM aliases a LEFT JOIN versions v ON v.model = a.model AND v.version = a.version WHERE v.version IS NULL OR v.status != 'active'"),
+    }));
+    const problems: VerifyProblem[] = [];
+    if (integrity.join() !== 'ok') problems.push({ problem: `database integrity check failed: ${integrity.join('; ')}` });
+    for (const a of danglingAliases) {
+      problems.push({ model: String(a.model), version: Number(a.version), problem: `alias @${String(a.alias)} points at a version that is missing or archived` });
+    }
+    const checked = new Map<string, { sha256: string; size: number } | null>();
+    let i = 0;
+    for (const r of rows) {
+      const sha = String(r.sha256);
+      if (!checked.has(sha)) checked.set(sha, await this.store.check(sha, opts.signal));
+      opts.onProgress?.({ stage: 'Checking artifacts', done: ++i, total: rows.length });
+      const got = checked.get(sha);
+      const where = { model: String(r.model), version: Number(r.version) };
+      if (!got) problems.push({ ...where, problem: `artifact ${sha.slice(0, 12)}… is missing` });
+      else if (got.sha256 !== sha) problems.push({ ...where, problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${sha.slice(0, 12)}…)` });
+      else if (got.size !== Number(r.size)) problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${Number(r.size)}` });
+    }
+    const orphans = (await this.store.list()).filter((sha) => !checked.has(sha)).length;
+    return { ok: problems.length === 0, models, versions: rows.length, artifactsChecked: checked.size, orphanArtifacts: orphans, problems };
+  }
+
+  // ---------------------------------------------------------------- change notification
+
+  watch(listener: () => void): Disposable {
+    let last: string | null | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let disposed = false;
+    const check = async () => {
+      if (disposed) return;
+      const s = await this.fileStamp().catch(() => null);
+      if (last !== undefined && s !== last) listener();
+      last = s;
+    };
+    void check();
+    const poke = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void check(), 50);
+    };
+    let watcher: FSWatcher | undefined;
+    try {
+      // The commit renames a new file into the folder, which inotify/FSEvents report on the folder.
+      watcher = fsWatch(this.dir, { persistent: false }, poke);
+      watcher.on('error', () => undefined);
+    } catch {
+      // Some file systems cannot be watched; the poll below still catches every change.
+    }
+    const poll = setInterval(() => void check(), 1000);
+    poll.unref();
+    return {
+      dispose: () => {
+        disposed = true;
+        watcher?.close();
+        clearInterval(poll);
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    this.db?.close();
+    this.db = undefined;
+  }
+}
+
+function applyTagChange(tags: Record<string, string>, change: Record<string, string | null> | undefined): Record<string, string> {
+  const out = { ...tags };
+  for (const [k, v] of Object.entries(change ?? {})) {
+    if (v === null) delete out[k];
+    else out[k] = validateStringMap('tag', { [k]: v })[k];
+  }
+  return out;
+}
+
+async function fileExists(p: string): Promise<boolean> {
+  try {
+    await fsp.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

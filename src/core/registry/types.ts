@@ -1,0 +1,175 @@
+/**
+ * The registry's vocabulary. Concepts follow MLflow's Model Registry so the embedded and the MLflow
+ * backends mean the same thing (DESIGN.md "The registry"). Times are epoch milliseconds.
+ */
+
+/** Element type of a tensor, as onnxruntime names it ('float32', 'int64', 'string', ...). */
+export type ElementType = string;
+
+/** One dimension: a fixed size, a symbolic name ('batch'), or null when the graph leaves it open. */
+export type Dim = number | string | null;
+
+export interface TensorSpec {
+  name: string;
+  elemType: ElementType;
+  /** null when the graph does not declare a shape (unknown rank). */
+  shape: Dim[] | null;
+}
+
+export interface ModelSignature {
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export interface OpsetImport {
+  domain: string;
+  version: number;
+}
+
+/** What the ONNX file says about itself, read at push time. */
+export interface OnnxSummary {
+  irVersion: number;
+  producerName: string;
+  producerVersion: string;
+  graphName: string;
+  opsets: OpsetImport[];
+  /** Number of scalar values held in the graph's initializers. */
+  paramCount: number;
+  nodeCount: number;
+}
+
+export type VersionStatus = 'active' | 'archived';
+
+export interface ArtifactInfo {
+  sha256: string;
+  size: number;
+  /** The file name the artifact was pushed as ("model.onnx"). */
+  fileName: string;
+  /** Where it came from: the pushed path (embedded) or the MLflow source URI. */
+  source: string;
+}
+
+export interface RegisteredModel {
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  /** alias -> version */
+  aliases: Record<string, number>;
+  /** Highest version number ever assigned, or null when none was. */
+  latestVersion: number | null;
+}
+
+export interface ModelVersion {
+  model: string;
+  version: number;
+  status: VersionStatus;
+  description: string;
+  tags: Record<string, string>;
+  metrics: Record<string, number>;
+  params: Record<string, string>;
+  artifact: ArtifactInfo;
+  signature: ModelSignature | null;
+  onnx: OnnxSummary | null;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  parentVersion: number | null;
+  runId: string | null;
+  /** Aliases currently held by this version. */
+  aliases: string[];
+}
+
+export type AuditAction =
+  | 'create-version'
+  | 'promote'
+  | 'rollback'
+  | 'remove-alias'
+  | 'archive'
+  | 'restore'
+  | 'delete-version'
+  | 'delete-model';
+
+/** One entry of the append-only history of alias and status changes. */
+export interface AuditEvent {
+  /** Increasing per registry (embedded) or per model (MLflow). */
+  id: number;
+  time: number;
+  actor: string;
+  model: string;
+  action: AuditAction;
+  /** Alias events: the alias moved; null for version events. */
+  alias: string | null;
+  /** Alias events: previous and new holder (null when unset). */
+  fromVersion: number | null;
+  toVersion: number | null;
+  /** Version events (create/archive/restore/delete): the version concerned. */
+  version: number | null;
+  reason: string | null;
+}
+
+/** Who does a change and why; lands in the audit history. */
+export interface ActionContext {
+  actor: string;
+  reason?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  nextPageToken?: string;
+}
+
+export interface ListOptions {
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface ListVersionsOptions extends ListOptions {
+  /** Archived versions are listed only when asked for. Default false. */
+  includeArchived?: boolean;
+}
+
+export interface PushInput {
+  /** Path of the ONNX file to register. */
+  filePath: string;
+  model: string;
+  metrics?: Record<string, number>;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+  description?: string;
+  /** Alias to give the new version right away (recorded as a promotion). */
+  alias?: string;
+  parentVersion?: number;
+  runId?: string;
+}
+
+export interface ProgressReport {
+  /** What is happening now ("Hashing", "Uploading"). */
+  stage: string;
+  /** Bytes done and total, when known. */
+  done?: number;
+  total?: number;
+}
+
+export interface OperationOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ProgressReport) => void;
+}
+
+export interface VerifyProblem {
+  model?: string;
+  version?: number;
+  problem: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  models: number;
+  versions: number;
+  artifactsChecked: number;
+  /** Stored artifacts no version refers to (left by deletes or interrupted pushes): harmless. */
+  orphanArtifacts: number;
+  problems: VerifyProblem[];
+}

@@ -1,0 +1,75 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { MlopsError } from '../errors';
+
+/** fsync a directory so a rename inside it survives a crash (no-op where directories can't be opened). */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Windows cannot open directories; rename is already durable enough there.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Replaces `file` with `data` so that a crash at any point leaves either the old or the new content:
+ * write a temporary file beside it, fsync, rename over, fsync the directory.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array, tmpSuffix: string): Promise<void> {
+  const tmp = `${file}.tmp-${tmpSuffix}`;
+  const fh = await fsp.open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await fsyncDir(path.dirname(file));
+}
+
+export function isNodeError(e: unknown, ...codes: string[]): e is NodeJS.ErrnoException {
+  return e instanceof Error && 'code' in e && (codes.length === 0 || codes.includes(String((e as NodeJS.ErrnoException).code)));
+}
+
+/** Turns a file-system error into a sentence naming the path and what to do. */
+export function fsError(e: unknown, action: string, target: string): MlopsError {
+  if (isNodeError(e, 'EACCES', 'EPERM', 'EROFS')) {
+    return new MlopsError(
+      'PERMISSION_DENIED',
+      `Cannot ${action} ${target}: permission denied.`,
+      'Check the folder\'s permissions, or choose another registry with --registry / mlops.registry.uri.',
+      { cause: e },
+    );
+  }
+  if (isNodeError(e, 'ENOSPC', 'EDQUOT')) {
+    return new MlopsError('IO', `Cannot ${action} ${target}: the disk is full.`, 'Free some space and try again.', { cause: e });
+  }
+  if (isNodeError(e, 'ENOENT')) {
+    return new MlopsError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, 'Check the path.', { cause: e });
+  }
+  const code = isNodeError(e) ? ` (${e.code})` : '';
+  return new MlopsError('IO', `Cannot ${action} ${target}${code}: ${e instanceof Error ? e.message : String(e)}.`, undefined, { cause: e });
+}
+
+/** Is this process alive? EPERM means it exists but belongs to someone else. */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return isNodeError(e, 'EPERM');
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
