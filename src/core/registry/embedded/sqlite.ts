@@ -13,7 +13,9 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const init = require('sql.js') as (config?: { locateFile?: (f: string) => string }) => Promise<SqlJsStatic>;
     const besideBundle = path.join(__dirname, 'sql-wasm.wasm');
-    const wasm = existsSync(besideBundle) ? besideBundle : require.resolve('sql.js/dist/sql-wasm.wasm');
+    // Unbundled (tests): resolve through the package; written so the bundler leaves it alone.
+    const resolve: (id: string) => string = require.resolve;
+    const wasm = existsSync(besideBundle) ? besideBundle : resolve('sql.js/dist/sql-wasm.wasm');
     return init({ locateFile: () => wasm });
   })();
   return sqlJs;

@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { MlopsError, errorMessage } from '../core/errors';
+import { openRegistry } from '../core/registry/open';
+import type { Registry } from '../core/registry/registry';
+import { defaultActor } from '../core/util/actor';
+import { UsageError } from './args';
+import { COMMANDS } from './commands';
+import type { CommandContext, CommandSpec, OptionSpec } from './context';
+
+export const EXIT = { OK: 0, USER_ERROR: 1, USAGE: 2, DRIFT: 3, INTERRUPTED: 130 } as const;
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  registry: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+const VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'mlops — version, promote, roll back and verify ONNX models (MLOps Studio CLI)',
+    '',
+    'Usage: mlops <command> [arguments] [--registry <dir|url>] [--json]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --registry <dir|url>  registry folder (default ./.mlops; also MLOPS_REGISTRY)',
+    '  --json                machine-readable output on stdout',
+    '  -h, --help            help for a command: mlops <command> --help',
+    '',
+    'Exit codes: 0 success, 1 error (the message says what to do), 2 usage error, 3 drift found (--fail-on-drift).',
+    'The actor recorded in the audit history is MLOPS_ACTOR, else the OS user name.',
+  ].join('\n');
+}
+
+function commandHelp(c: CommandSpec): string {
+  return [`Usage: mlops ${c.name} ${c.usage}`, '', c.summary, ...(c.help ? ['', c.help] : [])].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(topic ? commandHelp(topic) : mainHelp());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(VERSION);
+    return EXIT.OK;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr(`error: unknown command "${name}". Run \`mlops --help\` to list the commands.`);
+    return EXIT.USAGE;
+  }
+
+  let json = rest.includes('--json');
+  const opened: Registry[] = [];
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(errorMessage(e).replace(/\. To specify a positional argument.*$/, '.'), cmd.name);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.stdout(commandHelp(cmd));
+      return EXIT.OK;
+    }
+    json = values.json === true;
+    const [min, max] = cmd.positionals;
+    if (positionals.length < min) throw new UsageError(`missing arguments.`, cmd.name);
+    if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}".`, cmd.name);
+
+    const registryUri = (values.registry as string | undefined) ?? (io.env.MLOPS_REGISTRY || undefined);
+    const ctx: CommandContext = {
+      registryUri,
+      cwd: io.cwd,
+      env: io.env,
+      json,
+      actor: defaultActor(io.env),
+      signal: io.signal ?? new AbortController().signal,
+      out: io.stdout,
+      err: io.stderr,
+      print: (data, human) => io.stdout(json ? JSON.stringify(data, null, 2) : human()),
+      registry: async (o = {}) => {
+        const r = await openRegistry(registryUri, { cwd: io.cwd, create: o.create, env: io.env });
+        opened.push(r);
+        return r;
+      },
+    };
+    const code = await cmd.run(ctx, positionals, values);
+    return code ?? EXIT.OK;
+  } catch (e) {
+    return reportError(e, io, json, cmd);
+  } finally {
+    for (const r of opened) await r.close().catch(() => undefined);
+  }
+}
+
+function reportError(e: unknown, io: CliIo, json: boolean, cmd: CommandSpec): number {
+  if (e instanceof UsageError) {
+    io.stderr(json ? JSON.stringify({ error: { code: 'USAGE', message: e.message } }) : `error: ${e.message}\nUsage: mlops ${cmd.name} ${cmd.usage}`);
+    return EXIT.USAGE;
+  }
+  if (e instanceof MlopsError) {
+    io.stderr(json ? JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint ?? null } }) : `error: ${e.describe()}`);
+    return e.code === 'CANCELLED' ? EXIT.INTERRUPTED : EXIT.USER_ERROR;
+  }
+  // Not ours: a bug. Say so, with the stack for the report.
+  const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  io.stderr(json ? JSON.stringify({ error: { code: 'INTERNAL', message: errorMessage(e) } }) : `error: unexpected failure in "mlops ${cmd.name}" (please report it): ${msg}`);
+  return EXIT.USER_ERROR;
+}

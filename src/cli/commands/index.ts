@@ -1,0 +1,30 @@
+import type { CommandSpec } from '../context';
+import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
+import {
+  archiveCommand,
+  deleteCommand,
+  initCommand,
+  promoteCommand,
+  pullCommand,
+  pushCommand,
+  restoreCommand,
+  rollbackCommand,
+  verifyCommand,
+} from './registryWrite';
+
+/** Every `mlops` command, in the order `mlops --help` lists them. */
+export const COMMANDS: CommandSpec[] = [
+  initCommand,
+  pushCommand,
+  modelsCommand,
+  versionsCommand,
+  showCommand,
+  promoteCommand,
+  rollbackCommand,
+  historyCommand,
+  archiveCommand,
+  restoreCommand,
+  deleteCommand,
+  pullCommand,
+  verifyCommand,
+];

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { MlopsError } from '../../core/errors';
+import { DB_FILE } from '../../core/registry/embedded/embeddedRegistry';
+import { parseRegistryUri } from '../../core/registry/open';
+import { resolveModelRef } from '../../core/registry/resolve';
+import type { AuditEvent } from '../../core/registry/types';
+import { versionUri } from '../../core/registry/uri';
+import { formatBytes } from '../../core/util/format';
+import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
+import type { CommandSpec } from '../context';
+import { describeEvent } from './render';
+
+/** Commands that change the registry. Every change is recorded with MLOPS_ACTOR (or the OS user). */
+
+const reasonOption = { reason: { type: 'string' as const } };
+
+function eventLine(model: string, e: AuditEvent): string {
+  return `${model}: ${describeEvent(e)}`;
+}
+
+export const initCommand: CommandSpec = {
+  name: 'init',
+  summary: 'Create an empty registry (default ./.mlops)',
+  usage: '[--registry <dir>]',
+  positionals: [0, 0],
+  async run(ctx) {
+    const loc = parseRegistryUri(ctx.registryUri, ctx.cwd);
+    const existed = loc.kind === 'embedded' && existsSync(path.join(loc.dir, DB_FILE));
+    const reg = await ctx.registry({ create: true });
+    ctx.print({ location: reg.location, created: !existed }, () => (existed ? `A registry already exists at ${reg.location}.` : `Created a registry at ${reg.location}.`));
+  },
+};
+
+export const pushCommand: CommandSpec = {
+  name: 'push',
+  summary: 'Register an ONNX file as a new version of a model',
+  usage: '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id]',
+  options: {
+    model: { type: 'string', short: 'm' },
+    metric: { type: 'string', multiple: true },
+    param: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
+    description: { type: 'string' },
+    alias: { type: 'string' },
+    parent: { type: 'string' },
+    'run-id': { type: 'string' },
+  },
+  positionals: [1, 1],
+  help: 'The signature (inputs/outputs), opsets and parameter count are read from the ONNX graph.\nExample: mlops push model.onnx --model churn --metric auc=0.94 --param lr=0.01 --alias staging',
+  async run(ctx, [file], values) {
+    const model = values.model as string | undefined;
+    if (!model) throw new UsageError('--model <name> is required.', 'push');
+    const parent = values.parent as string | undefined;
+    const reg = await ctx.registry({ create: true });
+    const v = await reg.pushVersion(
+      {
+        filePath: path.resolve(ctx.cwd, file),
+        model,
+        metrics: parseMetrics(values.metric as string[] | undefined),
+        params: parseKeyValues('param', values.param as string[] | undefined),
+        tags: parseKeyValues('tag', values.tag as string[] | undefined),
+        description: values.description as string | undefined,
+        alias: values.alias as string | undefined,
+        parentVersion: parent === undefined ? undefined : parseVersionArg(parent),
+        runId: values['run-id'] as string | undefined,
+      },
+      { actor: ctx.actor },
+      { signal: ctx.signal },
+    );
+    ctx.print(v, () => `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${v.artifact.sha256.slice(0, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`);
+  },
+};
+
+export const promoteCommand: CommandSpec = {
+  name: 'promote',
+  summary: 'Move an alias (staging, production, champion...) to a version',
+  usage: '<model> <version> --alias <a> [--reason <s>]',
+  options: { alias: { type: 'string', short: 'a' }, ...reasonOption },
+  positionals: [2, 2],
+  async run(ctx, [model, version], values) {
+    const alias = values.alias as string | undefined;
+    if (!alias) throw new UsageError('--alias <a> is required.', 'promote');
+    const reg = await ctx.registry();
+    const v = parseVersionArg(version);
+    const e = await reg.promote(model, alias, v, { actor: ctx.actor, reason: values.reason as string | undefined });
+    ctx.print({ changed: e !== null, event: e }, () => (e ? eventLine(model, e) : `${model}: @${alias} already points at v${v}; nothing changed.`));
+  },
+};
+
+export const rollbackCommand: CommandSpec = {
+  name: 'rollback',
+  summary: 'Move an alias back to the version that held it before',
+  usage: '<model> --alias <a> [--reason <s>]',
+  options: { alias: { type: 'string', short: 'a' }, ...reasonOption },
+  positionals: [1, 1],
+  help: 'Repeated rollbacks walk further back through the alias history.',
+  async run(ctx, [model], values) {
+    const alias = values.alias as string | undefined;
+    if (!alias) throw new UsageError('--alias <a> is required.', 'rollback');
+    const reg = await ctx.registry();
+    const e = await reg.rollback(model, alias, { actor: ctx.actor, reason: values.reason as string | undefined });
+    ctx.print({ event: e }, () => eventLine(model, e));
+  },
+};
+
+function statusCommand(name: 'archive' | 'restore'): CommandSpec {
+  return {
+    name,
+    summary: name === 'archive' ? 'Archive a version (hidden, cannot take an alias)' : 'Restore an archived version',
+    usage: '<model> <version> [--reason <s>]',
+    options: reasonOption,
+    positionals: [2, 2],
+    async run(ctx, [model, version], values) {
+      const reg = await ctx.registry();
+      const e = await reg.setVersionStatus(model, parseVersionArg(version), name === 'archive' ? 'archived' : 'active', { actor: ctx.actor, reason: values.reason as string | undefined });
+      ctx.print({ event: e }, () => eventLine(model, e));
+    },
+  };
+}
+
+export const archiveCommand = statusCommand('archive');
+export const restoreCommand = statusCommand('restore');
+
+export const deleteCommand: CommandSpec = {
+  name: 'delete',
+  summary: 'Delete a version (its aliases first), or a whole model',
+  usage: '<model> [<version>] --yes [--reason <s>]',
+  options: { yes: { type: 'boolean', short: 'y' }, ...reasonOption },
+  positionals: [1, 2],
+  help: 'Deleting cannot be undone; the audit history keeps a record. Version numbers are never reused.',
+  async run(ctx, [model, version], values) {
+    if (values.yes !== true) throw new UsageError('deleting cannot be undone: add --yes to confirm.', 'delete');
+    const reg = await ctx.registry();
+    const actx = { actor: ctx.actor, reason: values.reason as string | undefined };
+    if (version === undefined) {
+      await reg.deleteModel(model, actx);
+      ctx.print({ deleted: { model } }, () => `Deleted model "${model}".`);
+    } else {
+      const v = parseVersionArg(version);
+      await reg.deleteVersion(model, v, actx);
+      ctx.print({ deleted: { model, version: v } }, () => `Deleted ${versionUri(model, v)}.`);
+    }
+  },
+};
+
+export const pullCommand: CommandSpec = {
+  name: 'pull',
+  summary: 'Copy a version\'s ONNX file out of the registry, verifying its sha256',
+  usage: '<uri> [-o <file>] [--force]',
+  options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
+  positionals: [1, 1],
+  help: 'Without -o the file is written as <model>-v<version>.onnx in the current folder.',
+  async run(ctx, [uri], values) {
+    const reg = await ctx.registry();
+    const v = await resolveModelRef(reg, uri);
+    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? `${v.model}-v${v.version}.onnx`);
+    if (existsSync(dest) && values.force !== true) {
+      throw new MlopsError('ALREADY_EXISTS', `${dest} already exists.`, 'Choose another -o path, or add --force to overwrite it.');
+    }
+    await reg.pullArtifact(v.model, v.version, dest, { signal: ctx.signal });
+    ctx.print({ model: v.model, version: v.version, path: dest, sha256: v.artifact.sha256, size: v.artifact.size }, () => `Wrote ${dest} (${versionUri(v.model, v.version)}, sha256 verified).`);
+  },
+};
+
+export const verifyCommand: CommandSpec = {
+  name: 'verify',
+  summary: 'Check the registry: database integrity and every artifact\'s sha256',
+  usage: '[--json]',
+  positionals: [0, 0],
+  async run(ctx) {
+    const reg = await ctx.registry();
+    const r = await reg.verify({ signal: ctx.signal });
+    ctx.print(r, () => {
+      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced.`;
+      if (r.ok) return `OK: ${head}`;
+      return [`PROBLEMS: ${head}`, ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`)].join('\n');
+    });
+    return r.ok ? 0 : 1;
+  },
+};
