@@ -225,6 +225,7 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.equal(child.parentVersion, 1);
       await rejectsWith(push('churn', { parentVersion: 9 }), 'NOT_FOUND', /no version 9/);
       assert.equal((await reg.listVersions('churn')).items.length, 2);
+      assert.equal((await push()).version, 3, 'the failed push used no version number');
     });
 
     it('resolves models:/ URIs', async () => {

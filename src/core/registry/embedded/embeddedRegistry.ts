@@ -371,6 +371,10 @@ export class EmbeddedRegistry implements Registry {
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
     const p = await preparePush(input, opts);
     this.assertWritable(); // before touching the store
+    if (p.input.parentVersion !== undefined) {
+      // Checked before storing so a bad parent leaves no file behind (checked again under the lock).
+      await this.read((db) => this.versionRow(db, p.input.model, p.input.parentVersion as number));
+    }
     // The artifact is durable before any row refers to it; a crash after this leaves only an orphan.
     await this.store.put(p.bytes, p.sha256, opts);
     opts.onProgress?.({ stage: 'Registering' });

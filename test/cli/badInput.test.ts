@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildMlp } from '../../src/core/onnx/mlpBuilder';
+import { mlopsJson, runMlops, type CliResult } from '../helpers/cli';
+import { snapshot, tempDir, writeModel } from '../helpers/tmp';
+
+/**
+ * Every bad input gets exit code 1, one sentence on stderr saying what is wrong and what to do, and
+ * leaves the registry byte-for-byte as it was.
+ */
+describe('mlops CLI: bad input is refused clearly and changes nothing', function () {
+  this.timeout(60_000);
+  let t: ReturnType<typeof tempDir>;
+  let reg: string;
+  const mlops = (...args: string[]) => runMlops(args, { cwd: t.dir, env: { MLOPS_REGISTRY: reg } });
+
+  /** Runs the command, expects exit 1 with `pattern`, and an untouched registry. */
+  async function refused(args: string[], pattern: RegExp): Promise<CliResult> {
+    const before = snapshot(reg);
+    const r = await mlops(...args);
+    assert.equal(r.code, 1, `mlops ${args.join(' ')} should exit 1; stdout: ${r.stdout} stderr: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.match(r.stderr, /^error: /);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for user errors');
+    assert.deepEqual(snapshot(reg), before, `mlops ${args.join(' ')} changed the registry`);
+    return r;
+  }
+
+  beforeEach(async () => {
+    t = tempDir('mlops-bad-');
+    reg = path.join(t.dir, '.mlops');
+    const a = writeModel(t.dir, 'a.onnx', { seed: 1 });
+    await mlopsJson(['push', a, '--model', 'churn', '--metric', 'auc=0.9'], t.dir, { MLOPS_REGISTRY: reg });
+    await mlopsJson(['push', a, '--model', 'churn'], t.dir, { MLOPS_REGISTRY: reg });
+  });
+  afterEach(() => {
+    chmodSync(reg, 0o755);
+    t.cleanup();
+  });
+
+  describe('model files that are not valid ONNX', () => {
+    it('empty', async () => {
+      writeFileSync(path.join(t.dir, 'empty.onnx'), '');
+      await refused(['push', 'empty.onnx', '--model', 'churn'], /empty\.onnx is not a valid ONNX model: it is empty/);
+    });
+    it('random bytes', async () => {
+      writeFileSync(path.join(t.dir, 'random.onnx'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 2654435761) >>> 24)));
+      await refused(['push', 'random.onnx', '--model', 'churn'], /random\.onnx is not a valid ONNX model/);
+    });
+    it('truncated', async () => {
+      const full = buildMlp({ inputDim: 8, hidden: [64], outputDim: 2 });
+      writeFileSync(path.join(t.dir, 'cut.onnx'), full.subarray(0, full.length >> 1));
+      await refused(['push', 'cut.onnx', '--model', 'churn'], /cut\.onnx is not a valid ONNX model: .*truncated/);
+    });
+    it('a directory', async () => {
+      mkdirSync(path.join(t.dir, 'dir.onnx'));
+      await refused(['push', 'dir.onnx', '--model', 'churn'], /dir\.onnx is a directory/);
+    });
+    it('missing', async () => {
+      await refused(['push', 'nope.onnx', '--model', 'churn'], /There is no file at .*nope\.onnx/);
+    });
+  });
+
+  it('unknown model, version and alias', async () => {
+    await refused(['versions', 'nope'], /no model named "nope".*mlops models/);
+    await refused(['show', 'models:/churn/9'], /has no version 9/);
+    await refused(['show', 'models:/churn@production'], /has no alias "production".*mlops promote/);
+    await refused(['promote', 'churn', '9', '--alias', 'production'], /has no version 9/);
+    await refused(['promote', 'churn', 'two', '--alias', 'production'], /"two" is not a version number/);
+    await refused(['archive', 'nope', '1'], /no model named "nope"/);
+    await refused(['pull', 'models:/churn/7', '-o', 'x.onnx'], /has no version 7/);
+    await refused(['show', 'churn/1'], /is not a model URI.*models:\//);
+  });
+
+  it('reserved or invalid alias names and invalid model names', async () => {
+    await refused(['promote', 'churn', '1', '--alias', 'latest'], /"latest" is reserved/);
+    await refused(['promote', 'churn', '1', '--alias', 'v2'], /"v2" is reserved/);
+    await refused(['promote', 'churn', '1', '--alias', 'prod env'], /not valid: only letters, digits/);
+    await refused(['push', 'a.onnx', '--model', 'team/churn'], /contains '\/' or ':'/);
+    await refused(['push', 'a.onnx', '--model', 'churn:v2'], /contains '\/' or ':'/);
+  });
+
+  it('promoting an archived version', async () => {
+    assert.equal((await mlops('archive', 'churn', '1')).code, 0);
+    await refused(['promote', 'churn', '1', '--alias', 'production'], /version 1 of model "churn" is archived.*mlops restore churn 1/i);
+  });
+
+  it('archiving a version that holds an alias', async () => {
+    assert.equal((await mlops('promote', 'churn', '2', '--alias', 'production')).code, 0);
+    await refused(['archive', 'churn', '2'], /holds @production.*Move the alias first/);
+  });
+
+  it('rollback with no history', async () => {
+    await refused(['rollback', 'churn', '--alias', 'production'], /"production" of model "churn" is not set/);
+    assert.equal((await mlops('promote', 'churn', '1', '--alias', 'production')).code, 0);
+    await refused(['rollback', 'churn', '--alias', 'production'], /no earlier holder/);
+  });
+
+  it('a corrupted artifact: pull and verify say which version', async () => {
+    const v = await mlopsJson<{ artifact: { sha256: string } }>(['push', writeModel(t.dir, 'c.onnx', { seed: 3 }), '--model', 'churn'], t.dir, { MLOPS_REGISTRY: reg });
+    const file = path.join(reg, 'artifacts', 'sha256', v.artifact.sha256.slice(0, 2), v.artifact.sha256);
+    chmodSync(file, 0o644);
+    const bytes = readFileSync(file);
+    bytes[100] ^= 0x01; // one bit
+    writeFileSync(file, bytes);
+    await refused(['pull', 'models:/churn/3', '-o', 'out.onnx'], /model "churn" version 3 is corrupt/);
+    const verify = await mlops('verify');
+    assert.equal(verify.code, 1);
+    assert.match(verify.stdout, /PROBLEMS/);
+    assert.match(verify.stdout, /churn v3: artifact is corrupt/);
+    assert.doesNotMatch(verify.stdout, /churn v[12]:/);
+  });
+
+  it('a registry file that is not a database', async () => {
+    const db = path.join(reg, 'registry.sqlite');
+    writeFileSync(db, Buffer.alloc(8192, 0x41));
+    await refused(['models'], /registry\.sqlite is not a readable registry database/);
+    await refused(['push', 'a.onnx', '--model', 'churn'], /not a readable registry database/);
+    await refused(['verify'], /not a readable registry database/);
+  });
+
+  it('a registry folder without write permission', async () => {
+    // Root ignores permission bits, so run the CLI as an unprivileged user when we are root.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(reg, 0o555);
+    chmodSync(t.dir, 0o777);
+    const run = async (args: string[], pattern: RegExp) => {
+      const before = snapshot(reg);
+      const r = await runMlops(args, { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.deepEqual(snapshot(reg), before);
+    };
+    await run(['promote', 'churn', '1', '--alias', 'production'], /Cannot write to the registry at .*permission denied.*--registry/);
+    await run(['push', path.join(t.dir, 'a.onnx'), '--model', 'churn'], /permission denied/);
+    const list = await runMlops(['versions', 'churn', '--json'], { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
+    assert.equal(list.code, 0, `reads still work: ${list.stderr}`);
+  });
+});
