@@ -154,6 +154,9 @@ describe('EmbeddedRegistry on disk', function () {
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'live', time: Date.now() }));
     const db = () => snapshot(dir)['registry.sqlite'];
     const before = db();
+    const t0 = Date.now();
+    assert.deepEqual((await reg.listModels()).items, [], 'reads do not wait for the lock');
+    assert.ok(Date.now() - t0 < 250, `a read took ${Date.now() - t0} ms under a held lock`);
     await rejectsWith(reg.pushVersion({ filePath: model, model: 'churn' }, ctx), 'LOCKED', new RegExp(`process ${process.pid}`));
     // The artifact was stored before the lock was tried (a harmless orphan); the database is untouched.
     assert.equal(db(), before);
