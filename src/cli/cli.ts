@@ -36,7 +36,8 @@ function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'Global options:',
-    '  --registry <dir|url>  registry folder (default ./.mlops; also MLOPS_REGISTRY)',
+    '  --registry <dir|url>  registry folder or MLflow server URL (default ./.mlops; also MLOPS_REGISTRY,',
+    '                        then an http(s) MLFLOW_TRACKING_URI)',
     '  --json                machine-readable output on stdout',
     '  -h, --help            help for a command: mlops <command> --help',
     '',
@@ -85,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length < min) throw new UsageError(`missing arguments.`, cmd.name);
     if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}".`, cmd.name);
 
-    const registryUri = (values.registry as string | undefined) ?? (io.env.MLOPS_REGISTRY || undefined);
+    const registryUri = (values.registry as string | undefined) ?? (io.env.MLOPS_REGISTRY || undefined) ?? mlflowTrackingUri(io.env);
     const ctx: CommandContext = {
       registryUri,
       cwd: io.cwd,
@@ -109,6 +110,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     for (const r of opened) await r.close().catch(() => undefined);
   }
+}
+
+/**
+ * MLflow's own variable, used when no registry is named. Only an http(s) server counts: its other forms
+ * (file:./mlruns, sqlite:///…, databricks) are MLflow stores we do not read, so they are ignored.
+ */
+function mlflowTrackingUri(env: NodeJS.ProcessEnv): string | undefined {
+  const u = env.MLFLOW_TRACKING_URI?.trim();
+  return u && /^https?:\/\//i.test(u) ? u : undefined;
 }
 
 function reportError(e: unknown, io: CliIo, json: boolean, cmd: CommandSpec): number {

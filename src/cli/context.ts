@@ -5,7 +5,7 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export interface CommandContext {
-  /** --registry, else MLOPS_REGISTRY, else undefined (the default ./.mlops). */
+  /** --registry, else MLOPS_REGISTRY, else an http(s) MLFLOW_TRACKING_URI, else undefined (./.mlops). */
   registryUri: string | undefined;
   cwd: string;
   env: NodeJS.ProcessEnv;

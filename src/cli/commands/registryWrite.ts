@@ -28,6 +28,10 @@ export const initCommand: CommandSpec = {
     const loc = parseRegistryUri(ctx.registryUri, ctx.cwd);
     const existed = loc.kind === 'embedded' && existsSync(path.join(loc.dir, DB_FILE));
     const reg = await ctx.registry({ create: true });
+    if (reg.kind === 'mlflow') {
+      ctx.print({ location: reg.location, created: false }, () => `${reg.location} is an MLflow tracking server: it needs no init, and it answered.`);
+      return;
+    }
     ctx.print({ location: reg.location, created: !existed }, () => (existed ? `A registry already exists at ${reg.location}.` : `Created a registry at ${reg.location}.`));
   },
 };

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MlopsError } from '../errors';
 import { EmbeddedRegistry } from './embedded/embeddedRegistry';
+import type { MlflowCredentials } from './mlflow/credentials';
+import type { MlflowOptions } from './mlflow/options';
 import type { Registry } from './registry';
 
 export interface OpenOptions {
@@ -11,6 +13,13 @@ export interface OpenOptions {
   create?: boolean;
   readOnly?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * MLflow servers only: the credentials to use (the extension passes the ones from SecretStorage).
+   * Default: MLflow's variables in `env` (MLFLOW_TRACKING_USERNAME/PASSWORD, else MLFLOW_TRACKING_TOKEN).
+   */
+  credentials?: MlflowCredentials;
+  /** MLflow servers only: timeouts, retries, cache folder, logging (see MlflowOptions). */
+  mlflow?: Omit<MlflowOptions, 'credentials' | 'env' | 'readOnly'>;
 }
 
 export const DEFAULT_REGISTRY_DIR = '.mlops';
@@ -26,9 +35,13 @@ export function parseRegistryUri(uri: string | undefined, cwd: string = process.
   if (u === '') return { kind: 'embedded', dir: path.resolve(cwd, DEFAULT_REGISTRY_DIR) };
   if (/^https?:\/\//i.test(u)) {
     try {
-      return { kind: 'mlflow', url: new URL(u).toString().replace(/\/+$/, '') };
+      // Shown to people: a user:password@ written into the URI stays out of it (it is still used to log in).
+      const url = new URL(u);
+      url.username = '';
+      url.password = '';
+      return { kind: 'mlflow', url: url.toString().replace(/\/+$/, '') };
     } catch {
-      throw new MlopsError('INVALID_ARGUMENT', `"${u}" is not a valid URL.`, 'Write it as http(s)://host:port.');
+      throw new MlopsError('INVALID_ARGUMENT', `"${hideUserInfo(u)}" is not a valid URL.`, 'Write it as http(s)://host:port.');
     }
   }
   if (/^file:/i.test(u)) {
@@ -39,7 +52,7 @@ export function parseRegistryUri(uri: string | undefined, cwd: string = process.
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
-    throw new MlopsError('INVALID_ARGUMENT', `The registry URI "${u}" uses a scheme MLOps Studio does not know.`, 'Use a folder path, a file: URI, or an http(s):// MLflow tracking server.');
+    throw new MlopsError('INVALID_ARGUMENT', `The registry URI "${hideUserInfo(u)}" uses a scheme MLOps Studio does not know.`, 'Use a folder path, a file: URI, or an http(s):// MLflow tracking server.');
   }
   return { kind: 'embedded', dir: path.resolve(cwd, u) };
 }
@@ -47,12 +60,11 @@ export function parseRegistryUri(uri: string | undefined, cwd: string = process.
 export async function openRegistry(uri: string | undefined, opts: OpenOptions = {}): Promise<Registry> {
   const loc = parseRegistryUri(uri, opts.cwd);
   if (loc.kind === 'embedded') return EmbeddedRegistry.open(loc.dir, { create: opts.create, readOnly: opts.readOnly });
-  const factory = remoteFactories.mlflow;
-  if (!factory) {
-    throw new MlopsError('INVALID_ARGUMENT', `MLflow registries (${loc.url}) are not available in this build.`, 'Use an embedded registry folder.');
-  }
-  return factory(loc.url, opts);
+  // Loaded on first use only: the embedded path never pays for the HTTP client.
+  const { MlflowRegistry } = await import('./mlflow/mlflowRegistry');
+  return MlflowRegistry.open(uri ?? loc.url, { ...opts.mlflow, credentials: opts.credentials, env: opts.env, readOnly: opts.readOnly });
 }
 
-/** The MLflow backend registers itself here, so this module does not pull in its HTTP client eagerly. */
-export const remoteFactories: { mlflow?: (url: string, opts: OpenOptions) => Promise<Registry> } = {};
+function hideUserInfo(u: string): string {
+  return u.replace(/\/\/[^/@\s]*@/, '//***@');
+}

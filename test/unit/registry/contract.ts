@@ -258,6 +258,60 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.equal(v2.tags.reference_data, undefined);
     });
 
+    it('pages through many models and versions without gaps or repeats, skipping archived versions', async () => {
+      const names = ['m-01', 'm-02', 'm-03', 'm-04', 'm-05', 'm-06', 'm-07'];
+      for (const n of names) await reg.createModel(n);
+      for (let i = 0; i < 12; i++) await push();
+      for (const v of [3, 6, 9, 12]) await reg.setVersionStatus('churn', v, 'archived', ctx);
+      const models: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await reg.listModels({ maxResults: 3, pageToken: token });
+        assert.ok(page.items.length <= 3);
+        models.push(...page.items.map((m) => m.name));
+        token = page.nextPageToken;
+      } while (token);
+      assert.deepEqual([...models].sort(), ['churn', ...names].sort());
+      assert.equal(new Set(models).size, models.length, 'no model listed twice');
+      const walk = async (includeArchived: boolean, maxResults: number) => {
+        const seen: number[] = [];
+        let t: string | undefined;
+        do {
+          const page = await reg.listVersions('churn', { maxResults, pageToken: t, includeArchived });
+          assert.ok(page.items.length <= maxResults);
+          seen.push(...page.items.map((v) => v.version));
+          t = page.nextPageToken;
+        } while (t);
+        return seen;
+      };
+      assert.deepEqual(await walk(false, 3), [11, 10, 8, 7, 5, 4, 2, 1]);
+      assert.deepEqual(await walk(true, 5), [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    });
+
+    it('removes an alias, recording it; rolling it back then says it is not set', async () => {
+      await push();
+      await reg.promote('churn', 'production', 1, ctx);
+      const e = await reg.removeAlias('churn', 'production', ctx);
+      assert.deepEqual([e.action, e.alias, e.fromVersion, e.toVersion], ['remove-alias', 'production', 1, null]);
+      assert.deepEqual((await reg.getModel('churn')).aliases, {});
+      await rejectsWith(reg.removeAlias('churn', 'production', ctx), 'NOT_FOUND', /no alias "production"/);
+      await rejectsWith(reg.rollback('churn', 'production', ctx), 'INVALID_STATE', /not set/);
+    });
+
+    it('refuses to archive an archived version or restore an active one', async () => {
+      await push();
+      await rejectsWith(reg.setVersionStatus('churn', 1, 'active', ctx), 'INVALID_STATE', /already active/);
+      await reg.setVersionStatus('churn', 1, 'archived', ctx);
+      await rejectsWith(reg.setVersionStatus('churn', 1, 'archived', ctx), 'INVALID_STATE', /already archived/);
+      assert.deepEqual((await reg.history('churn')).map((e) => e.action), ['create-version', 'archive']);
+    });
+
+    it('creates a model explicitly, and refuses an existing name', async () => {
+      const m = await reg.createModel('fraud', { description: 'card fraud', tags: { team: 'risk' } });
+      assert.deepEqual([m.name, m.description, m.tags.team, m.latestVersion, m.aliases], ['fraud', 'card fraud', 'risk', null, {}]);
+      await rejectsWith(reg.createModel('fraud'), 'ALREADY_EXISTS', /"fraud" already exists/);
+    });
+
     describe('bad input', () => {
       it('rejects invalid and reserved alias names', async () => {
         await push();
