@@ -17,12 +17,13 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/core/serving/inferenceWorker.ts', out: 'inferenceWorker' },
+  { in: 'src/core/drift/driftWorker.ts', out: 'driftWorker' },
   { in: 'scripts/demo.ts', out: 'demo' },
   { in: 'bench/run.ts', out: 'bench' },
 ].filter((e) => existsSync(e.in));
 
 const webviewEntries = [
-  // Added by the panels: { in: 'webview/drift/main.ts', out: 'webview/drift' }
+  { in: 'webview/drift/main.ts', out: 'webview/drift' },
 ].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../context';
+import { driftCommand } from './drift';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
   archiveCommand,
@@ -27,4 +28,5 @@ export const COMMANDS: CommandSpec[] = [
   deleteCommand,
   pullCommand,
   verifyCommand,
+  driftCommand,
 ];

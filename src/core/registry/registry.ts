@@ -75,5 +75,8 @@ export interface Registry {
   /** Calls `listener` (debounced) when anything, in this process or another, changes the registry. */
   watch(listener: () => void): Disposable;
 
+  /** Remote backends only: the server's own version ("2.17.0"), shown beside its URL. */
+  serverVersion?(): Promise<string>;
+
   close(): Promise<void>;
 }

@@ -1,0 +1,177 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { MlopsError } from '../../core/errors';
+import {
+  applyDriftConfig,
+  defaultSettings,
+  type DriftSettings,
+  parseColumnType,
+  parseDuration,
+  parseMethod,
+  parseThreshold,
+  parseWindow,
+} from '../../core/drift/config';
+import { DRIFT_METHODS, type DriftMethod, type DriftResult } from '../../core/drift/result';
+import { renderHtml } from '../../core/drift/report/html';
+import { renderMarkdown } from '../../core/drift/report/markdown';
+import { renderText } from '../../core/drift/report/text';
+import { type DriftProgress, runDrift } from '../../core/drift/run';
+import { fsError } from '../../core/util/fsx';
+import { formatBytes } from '../../core/util/format';
+import { parseKeyValues, UsageError } from '../args';
+import type { CommandContext, CommandSpec, OptionValues } from '../context';
+
+const FORMATS = ['table', 'json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+/** Files above this size report reading progress on stderr. */
+const PROGRESS_BYTES = 32 << 20;
+
+export const driftCommand: CommandSpec = {
+  name: 'drift',
+  summary: 'Compare current data with reference data: per-feature drift, dataset verdict, windows, staleness',
+  usage:
+    '--reference <file> --current <file> [--columns a,b] [--timestamp <col> --window 1d|5000rows] [--ttl 24h] [--format table|json|md|html] [--out <file>] [--fail-on-drift] [--config mlops.yaml] [--method col=ks] [--threshold col=0.01|method=0.1] [--type col=categorical] [--ignore col] [--drift-share 0.5] [--bins 30] [--quiet]',
+  options: {
+    reference: { type: 'string' },
+    current: { type: 'string' },
+    columns: { type: 'string' },
+    timestamp: { type: 'string' },
+    window: { type: 'string' },
+    ttl: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'fail-on-drift': { type: 'boolean' },
+    config: { type: 'string' },
+    method: { type: 'string', multiple: true },
+    threshold: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
+    ignore: { type: 'string', multiple: true },
+    'drift-share': { type: 'string' },
+    bins: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  positionals: [0, 0],
+  help: [
+    'Files: .csv / .tsv (delimiter detected), .jsonl, .parquet. Types are inferred; override with --type.',
+    '',
+    'Default tests (as Evidently): reference <= 1000 values: numeric with > 5 unique -> Kolmogorov-Smirnov',
+    '(drift when p <= 0.05); numeric with 3-5 unique or categorical -> chi-squared (p < 0.05); two values ->',
+    'Z-test (p < 0.05). Reference > 1000 values: numeric with > 5 unique -> Wasserstein / reference std',
+    '(>= 0.1); otherwise Jensen-Shannon distance (>= 0.1). PSI for every feature (0.1 moderate, 0.25',
+    'significant). Dataset drift when the share of drifted features reaches --drift-share (0.5).',
+    '',
+    '--config reads the `drift:` section of mlops.yaml (or JSON); flags override it.',
+    '--threshold takes a feature (age=0.01) or a method (wasserstein=0.2) on the left.',
+    '--window 1h|1d|1w needs a timestamp column (--timestamp, or the only one found); --window 5000rows does not.',
+    '--ttl 24h reports stale data when the newest timestamp of the current data is older than that.',
+    '',
+    'Exit codes: 0 no drift, 3 dataset drift or stale data with --fail-on-drift, 1 error, 2 usage.',
+    '',
+    'Examples:',
+    '  mlops drift --reference train.csv --current last_week.parquet',
+    '  mlops drift --reference ref.csv --current today.csv --timestamp ts --window 1h --ttl 6h --fail-on-drift',
+    '  mlops drift --reference ref.csv --current cur.csv --format html --out drift.html',
+  ].join('\n'),
+  async run(ctx, _positionals, values) {
+    const reference = values.reference as string | undefined;
+    const current = values.current as string | undefined;
+    if (!reference || !current) throw new UsageError('--reference and --current are required.', 'drift');
+    const format = (ctx.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
+    const settings = await buildSettings(ctx, values);
+    const result = await runDrift({
+      reference: path.resolve(ctx.cwd, reference),
+      current: path.resolve(ctx.cwd, current),
+      referenceName: reference,
+      currentName: current,
+      settings,
+      signal: ctx.signal,
+      onProgress: values.quiet ? undefined : progressPrinter(ctx),
+    });
+    const text = render(result, format);
+    const out = values.out as string | undefined;
+    if (out) {
+      const target = path.resolve(ctx.cwd, out);
+      await writeFile(target, text).catch((e: unknown) => {
+        throw fsError(e, 'write the report to', out);
+      });
+      if (!values.quiet) ctx.err(`Wrote ${out}. ${result.dataset.drifted ? 'Dataset drift detected.' : 'No dataset drift.'}`);
+    } else {
+      ctx.out(text);
+    }
+    const failing = result.dataset.drifted || result.staleness?.stale === true;
+    return values['fail-on-drift'] && failing ? 3 : 0;
+  },
+};
+
+function render(r: DriftResult, format: Format): string {
+  if (format === 'json') return JSON.stringify(r, null, 2);
+  if (format === 'md') return renderMarkdown(r);
+  if (format === 'html') return renderHtml(r);
+  return renderText(r);
+}
+
+async function buildSettings(ctx: CommandContext, values: OptionValues): Promise<DriftSettings> {
+  let s = defaultSettings();
+  const configFile = values.config as string | undefined;
+  if (configFile) s = applyDriftConfig(s, await readDriftSection(path.resolve(ctx.cwd, configFile), configFile), configFile);
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  const feature = (name: string) => (s.features[name] = { ...s.features[name] });
+  if (values.columns !== undefined) s.columns = String(values.columns).split(',').map((c) => c.trim()).filter(Boolean);
+  if (values.timestamp !== undefined) s.timestamp = String(values.timestamp);
+  if (values.window !== undefined) s.window = parseWindow(String(values.window), '--window');
+  if (values.ttl !== undefined) s.ttl = parseDuration(String(values.ttl), '--ttl');
+  if (values['drift-share'] !== undefined) s = applyDriftConfig(s, { drift_share: values['drift-share'] }, '--drift-share');
+  if (values.bins !== undefined) s = applyDriftConfig(s, { bins: values.bins }, '--bins');
+  for (const [k, v] of Object.entries(parseKeyValues('method', list(values.method)))) feature(k).method = parseMethod(v, `--method ${k}`);
+  for (const [k, v] of Object.entries(parseKeyValues('type', list(values.type)))) feature(k).type = parseColumnType(v, `--type ${k}`);
+  for (const [k, v] of Object.entries(parseKeyValues('threshold', list(values.threshold)))) {
+    if (DRIFT_METHODS.includes(k as DriftMethod)) s.thresholds[k as DriftMethod] = parseThreshold(v, `--threshold ${k}`);
+    else feature(k).threshold = parseThreshold(v, `--threshold ${k}`);
+  }
+  for (const k of list(values.ignore)) feature(k).ignore = true;
+  return s;
+}
+
+/** The `drift:` section of an mlops.yaml / JSON file; YAML errors name the line and column. */
+async function readDriftSection(file: string, display: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw fsError(e, 'read', display);
+  }
+  let doc: unknown;
+  if (/\.json$/i.test(file)) {
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new MlopsError('INVALID_ARGUMENT', `${display}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'Fix the file or pass a YAML file.');
+    }
+  } else {
+    const { parseDocument } = await import('yaml');
+    const d = parseDocument(text);
+    const err = d.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      throw new MlopsError('INVALID_ARGUMENT', `${display}${pos ? `, line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`, 'Fix the YAML syntax.');
+    }
+    doc = d.toJS();
+  }
+  const drift = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).drift : undefined;
+  if (drift === undefined) throw new MlopsError('INVALID_ARGUMENT', `${display} has no "drift:" section.`, 'Put the drift settings under a top-level "drift:" key.');
+  return drift;
+}
+
+/** Progress on stderr for large files: a line every ~2 s per file (a live line on a terminal). */
+function progressPrinter(ctx: CommandContext): (e: DriftProgress) => void {
+  const last = new Map<string, number>();
+  return (e) => {
+    if (e.phase !== 'read' || e.total < PROGRESS_BYTES) return;
+    const now = Date.now();
+    const done = e.bytes >= e.total;
+    if (!done && now - (last.get(e.which) ?? 0) < 2000) return;
+    last.set(e.which, now);
+    ctx.err(`reading ${e.which} ${e.file}: ${Math.floor((e.bytes / e.total) * 100)}% (${formatBytes(e.bytes)} of ${formatBytes(e.total)})`);
+  };
+}

@@ -1,0 +1,29 @@
+import { open } from 'node:fs/promises';
+import { fsError } from '../../util/fsx';
+import type { Dataset, ReadOptions } from '../types';
+import { readCsv } from './csv';
+import { readJsonl } from './jsonl';
+import { formatOf } from './sniff';
+
+/** Reads CSV / JSON Lines / Parquet by extension (and magic bytes) into typed columns. */
+export async function readDataset(file: string, opts: ReadOptions = {}): Promise<Dataset> {
+  const display = opts.displayName ?? file;
+  const head = Buffer.alloc(4);
+  try {
+    const fh = await open(file, 'r');
+    try {
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw fsError(e, 'read', display);
+  }
+  const format = formatOf(file, head, display);
+  if (format === 'parquet') {
+    // hyparquet loads only when a Parquet file is actually read (DESIGN: heavy modules load lazily).
+    const { readParquet } = await import('./parquet');
+    return readParquet(file, opts);
+  }
+  return format === 'jsonl' ? readJsonl(file, opts) : readCsv(file, opts);
+}

@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+import type { DriftPanelInfo } from './drift/driftPanel';
+import type { RegistryState } from './ids';
+import type { TreeElement } from './tree/elements';
+
+/**
+ * What `activate` returns: a small read-only window on the extension's state, for other extensions and
+ * for the integration suite (which drives everything else through commands and the UI).
+ */
+export interface MlopsStudioApi {
+  /** The Models view's state, as its welcome views see it. */
+  registryState(): RegistryState;
+  /** Why the registry cannot be read (the sentence the Models view shows), if it cannot. */
+  problem(): string | undefined;
+  /** The Models view's rows: the same data provider VS Code renders. */
+  treeChildren(parent?: TreeElement): Promise<TreeElement[]>;
+  /** A row as VS Code renders it (label, description, icon, context value, tooltip). */
+  treeItem(element: TreeElement): vscode.TreeItem;
+  /** Fires after the Models view was told to refresh (a registry change, a setting, a command). */
+  onDidRefreshTree(listener: () => void): { dispose(): void };
+  /** When the registry core (sql.js, ONNX reader) was loaded: undefined until first needed. */
+  coreLoadedAt(): number | undefined;
+  /** The open drift panels and what their webviews last drew. */
+  driftPanels(): DriftPanelInfo[];
+  /** Milliseconds activate() took. */
+  activationMs: number;
+}

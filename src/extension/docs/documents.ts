@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { DOC_SCHEME } from '../ids';
+import type { RegistryService } from '../registry/registryService';
+import { compareMarkdown } from '../render/compare';
+import { historyMarkdown } from '../render/history';
+import { versionMarkdown } from '../render/version';
+
+/** What a read-only document shows; carried in the URI's query so a reload re-renders it. */
+export type DocRequest =
+  | { kind: 'details'; model: string; version: number }
+  | { kind: 'history'; model: string; version?: number }
+  | { kind: 'compare'; model: string; a: number; b: number };
+
+export function docUri(req: DocRequest): vscode.Uri {
+  const title =
+    req.kind === 'details' ? `${req.model} v${req.version}` : req.kind === 'history' ? `${req.model} history` : `${req.model} v${req.a} ↔ v${req.b}`;
+  // The path names the tab; the query says what to render.
+  return vscode.Uri.from({ scheme: DOC_SCHEME, path: `/${title.replace(/[/\\]/g, '_')}.md`, query: new URLSearchParams({ q: JSON.stringify(req) }).toString() });
+}
+
+export function parseDocUri(uri: vscode.Uri): DocRequest {
+  return JSON.parse(new URLSearchParams(uri.query).get('q') ?? '{}') as DocRequest;
+}
+
+/**
+ * Renders details, history and comparisons as read-only Markdown documents (a content provider's
+ * documents cannot be edited), and re-renders the open ones when the registry changes.
+ */
+export class DocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly service: RegistryService) {
+    this.sub = service.onDidChange(() => {
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === DOC_SCHEME) this.changed.fire(d.uri);
+    });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const req = parseDocUri(uri);
+    try {
+      const reg = await this.service.get();
+      switch (req.kind) {
+        case 'details':
+          return versionMarkdown(await reg.getVersion(req.model, req.version)) + '\n';
+        case 'history':
+          return historyMarkdown(req.model, await reg.history(req.model), req.version);
+        case 'compare': {
+          const [a, b] = await Promise.all([reg.getVersion(req.model, req.a), reg.getVersion(req.model, req.b)]);
+          return compareMarkdown(a, b);
+        }
+      }
+    } catch (e) {
+      // The document stays open after, e.g., the version was deleted: say so in it.
+      return `# Not available\n\n${e instanceof Error ? e.message : String(e)}\n`;
+    }
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+export async function openDoc(req: DocRequest): Promise<vscode.TextDocument> {
+  // The .md path makes it a Markdown document (preview with the usual Markdown commands).
+  const doc = await vscode.workspace.openTextDocument(docUri(req));
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc;
+}

@@ -1,0 +1,238 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { MlopsError, errorMessage } from '../../core/errors';
+import { defaultSettings, type DriftSettings } from '../../core/drift/config';
+import { renderHtml } from '../../core/drift/report/html';
+import { renderMarkdown } from '../../core/drift/report/markdown';
+import type { DriftResult } from '../../core/drift/result';
+import { runDriftInWorker } from '../../core/drift/runInWorker';
+import { type DriftFiles, type HostToWebview, parseViewState, parseWebviewMessage, type WebviewToHost } from '../../shared/driftProtocol';
+import { driftPanelHtml, newNonce } from './html';
+
+export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
+
+/** What the panel needs from the extension's log (src/extension/log.ts `Log` fits). */
+export interface DriftLog {
+  info(msg: string): void;
+  error(scope: string, e: unknown): void;
+}
+
+const REFRESH_DELAY_MS = 600;
+
+export interface DriftPanelInfo {
+  title: string;
+  reference: string;
+  current: string;
+  /** The webview's script has started (the ready handshake). */
+  ready: boolean;
+  /** Features in the last result computed, and how many drifted. */
+  features: number | undefined;
+  driftedFeatures: number | undefined;
+  /** Rows the webview's table showed after drawing the last result it received, and that result's time. */
+  renderedRows: number | undefined;
+  renderedAt: string | undefined;
+}
+
+/**
+ * The drift panel beside the active editor. Computes in a worker thread (never in the extension host's
+ * thread, never in the webview), re-computes when either data file changes, and sends the webview only
+ * the DriftResult it draws. The webview keeps its own view state (getState/setState).
+ */
+export class DriftPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, DriftPanel>();
+  /** What the webview last reported drawing (the integration suite and the API read it). */
+  private rendered: { rows: number; generatedAt: string } | undefined;
+
+  /** The open panels and what each one shows. */
+  static describeOpen(): DriftPanelInfo[] {
+    return [...DriftPanel.open.values()].map((p) => ({
+      title: p.panel.title,
+      reference: p.reference.fsPath,
+      current: p.current.fsPath,
+      ready: p.ready,
+      features: p.result?.features.length,
+      driftedFeatures: p.result?.dataset.driftedFeatures,
+      renderedRows: p.rendered?.rows,
+      renderedAt: p.rendered?.generatedAt,
+    }));
+  }
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private last: HostToWebview | undefined;
+  private result: DriftResult | undefined;
+  private running: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  static show(context: vscode.ExtensionContext, reference: vscode.Uri, current: vscode.Uri, log: DriftLog, settings: DriftSettings = defaultSettings()): DriftPanel {
+    const key = `${reference.toString()}|${current.toString()}`;
+    const existing = DriftPanel.open.get(key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, titleOf(reference, current), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, panelOptions(context));
+    return new DriftPanel(panel, context, reference, current, log, settings);
+  }
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly reference: vscode.Uri,
+    private readonly current: vscode.Uri,
+    private readonly log: DriftLog,
+    private readonly settings: DriftSettings,
+  ) {
+    DriftPanel.open.set(this.key, this);
+    panel.title = titleOf(reference, current);
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.options = panelOptions(context);
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      ...[reference, current].map((uri) => this.watch(uri)),
+    );
+    this.recompute();
+  }
+
+  private get key(): string {
+    return `${this.reference.toString()}|${this.current.toString()}`;
+  }
+
+  private get files(): DriftFiles {
+    const label = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false);
+    return { reference: { path: this.reference.fsPath, label: label(this.reference) }, current: { path: this.current.fsPath, label: label(this.current) } };
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    return driftPanelHtml({
+      cspSource: w.cspSource,
+      nonce: newNonce(),
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'drift.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'drift.css')).toString(),
+    });
+  }
+
+  /** A watcher on one file (works for files outside the workspace too); changes are debounced. */
+  private watch(uri: vscode.Uri): vscode.Disposable {
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+    const changed = () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.recompute(), REFRESH_DELAY_MS);
+    };
+    return vscode.Disposable.from(w, w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed));
+  }
+
+  private post(m: HostToWebview): void {
+    this.last = m;
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      this.log.info(`drift panel: ignored a message outside the contract: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    void this.handle(m);
+  }
+
+  private async handle(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        // Handshake: a new (or restored) webview script is listening; send it the latest state.
+        this.ready = true;
+        if (this.last) void this.panel.webview.postMessage(this.last);
+        return;
+      case 'refresh':
+        return this.recompute();
+      case 'cancel':
+        this.running?.abort();
+        return;
+      case 'openFile':
+        await vscode.window.showTextDocument(m.which === 'reference' ? this.reference : this.current, { viewColumn: vscode.ViewColumn.One, preview: true });
+        return;
+      case 'exportReport':
+        return this.exportReport(m.format);
+      case 'rendered':
+        this.rendered = { rows: m.rows, generatedAt: m.generatedAt };
+        return;
+    }
+  }
+
+  private async exportReport(format: 'html' | 'md' | 'json'): Promise<void> {
+    if (!this.result) return;
+    const base = this.current.with({ path: this.current.path.replace(/\.[^./]+$/, '') + `.drift.${format}` });
+    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { Report: [format] } });
+    if (!target) return;
+    const text = format === 'html' ? renderHtml(this.result) : format === 'md' ? renderMarkdown(this.result) : JSON.stringify(this.result, null, 2);
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    void vscode.window.showInformationMessage(`Drift report saved to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  private recompute(): void {
+    this.running?.abort();
+    const ac = new AbortController();
+    this.running = ac;
+    const files = this.files;
+    this.post({ type: 'loading', files, message: 'Reading the data files…', fraction: null });
+    runDriftInWorker({ reference: this.reference.fsPath, current: this.current.fsPath, referenceName: files.reference.label, currentName: files.current.label, settings: this.settings }, ac.signal, (e) => {
+      if (e.phase === 'read') this.post({ type: 'loading', files, message: `Reading ${e.file}: ${Math.floor((e.bytes / Math.max(1, e.total)) * 100)}%`, fraction: e.bytes / Math.max(1, e.total) });
+      else this.post({ type: 'loading', files, message: e.message, fraction: null });
+    }).then(
+      (result) => {
+        if (ac.signal.aborted) return;
+        this.result = result;
+        this.post({ type: 'result', files, result });
+        this.log.info(`drift: ${files.reference.label} vs ${files.current.label}: ${result.dataset.driftedFeatures}/${result.dataset.features} features drifted (${result.durationMs} ms)`);
+      },
+      (e: unknown) => {
+        if (this.running !== ac && ac.signal.aborted) return; // superseded by a newer run
+        this.log.error('drift panel', e);
+        this.post({ type: 'error', files, message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e), hint: e instanceof MlopsError ? (e.hint ?? null) : 'See the MLOps log for details.' });
+      },
+    );
+  }
+
+  dispose(): void {
+    DriftPanel.open.delete(this.key);
+    clearTimeout(this.timer);
+    this.running?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function titleOf(reference: vscode.Uri, current: vscode.Uri): string {
+  return `Drift: ${path.basename(current.fsPath)} vs ${path.basename(reference.fsPath)}`;
+}
+
+/** Scripts on; resources only from dist/ and media/ (CONVENTIONS 5). */
+function panelOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+  };
+}
+
+/** Opens (or reveals) the drift panel for two data files beside the active editor. */
+export function openDriftPanel(context: vscode.ExtensionContext, referenceUri: vscode.Uri, currentUri: vscode.Uri, log: DriftLog, settings?: DriftSettings): DriftPanel {
+  return DriftPanel.show(context, referenceUri, currentUri, log, settings);
+}
+
+/** Restores drift panels after a window reload from the files the webview saved in its state. */
+export function driftPanelSerializer(context: vscode.ExtensionContext, log: DriftLog): vscode.WebviewPanelSerializer {
+  return {
+    async deserializeWebviewPanel(panel, state) {
+      const s = parseViewState(state);
+      if (!s?.files) {
+        panel.dispose();
+        return;
+      }
+      new DriftPanel(panel, context, vscode.Uri.file(s.files.reference.path), vscode.Uri.file(s.files.current.path), log, defaultSettings());
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The drift panel's HTML, kept free of the vscode API so the Chromium test renders exactly what the
+ * panel shows. Strict CSP: nothing by default; the script only with this render's nonce; styles and
+ * fonts only from the extension's own resources (cspSource). No inline style or script, no remote URL.
+ */
+export function newNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+export interface PanelHtmlOptions {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function driftPanelHtml(o: PanelHtmlOptions): string {
+  const csp = [`default-src 'none'`, `script-src 'nonce-${o.nonce}'`, `style-src ${o.cspSource}`, `font-src ${o.cspSource}`, `img-src ${o.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(o.styleUri)}">
+<title>Data drift</title>
+</head>
+<body>
+<header>
+  <div>
+    <p class="verdict" id="verdict" role="status" aria-live="polite">Loading…</p>
+    <p class="files">Reference <a id="ref-file" tabindex="0" role="button"></a> · current <a id="cur-file" tabindex="0" role="button"></a></p>
+    <p class="muted" id="computed"></p>
+  </div>
+  <div class="actions">
+    <vscode-badge id="verdict-badge" variant="counter"></vscode-badge>
+    <vscode-button id="refresh">Refresh</vscode-button>
+    <vscode-button id="export" secondary>Export HTML report</vscode-button>
+  </div>
+</header>
+<div id="loading" hidden><vscode-progress-bar></vscode-progress-bar><span id="loading-text">Reading…</span> <vscode-button id="cancel" secondary>Cancel</vscode-button></div>
+<div id="error" hidden role="alert"><p id="error-text"></p><p class="muted" id="error-hint"></p></div>
+<main id="content" hidden>
+  <p id="stale" class="notice" hidden></p>
+  <div class="toolbar">
+    <vscode-textfield id="filter" placeholder="Filter features" aria-label="Filter features"></vscode-textfield>
+    <vscode-checkbox id="only-drifted">Only drifted</vscode-checkbox>
+  </div>
+  <table id="features" aria-label="Features"></table>
+  <p id="empty" class="muted" hidden>No feature matches.</p>
+  <section class="charts">
+    <div><h2 id="chart-title"></h2><p class="muted" id="chart-sub"></p><div class="chart-box"><canvas id="dist-chart" role="img" aria-label="Reference and current distribution"></canvas></div></div>
+    <div id="time-section" hidden><h3>Drift over time</h3><div class="chart-box"><canvas id="time-chart" role="img" aria-label="Drift score per window with the threshold"></canvas></div></div>
+  </section>
+</main>
+<script type="module" nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import type { MlopsStudioApi } from './api';
+import { registerInspect } from './commands/inspect';
+import { registerPush } from './commands/push';
+import { registerRegistryCommands } from './commands/registryCommands';
+import { registerTransitions } from './commands/transitions';
+import { registerConnectMlflow } from './commands/connectMlflow';
+import { registerDriftCommands } from './drift/commands';
+import { DriftPanel } from './drift/driftPanel';
+import { MlflowSecrets } from './secrets';
+import type { Deps } from './commands/deps';
+import { affects } from './config';
+import { DocumentProvider } from './docs/documents';
+import { DOC_SCHEME, VIEWS } from './ids';
+import { Log } from './log';
+import { coreLoadedAt } from './registry/lazyState';
+import { RegistryService } from './registry/registryService';
+import { ModelStatusBar } from './statusBar';
+import type { TreeElement } from './tree/elements';
+import { ModelsTreeProvider } from './tree/modelsTree';
+import { userSentence } from './boundary';
+
+/**
+ * Wires the adapter together. Activation stays cheap: nothing here opens the registry or loads sql.js /
+ * the ONNX reader; that happens when the Models view is first shown, a command runs, or the status bar
+ * has a model to show (RegistryService.get).
+ */
+export function activate(context: vscode.ExtensionContext): MlopsStudioApi | undefined {
+  const started = Date.now();
+  const log = new Log();
+  context.subscriptions.push(log);
+  try {
+    const api = wire(context, log);
+    api.activationMs = Date.now() - started;
+    log.info(`MLOps Studio activated in ${api.activationMs} ms (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: registry read-only'}).`);
+    return api;
+  } catch (e) {
+    // Reported, not swallowed: the user learns the extension is not working and where to look.
+    log.error('Activation', e);
+    void vscode.window.showErrorMessage(`MLOps Studio could not start: ${userSentence('Activation', e)}`, 'Show Log').then((a) => a && log.show());
+    return undefined;
+  }
+}
+
+function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
+  const secrets = new MlflowSecrets(context.secrets);
+  const service = new RegistryService(log, secrets, context.globalStorageUri.fsPath);
+  const tree = new ModelsTreeProvider(service);
+  const treeView = vscode.window.createTreeView<TreeElement>(VIEWS.models, { treeDataProvider: tree, showCollapseAll: true });
+  const docs = new DocumentProvider(service);
+  const statusBar = new ModelStatusBar(service, log);
+  context.subscriptions.push(service, tree, treeView, docs, statusBar, vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs));
+
+  const deps: Deps = { log, service, tree, treeView, secrets };
+  context.subscriptions.push(...registerRegistryCommands(deps), ...registerTransitions(deps), ...registerInspect(deps), registerPush(deps), registerConnectMlflow(deps), ...registerDriftCommands(context, deps));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affects(e, 'registryUri')) void service.reopen('mlops.registry.uri changed');
+      else if (affects(e, 'showArchived') || affects(e, 'pageSize') || affects(e, 'keyMetric')) tree.refresh();
+    }),
+    // Trust granted: the registry becomes writable, so open it again without read-only.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void service.reopen('workspace trusted')),
+  );
+  void statusBar.update();
+
+  return {
+    registryState: () => service.state,
+    problem: () => service.problem,
+    treeChildren: (parent) => tree.getChildren(parent),
+    treeItem: (e) => tree.resolveTreeItem(tree.getTreeItem(e), e),
+    onDidRefreshTree: (listener) => tree.onDidChangeTreeData(() => listener()),
+    coreLoadedAt,
+    driftPanels: () => DriftPanel.describeOpen(),
+    activationMs: 0,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; the registry closes with RegistryService.dispose.
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../../src/extension/ids';
+import { mlops } from '../helpers/cli';
+import { REPO, WORKSPACE } from '../helpers/env';
+import { api } from '../helpers/ext';
+import { writeModel } from '../helpers/fixtures';
+import { waitFor } from '../helpers/wait';
+
+const DATA = path.join(WORKSPACE, 'data');
+
+/** The drift panel in the real VS Code: opened by the commands, fed by the host, drawn by its webview. */
+describe('drift panel', () => {
+  const ref = path.join(DATA, 'reference.csv');
+  const cur = path.join(DATA, 'current.csv');
+
+  before(() => {
+    mkdirSync(DATA, { recursive: true });
+    copyFileSync(path.join(REPO, 'test', 'fixtures', 'drift', 'small_reference.csv'), ref);
+    copyFileSync(path.join(REPO, 'test', 'fixtures', 'drift', 'small_current.csv'), cur);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens beside the editor from the command and its webview draws every feature', async () => {
+    const a = await api();
+    const opened = await vscode.commands.executeCommand(COMMANDS.driftCompare, { reference: vscode.Uri.file(ref), current: vscode.Uri.file(cur) });
+    assert.ok(opened, 'the command returned the files it compared');
+    const p = await waitFor('the drift webview to draw its result', () => a.driftPanels().find((x) => x.current === cur && x.renderedRows !== undefined), 30_000);
+    assert.equal(p.ready, true, 'the webview completed the ready handshake');
+    const header = readFileSync(ref, 'utf8').split('\n')[0].split(',');
+    // Every column but the timestamp is a feature, and the webview's table shows each as a row.
+    assert.equal(p.features, header.length - 1);
+    assert.equal(p.renderedRows, p.features);
+    assert.match(p.title, /^Drift: current\.csv vs reference\.csv$/);
+  });
+
+  it('refreshes by itself when the current data file changes', async () => {
+    const a = await api();
+    const before = a.driftPanels().find((x) => x.current === cur);
+    assert.ok(before?.renderedAt);
+    const lines = readFileSync(cur, 'utf8').trim().split('\n').slice(1, 200);
+    appendFileSync(cur, lines.map((l) => l.replace(/^\d+,/, '95,')).join('\n') + '\n');
+    const after = await waitFor('a second result after the file changed', () => a.driftPanels().find((x) => x.current === cur && x.renderedAt !== before.renderedAt), 20_000);
+    assert.equal(after.renderedRows, before.renderedRows);
+  });
+
+  it('opens from a model version that names its reference data, and says so when it names none', async () => {
+    const model = writeModel('drift-model', 31);
+    await mlops(['push', model, '--model', 'with-data', '--tag', 'reference_data=data/reference.csv', '--tag', 'current_data=data/current.csv']);
+    await mlops(['push', model, '--model', 'without-data']);
+    const res = (await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'with-data', version: 1 })) as { reference: string; current: string } | undefined;
+    assert.equal(res?.reference, vscode.Uri.file(ref).toString());
+    assert.equal(res?.current, vscode.Uri.file(cur).toString());
+    const none = await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'without-data', version: 1 });
+    assert.equal(none, undefined, 'the command stops with its error sentence');
+  });
+});

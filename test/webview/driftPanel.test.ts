@@ -1,0 +1,174 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { defaultSettings } from '../../src/core/drift/config';
+import type { DriftResult } from '../../src/core/drift/result';
+import { runDrift } from '../../src/core/drift/run';
+import { driftPanelHtml, newNonce } from '../../src/extension/drift/html';
+import type { DriftFiles } from '../../src/shared/driftProtocol';
+import { DARK, LIGHT } from './theme';
+
+/**
+ * The drift panel as VS Code would show it: the built dist/webview bundle, the host's real HTML with its
+ * CSP and nonce, in Debian's headless Chromium. acquireVsCodeApi is stubbed the way VS Code provides it.
+ */
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+/** The README's screenshot is refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
+const SCREENSHOT = process.env.MLOPS_UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'media', 'screenshots', 'drift-panel.png') : path.join(REPO, 'test-results', 'drift-panel.png');
+
+function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/favicon.ico') {
+      // A browser tab asks for one; a VS Code webview does not.
+      res.writeHead(204);
+      return res.end();
+    }
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(html());
+    }
+    const file = path.join(REPO, url.pathname);
+    if (!file.startsWith(path.join(REPO, 'dist', 'webview')) || !existsSync(file)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
+}
+
+/** VS Code's injected API and theme variables, before any page script runs. */
+function initScript(vars: Record<string, string>): string {
+  return `
+    window.__posted = []; window.__state = undefined; window.__csp = [];
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
+    if (document.documentElement) applyVars();
+    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));`;
+}
+
+describe('drift panel in a real Chromium (built bundle, strict CSP)', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  let page: Page;
+  let server: { url: string; close: () => Promise<void> };
+  let result: DriftResult;
+  const problems: string[] = [];
+  const files: DriftFiles = { reference: { path: '/data/small_reference.csv', label: 'small_reference.csv' }, current: { path: '/data/small_current.csv', label: 'small_current.csv' } };
+
+  before(async () => {
+    assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'drift.js')), 'run `npm run build` first: dist/webview/drift.js is missing');
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+    const s = defaultSettings();
+    s.timestamp = 'event_time';
+    s.window = { by: 'time', ms: 86_400_000 * 7, label: '1w' };
+    s.ttl = { ms: 86_400_000, label: '24h' };
+    const fx = path.join(REPO, 'test', 'fixtures', 'drift');
+    result = await runDrift({ reference: path.join(fx, 'small_reference.csv'), current: path.join(fx, 'small_current.csv'), referenceName: 'small_reference.csv', currentName: 'small_current.csv', settings: s, now: Date.UTC(2024, 2, 22) });
+    // The server's origin stands in for webview.cspSource; the HTML is the host's own, fresh nonce per render.
+    server = await serve(() =>
+      driftPanelHtml({ cspSource: server.url, nonce: newNonce(), scriptUri: `${server.url}/dist/webview/drift.js`, styleUri: `${server.url}/dist/webview/drift.css` }),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
+    await page.addInitScript(initScript(DARK));
+    await page.goto(server.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sends ready (the handshake) and waits for the host', async () => {
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted, [{ type: 'ready', protocol: 1 }]);
+  });
+
+  it('ignores a message that does not fit the contract', async () => {
+    await page.evaluate(() => window.postMessage({ type: 'result', files: null, result: { nope: 1 } }, '*'));
+    assert.equal(await page.isVisible('#content'), false);
+  });
+
+  it('renders the verdict, one table row per feature, and draws both charts', async () => {
+    await page.evaluate(([f, r]) => window.postMessage({ type: 'result', files: f, result: r }, '*'), [files, result] as const);
+    await page.waitForSelector('#features tbody tr');
+    assert.equal(await page.locator('#features tbody tr').count(), result.features.length);
+    const rendered = await page.evaluate(() => (window as unknown as { __posted: { type: string; rows?: number }[] }).__posted.filter((m) => m.type === 'rendered'));
+    assert.deepEqual(rendered.map((m) => m.rows), [result.features.length], 'the panel tells the host what it drew');
+    assert.match((await page.textContent('#verdict')) ?? '', /4 of 9 features drifted/);
+    assert.match((await page.textContent('#stale')) ?? '', /Fresh data/);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim()), '#3794ff', 'theme variables reach the panel');
+    const drawn = await page.evaluate(() =>
+      ['dist-chart', 'time-chart'].map((id) => {
+        const c = document.getElementById(id) as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+        return { width: c.width, painted };
+      }),
+    );
+    for (const d of drawn) assert.ok(d.width > 100 && d.painted > 1000, `canvas drawn: ${JSON.stringify(d)}`);
+  });
+
+  it('sorts by a column, selects a feature and keeps that in the webview state', async () => {
+    await page.click('#features th:nth-child(1) button');
+    assert.equal(await page.getAttribute('#features th:nth-child(1)', 'aria-sort'), 'ascending');
+    assert.equal(await page.textContent('#features tbody tr:first-child td:first-child'), 'active');
+    await page.click('#features th:nth-child(1) button');
+    assert.equal(await page.getAttribute('#features th:nth-child(1)', 'aria-sort'), 'descending');
+    await page.click('#features tbody tr[data-feature="country"]');
+    assert.match((await page.textContent('#chart-title')) ?? '', /^country/);
+    const state = await page.evaluate(() => (window as unknown as { __state: { selected: string; sort: { key: string } } }).__state);
+    assert.equal(state.selected, 'country');
+    assert.equal(state.sort.key, 'name');
+    await page.click('#refresh');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type));
+    assert.deepEqual(posted, ['ready', 'rendered', 'refresh']);
+  });
+
+  it('redraws with the light theme when VS Code switches it', async () => {
+    await page.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.replace('vscode-dark', 'vscode-light');
+    }, LIGHT);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim()), '#1a85ff');
+    await page.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.replace('vscode-light', 'vscode-dark');
+    }, DARK);
+  });
+
+  it('has no CSP violation and no console error; saves the README screenshot', async () => {
+    await page.click('#features tbody tr[data-feature="age"]');
+    await page.waitForTimeout(200);
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+    assert.deepEqual(csp, []);
+    assert.deepEqual(problems, []);
+  });
+});
