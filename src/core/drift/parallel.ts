@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { MlopsError, cancelled } from '../errors';
 import { readDataset } from './read';
 import { type PrepareOptions, type PreparedDataset, prepareDataset } from './prepare';
 import type { ReadOptions } from './types';
+import { callWorker } from './workerCall';
 
 /**
  * Reading and sorting dominate a drift run, and the two datasets are independent: the current file is
@@ -34,26 +34,10 @@ export async function prepareSide(job: SideJob, signal?: AbortSignal, onProgress
 }
 
 export function prepareInWorker(script: string, job: SideJob, signal?: AbortSignal, onProgress?: (bytes: number, total: number) => void): Promise<PreparedDataset> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script);
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => finish(() => reject(cancelled(`Reading ${job.read.displayName ?? job.file}`)));
-    signal?.addEventListener('abort', onAbort);
-    worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'progress') onProgress?.(m.bytes, m.total);
-      else if (m.type === 'prepared') finish(() => resolve(m.dataset));
-      else finish(() => reject(reviveError(m.error)));
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`drift worker exited with code ${code}`))));
-    worker.postMessage({ type: 'prepare', job } satisfies WorkerRequest);
+  return callWorker<WorkerReply, PreparedDataset>(script, { type: 'prepare', job } satisfies WorkerRequest, `Reading ${job.read.displayName ?? job.file}`, signal, (m) => {
+    if (m.type === 'progress') return void onProgress?.(m.bytes, m.total);
+    if (m.type === 'prepared') return { result: m.dataset };
+    return { error: reviveError(m.error) };
   });
 }
 

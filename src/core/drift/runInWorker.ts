@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
-import { cancelled } from '../errors';
 import type { RunReply } from './driftWorker';
 import { reviveError, workerScript } from './parallel';
 import type { DriftResult } from './result';
 import { type DriftProgress, runDrift, type RunRequest } from './run';
+import { callWorker } from './workerCall';
 
 /**
  * A whole drift run in a worker thread: the extension host stays responsive while large files are read
@@ -12,26 +11,10 @@ import { type DriftProgress, runDrift, type RunRequest } from './run';
 export function runDriftInWorker(request: RunRequest, signal?: AbortSignal, onProgress?: (e: DriftProgress) => void): Promise<DriftResult> {
   const script = workerScript();
   if (!script) return runDrift({ ...request, signal, onProgress });
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled('The drift comparison'));
-    const worker = new Worker(script);
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => finish(() => reject(cancelled('The drift comparison')));
-    signal?.addEventListener('abort', onAbort);
-    worker.on('message', (m: RunReply) => {
-      if (m.type === 'run-progress') onProgress?.(m.event);
-      else if (m.type === 'result') finish(() => resolve(m.result));
-      else if (m.type === 'error') finish(() => reject(reviveError(m.error)));
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`drift worker exited with code ${code}`))));
-    worker.postMessage({ type: 'run', request });
+  return callWorker<RunReply, DriftResult>(script, { type: 'run', request }, 'The drift comparison', signal, (m) => {
+    if (m.type === 'run-progress') return void onProgress?.(m.event);
+    if (m.type === 'result') return { result: m.result };
+    if (m.type === 'error') return { error: reviveError(m.error) };
+    return undefined;
   });
 }
