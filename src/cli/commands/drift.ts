@@ -1,6 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlopsError } from '../../core/errors';
 import {
   applyDriftConfig,
   defaultSettings,
@@ -11,6 +10,7 @@ import {
   parseThreshold,
   parseWindow,
 } from '../../core/drift/config';
+import { readDriftSection } from '../../core/drift/configFile';
 import { DRIFT_METHODS, type DriftMethod, type DriftResult } from '../../core/drift/result';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
@@ -131,36 +131,6 @@ async function buildSettings(ctx: CommandContext, values: OptionValues): Promise
   }
   for (const k of list(values.ignore)) feature(k).ignore = true;
   return s;
-}
-
-/** The `drift:` section of an mlops.yaml / JSON file; YAML errors name the line and column. */
-async function readDriftSection(file: string, display: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw fsError(e, 'read', display);
-  }
-  let doc: unknown;
-  if (/\.json$/i.test(file)) {
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      throw new MlopsError('INVALID_ARGUMENT', `${display}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'Fix the file or pass a YAML file.');
-    }
-  } else {
-    const { parseDocument } = await import('yaml');
-    const d = parseDocument(text);
-    const err = d.errors[0];
-    if (err) {
-      const pos = err.linePos?.[0];
-      throw new MlopsError('INVALID_ARGUMENT', `${display}${pos ? `, line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`, 'Fix the YAML syntax.');
-    }
-    doc = d.toJS();
-  }
-  const drift = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).drift : undefined;
-  if (drift === undefined) throw new MlopsError('INVALID_ARGUMENT', `${display} has no "drift:" section.`, 'Put the drift settings under a top-level "drift:" key.');
-  return drift;
 }
 
 /** Progress on stderr for large files: a line every ~2 s per file (a live line on a terminal). */

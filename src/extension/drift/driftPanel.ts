@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { MlopsError, errorMessage } from '../../core/errors';
 import { defaultSettings, type DriftSettings } from '../../core/drift/config';
+import { PROJECT_FILE, projectDriftSettings } from '../../core/drift/configFile';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
 import type { DriftResult } from '../../core/drift/result';
@@ -10,6 +11,20 @@ import { type DriftFiles, type HostToWebview, parseViewState, parseWebviewMessag
 import { driftPanelHtml, newNonce } from './html';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
+
+/** Where the panel's settings come from, read again on every recompute; `file` is watched. */
+export interface DriftSettingsSource {
+  load(): Promise<DriftSettings>;
+  file?: vscode.Uri;
+}
+
+/** The workspace's mlops.yaml (its `drift:` section), else the defaults. */
+export function projectSettingsSource(): DriftSettingsSource {
+  const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri;
+  if (!root) return { load: async () => defaultSettings() };
+  const file = vscode.Uri.joinPath(root, PROJECT_FILE);
+  return { file, load: () => projectDriftSettings(file.fsPath, PROJECT_FILE) };
+}
 
 /** What the panel needs from the extension's log (src/extension/log.ts `Log` fits). */
 export interface DriftLog {
@@ -31,6 +46,8 @@ export interface DriftPanelInfo {
   /** Rows the webview's table showed after drawing the last result it received, and that result's time. */
   renderedRows: number | undefined;
   renderedAt: string | undefined;
+  /** The sentence the panel shows instead of a result, when the last computation failed. */
+  error: string | undefined;
 }
 
 /**
@@ -54,6 +71,7 @@ export class DriftPanel implements vscode.Disposable {
       driftedFeatures: p.result?.dataset.driftedFeatures,
       renderedRows: p.rendered?.rows,
       renderedAt: p.rendered?.generatedAt,
+      error: p.last?.type === 'error' ? p.last.message : undefined,
     }));
   }
   private readonly disposables: vscode.Disposable[] = [];
@@ -63,7 +81,7 @@ export class DriftPanel implements vscode.Disposable {
   private running: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  static show(context: vscode.ExtensionContext, reference: vscode.Uri, current: vscode.Uri, log: DriftLog, settings: DriftSettings = defaultSettings()): DriftPanel {
+  static show(context: vscode.ExtensionContext, reference: vscode.Uri, current: vscode.Uri, log: DriftLog, settings: DriftSettingsSource = projectSettingsSource()): DriftPanel {
     const key = `${reference.toString()}|${current.toString()}`;
     const existing = DriftPanel.open.get(key);
     if (existing) {
@@ -80,7 +98,7 @@ export class DriftPanel implements vscode.Disposable {
     private readonly reference: vscode.Uri,
     private readonly current: vscode.Uri,
     private readonly log: DriftLog,
-    private readonly settings: DriftSettings,
+    private readonly settings: DriftSettingsSource,
   ) {
     DriftPanel.open.set(this.key, this);
     panel.title = titleOf(reference, current);
@@ -90,9 +108,9 @@ export class DriftPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      ...[reference, current].map((uri) => this.watch(uri)),
+      ...[reference, current, ...(settings.file ? [settings.file] : [])].map((uri) => this.watch(uri)),
     );
-    this.recompute();
+    void this.recompute();
   }
 
   private get key(): string {
@@ -120,7 +138,7 @@ export class DriftPanel implements vscode.Disposable {
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
     const changed = () => {
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.recompute(), REFRESH_DELAY_MS);
+      this.timer = setTimeout(() => void this.recompute(), REFRESH_DELAY_MS);
     };
     return vscode.Disposable.from(w, w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed));
   }
@@ -172,13 +190,23 @@ export class DriftPanel implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Drift report saved to ${vscode.workspace.asRelativePath(target)}.`);
   }
 
-  private recompute(): void {
+  private async recompute(): Promise<void> {
     this.running?.abort();
     const ac = new AbortController();
     this.running = ac;
     const files = this.files;
     this.post({ type: 'loading', files, message: 'Reading the data files…', fraction: null });
-    runDriftInWorker({ reference: this.reference.fsPath, current: this.current.fsPath, referenceName: files.reference.label, currentName: files.current.label, settings: this.settings }, ac.signal, (e) => {
+    let settings: DriftSettings;
+    try {
+      settings = await this.settings.load();
+    } catch (e) {
+      if (this.running !== ac) return;
+      this.log.error('drift panel settings', e);
+      this.post({ type: 'error', files, message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e), hint: e instanceof MlopsError ? (e.hint ?? null) : null });
+      return;
+    }
+    if (ac.signal.aborted) return;
+    await runDriftInWorker({ reference: this.reference.fsPath, current: this.current.fsPath, referenceName: files.reference.label, currentName: files.current.label, settings }, ac.signal, (e) => {
       if (e.phase === 'read') this.post({ type: 'loading', files, message: `Reading ${e.file}: ${Math.floor((e.bytes / Math.max(1, e.total)) * 100)}%`, fraction: e.bytes / Math.max(1, e.total) });
       else this.post({ type: 'loading', files, message: e.message, fraction: null });
     }).then(
@@ -219,7 +247,7 @@ function panelOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOpti
 }
 
 /** Opens (or reveals) the drift panel for two data files beside the active editor. */
-export function openDriftPanel(context: vscode.ExtensionContext, referenceUri: vscode.Uri, currentUri: vscode.Uri, log: DriftLog, settings?: DriftSettings): DriftPanel {
+export function openDriftPanel(context: vscode.ExtensionContext, referenceUri: vscode.Uri, currentUri: vscode.Uri, log: DriftLog, settings?: DriftSettingsSource): DriftPanel {
   return DriftPanel.show(context, referenceUri, currentUri, log, settings);
 }
 
@@ -232,7 +260,7 @@ export function driftPanelSerializer(context: vscode.ExtensionContext, log: Drif
         panel.dispose();
         return;
       }
-      new DriftPanel(panel, context, vscode.Uri.file(s.files.reference.path), vscode.Uri.file(s.files.current.path), log, defaultSettings());
+      new DriftPanel(panel, context, vscode.Uri.file(s.files.reference.path), vscode.Uri.file(s.files.current.path), log, projectSettingsSource());
     },
   };
 }

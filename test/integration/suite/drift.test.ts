@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/ids';
@@ -47,6 +47,21 @@ describe('drift panel', () => {
     appendFileSync(cur, lines.map((l) => l.replace(/^\d+,/, '95,')).join('\n') + '\n');
     const after = await waitFor('a second result after the file changed', () => a.driftPanels().find((x) => x.current === cur && x.renderedAt !== before.renderedAt), 20_000);
     assert.equal(after.renderedRows, before.renderedRows);
+  });
+
+  it('follows the drift: section of the workspace\'s mlops.yaml, and says what is wrong with a broken one', async () => {
+    const a = await api();
+    const yaml = path.join(WORKSPACE, 'mlops.yaml');
+    const shown = () => a.driftPanels().find((x) => x.current === cur);
+    try {
+      writeFileSync(yaml, 'drift:\n  features:\n    age: { ignore: true }\n');
+      await waitFor('the panel to drop the ignored feature', () => shown()?.renderedRows === 8, 20_000);
+      writeFileSync(yaml, 'drift:\n  features:\n    age: { ignore: true\n');
+      await waitFor('the panel to report the broken file', () => /mlops\.yaml, line \d+/.test(shown()?.error ?? ''), 20_000);
+    } finally {
+      rmSync(yaml, { force: true });
+    }
+    await waitFor('all features again without the file', () => shown()?.renderedRows === 9 && shown()?.error === undefined, 20_000);
   });
 
   it('opens from a model version that names its reference data, and says so when it names none', async () => {
