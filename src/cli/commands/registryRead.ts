@@ -1,5 +1,5 @@
 import { resolveModelRef } from '../../core/registry/resolve';
-import type { ModelVersion, RegisteredModel } from '../../core/registry/types';
+import { collectPages } from '../../core/registry/paging';
 import { parseIntOption } from '../args';
 import type { CommandSpec } from '../context';
 import { historyTable, modelsTable, versionDetails, versionsTable } from './render';
@@ -13,13 +13,7 @@ export const modelsCommand: CommandSpec = {
   positionals: [0, 0],
   async run(ctx) {
     const reg = await ctx.registry();
-    const items: RegisteredModel[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await reg.listModels({ pageToken, maxResults: 1000 });
-      items.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    const { items } = await collectPages((pageToken, maxResults) => reg.listModels({ pageToken, maxResults }));
     ctx.print({ models: items }, () => modelsTable(items));
   },
 };
@@ -34,14 +28,7 @@ export const versionsCommand: CommandSpec = {
   async run(ctx, [model], values) {
     const reg = await ctx.registry();
     const limit = parseIntOption('limit', values.limit as string | undefined);
-    const items: ModelVersion[] = [];
-    let pageToken: string | undefined;
-    do {
-      const want = limit === undefined ? 1000 : Math.min(1000, limit - items.length);
-      const page = await reg.listVersions(model, { pageToken, maxResults: want, includeArchived: values.all === true });
-      items.push(...page.items);
-      pageToken = page.nextPageToken;
-    } while (pageToken && (limit === undefined || items.length < limit));
+    const { items } = await collectPages((pageToken, maxResults) => reg.listVersions(model, { pageToken, maxResults, includeArchived: values.all === true }), limit);
     ctx.print({ model, versions: items }, () => versionsTable(items));
   },
 };

@@ -73,3 +73,21 @@ export function pidAlive(pid: number): boolean {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Opens `file` for reading, runs `fn` on the handle and always closes it. A failure to open becomes the
+ * usual sentence naming `display`; errors from `fn` pass through unchanged.
+ */
+export async function withFileForReading<T>(file: string, display: string, fn: (fh: fsp.FileHandle) => Promise<T>): Promise<T> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(file, 'r');
+  } catch (e) {
+    throw fsError(e, 'read', display);
+  }
+  try {
+    return await fn(fh);
+  } finally {
+    await fh.close();
+  }
+}

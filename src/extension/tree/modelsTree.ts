@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { collectPages } from '../../core/registry/paging';
 import type { Registry } from '../../core/registry/registry';
 import type { AuditEvent, ModelVersion, RegisteredModel } from '../../core/registry/types';
 import { readConfig } from '../config';
@@ -130,7 +131,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   }
 
   private async loadModels(registry: Registry): Promise<Paged<ModelElement>> {
-    const { items, more } = await collect((pageToken, maxResults) => registry.listModels({ pageToken, maxResults }), this.target(''));
+    const { items, more } = await collectPages((pageToken, maxResults) => registry.listModels({ pageToken, maxResults }), this.target(''));
     const els = items.map((m: RegisteredModel): ModelElement => ({ kind: 'model', name: m.name, model: m }));
     return { items: els, more: more ? { kind: 'loadMore', parent: undefined } : undefined };
   }
@@ -138,7 +139,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   private async loadVersions(registry: Registry, parent: ModelElement): Promise<Paged<VersionElement>> {
     const includeArchived = readConfig().showArchived;
     const [{ items, more }, history] = await Promise.all([
-      collect((pageToken, maxResults) => registry.listVersions(parent.name, { pageToken, maxResults, includeArchived }), this.target(parent.name)),
+      collectPages((pageToken, maxResults) => registry.listVersions(parent.name, { pageToken, maxResults, includeArchived }), this.target(parent.name)),
       registry.history(parent.name),
     ]);
     const els = items.map((v) => versionElement(parent, v, history));
@@ -157,19 +158,4 @@ function versionElement(parent: ModelElement, v: ModelVersion, history: AuditEve
 
 function withMore<T extends TreeElement>(p: Paged<T>): TreeElement[] {
   return p.more ? [...p.items, p.more] : p.items;
-}
-
-/** Pages through a list until `count` items are in hand; `more` says whether the list goes on. */
-async function collect<T>(
-  list: (pageToken: string | undefined, maxResults: number) => Promise<{ items: T[]; nextPageToken?: string }>,
-  count: number,
-): Promise<{ items: T[]; more: boolean }> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await list(token, Math.min(count - items.length, 1000));
-    items.push(...page.items);
-    token = page.nextPageToken;
-  } while (token && items.length < count);
-  return { items, more: token !== undefined };
 }

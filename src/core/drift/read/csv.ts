@@ -1,6 +1,6 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../errors';
-import { fsError } from '../../util/fsx';
+import { withFileForReading } from '../../util/fsx';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder, KIND_CATEGORICAL, KIND_NUMERIC, KIND_SKIP } from './builder';
 import { charColumn, dataError } from './errors';
@@ -26,17 +26,7 @@ const SNIFF_BYTES = 1 << 16;
 
 export async function readCsv(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw fsError(e, 'read', display);
-  }
-  try {
-    return await new CsvReader(fh, display, opts).read();
-  } finally {
-    await fh.close();
-  }
+  return withFileForReading(file, display, (fh) => new CsvReader(fh, display, opts).read());
 }
 
 class CsvReader {

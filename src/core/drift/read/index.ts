@@ -1,5 +1,4 @@
-import { open } from 'node:fs/promises';
-import { fsError } from '../../util/fsx';
+import { withFileForReading } from '../../util/fsx';
 import type { Dataset, ReadOptions } from '../types';
 import { readCsv } from './csv';
 import { readJsonl } from './jsonl';
@@ -9,16 +8,7 @@ import { formatOf } from './sniff';
 export async function readDataset(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
   const head = Buffer.alloc(4);
-  try {
-    const fh = await open(file, 'r');
-    try {
-      await fh.read(head, 0, 4, 0);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    throw fsError(e, 'read', display);
-  }
+  await withFileForReading(file, display, (fh) => fh.read(head, 0, 4, 0));
   const format = formatOf(file, head, display);
   if (format === 'parquet') {
     // hyparquet loads only when a Parquet file is actually read (DESIGN: heavy modules load lazily).

@@ -1,6 +1,6 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../errors';
-import { fsError } from '../../util/fsx';
+import { withFileForReading } from '../../util/fsx';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder } from './builder';
 import { dataError } from './errors';
@@ -14,17 +14,7 @@ import { classifyText, type TextKind } from './tokens';
  */
 export async function readJsonl(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw fsError(e, 'read', display);
-  }
-  try {
-    return await readOpen(fh, display, opts);
-  } finally {
-    await fh.close();
-  }
+  return withFileForReading(file, display, (fh) => readOpen(fh, display, opts));
 }
 
 /** JSON strings are text: "12" stays a category, but ISO dates are recognised and "" / "NA" are missing. */

@@ -1,7 +1,7 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { type AsyncBuffer, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { MlopsError, throwIfAborted } from '../../errors';
-import { fsError } from '../../util/fsx';
+import { withFileForReading } from '../../util/fsx';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder } from './builder';
 import { dataError } from './errors';
@@ -13,17 +13,7 @@ import { classifyText } from './tokens';
  */
 export async function readParquet(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw fsError(e, 'read', display);
-  }
-  try {
-    return await readOpen(await fileBuffer(fh), display, opts);
-  } finally {
-    await fh.close();
-  }
+  return withFileForReading(file, display, async (fh) => readOpen(await fileBuffer(fh), display, opts));
 }
 
 /** hyparquet reads byte ranges on demand through this; the file is never loaded whole. */
