@@ -82,6 +82,11 @@ export class RegistryService implements vscode.Disposable {
     }
   }
 
+  /** Whether `r` is still the open registry (a re-open closes the old one under whoever still reads it). */
+  isCurrent(r: Registry): boolean {
+    return this.registry === r;
+  }
+
   /** For views: the registry, or undefined after logging (and showing once) why not. */
   async tryGet(): Promise<Registry | undefined> {
     try {

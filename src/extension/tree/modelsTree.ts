@@ -25,6 +25,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   private readonly versions = new Map<string, Paged<VersionElement>>();
   /** How many rows each list should show (root = ''): grows with "Load more…", survives refreshes. */
   private readonly wanted = new Map<string, number>();
+  /** Counts refreshes, so a list that was loading across one is not cached. */
+  private generation = 0;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The server row of an MLflow registry, fetched once per opened registry. */
   private server: { registry: Registry; row: Promise<ServerElement | undefined> } | undefined;
@@ -34,6 +36,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   }
 
   refresh(): void {
+    this.generation++;
     this.models = undefined;
     this.versions.clear();
     this.changed.fire(undefined);
@@ -54,22 +57,31 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
 
   async getChildren(e?: TreeElement): Promise<TreeElement[]> {
     if (e && e.kind !== 'model') return [];
+    // A refresh can land during any await below (a CLI push, a re-opened registry). The list loaded
+    // across it still answers this call but is not cached (the refresh asks again), and a failure
+    // across it is not reported: the registry it read may have been closed under it on purpose.
+    const generation = this.generation;
     const registry = await this.service.tryGet();
     if (!registry) return this.problemRows();
     try {
       if (!e) {
-        this.models ??= await this.loadModels(registry);
-        this.service.noteSuccess(this.models.items.length > 0);
+        let models = this.models;
+        if (!models) {
+          models = await this.loadModels(registry);
+          if (generation === this.generation) this.models = models;
+        }
+        this.service.noteSuccess(models.items.length > 0);
         const server = await this.serverRow(registry);
-        return server ? [server, ...withMore(this.models)] : withMore(this.models);
+        return server ? [server, ...withMore(models)] : withMore(models);
       }
       let page = this.versions.get(e.name);
       if (!page) {
         page = await this.loadVersions(registry, e);
-        this.versions.set(e.name, page);
+        if (generation === this.generation) this.versions.set(e.name, page);
       }
       return withMore(page);
     } catch (err) {
+      if (generation !== this.generation || !this.service.isCurrent(registry)) return [];
       this.service.noteFailure(e ? `Listing the versions of "${e.name}"` : 'Listing the models', err);
       return e ? [] : this.problemRows();
     }

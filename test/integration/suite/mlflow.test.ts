@@ -8,8 +8,9 @@ import { COMMANDS } from '../../../src/extension/ids';
 import type { ServerElement } from '../../../src/extension/tree/elements';
 import { startMlflowDouble, type MlflowDouble } from '../../mlflowDouble/mlflowServerDouble';
 import { WORKSPACE } from '../helpers/env';
-import { api, models, setSetting, waitForTree } from '../helpers/ext';
+import { api, setSetting, waitForTree } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
+import { sleep } from '../helpers/wait';
 
 /**
  * The extension against an MLflow tracking server (a test double of one, on 127.0.0.1: no real MLflow
@@ -52,14 +53,32 @@ describe('MLflow registry', () => {
     }
     const a = await api();
     const roots = await waitForTree('the MLflow server row and its model', async () => {
+      // One read for both checks: two reads could straddle a refresh and see different lists.
       const rows = await a.treeChildren();
-      return (await models(a)).some((m) => m.name === 'remote-churn') ? rows : undefined;
+      return rows[0]?.kind === 'server' && rows.some((m) => m.kind === 'model' && m.name === 'remote-churn') ? rows : undefined;
     }, 15_000);
     const srv = roots[0] as ServerElement;
     assert.equal(srv.kind, 'server');
     const item = a.treeItem(srv);
     assert.equal(item.label, 'MLflow 2.17.0');
     assert.equal(item.description, server.url);
+  });
+
+  it('answers every listing while Refresh re-opens the registry under it, and reports no failure', async () => {
+    const a = await api();
+    // The refresh lands at a different point of the listing each time (opening, listing, server row).
+    for (let i = 0; i < 40; i++) {
+      const listing = a.treeChildren();
+      await sleep(i % 20);
+      await vscode.commands.executeCommand(COMMANDS.refresh);
+      const rows = await listing;
+      assert.deepEqual(rows.filter((r) => r.kind === 'problem'), [], `listing ${i} crossed by a refresh showed a problem`);
+      assert.notEqual(a.registryState(), 'error', `listing ${i} crossed by a refresh set the error state`);
+    }
+    await waitForTree('the server and its model again', async () => {
+      const rows = await a.treeChildren();
+      return rows[0]?.kind === 'server' && rows.some((m) => m.kind === 'model' && m.name === 'remote-churn');
+    });
   });
 
   it('promotes and rolls back on the server from the commands, with the audit history on the model', async () => {
