@@ -1,11 +1,12 @@
 /**
  * `npm run demo`: the main job on a throwaway embedded registry, through the real `mlops` CLI.
  * Generates three small ONNX models in code (no download), pushes them with their metrics, promotes,
- * rolls back, and prints the audit history. Every command is printed before it runs, so the output
- * doubles as a tour of the CLI.
+ * rolls back, and prints the audit history; then compares a week of "production" inputs with the
+ * training data for drift. Every command is printed before it runs, so the output doubles as a tour
+ * of the CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildMlp } from '../src/core/onnx/mlpBuilder';
@@ -16,12 +17,16 @@ const ws = mkdtempSync(path.join(os.tmpdir(), 'mlops-demo-'));
 const env = { ...process.env, MLOPS_REGISTRY: '', MLFLOW_TRACKING_URI: '', MLOPS_ACTOR: process.env.MLOPS_ACTOR ?? 'demo' };
 
 function mlops(...args: string[]): string {
+  return mlopsExpecting(0, ...args);
+}
+
+function mlopsExpecting(code: number, ...args: string[]): string {
   const shown = args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ');
   console.log(`\n$ mlops ${shown}`);
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, env, encoding: 'utf8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
-  if (r.status !== 0) {
+  if (r.status !== code) {
     console.error(`\nThe demo stopped: "mlops ${shown}" exited with ${r.status}.`);
     process.exit(1);
   }
@@ -41,10 +46,11 @@ for (const [i, m] of models.entries()) {
   console.log(`generated ${m.file} (${formatBytes(bytes.length)}, hidden layers ${m.hidden.join('x')})`);
 }
 
+writeDriftData();
 mlops('init');
 for (const [i, m] of models.entries()) {
   const extra = i === 0 ? [] : ['--parent', String(i)];
-  mlops('push', m.file, '--model', 'churn', '--metric', `auc=${m.auc}`, '--metric', `f1=${m.f1}`, '--param', `lr=${m.lr}`, '--tag', 'team=retention', ...extra);
+  mlops('push', m.file, '--model', 'churn', '--metric', `auc=${m.auc}`, '--metric', `f1=${m.f1}`, '--param', `lr=${m.lr}`, '--tag', 'team=retention', '--tag', 'reference_data=data/reference.csv', '--tag', 'current_data=data/current.csv', ...extra);
 }
 mlops('versions', 'churn');
 mlops('promote', 'churn', '1', '--alias', 'production', '--reason', 'first release');
@@ -55,4 +61,51 @@ mlops('rollback', 'churn', '--alias', 'production', '--reason', 'p99 latency dou
 mlops('show', 'models:/churn@production');
 mlops('history', 'churn');
 mlops('verify');
-console.log(`\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} in VS Code to browse it in the MLOps view.`);
+// The week after the release: tenure, charges and support calls moved; contract and senior did not.
+mlops('drift', '--reference', 'data/reference.csv', '--current', 'data/current.csv');
+// What a cron job or CI gate runs: exit 3 on drift, plus a report to attach to the ticket.
+mlopsExpecting(3, 'drift', '--reference', 'data/reference.csv', '--current', 'data/current.csv', '--format', 'html', '--out', 'drift-report.html', '--fail-on-drift', '--quiet');
+console.log(`(exit 3: dataset drift; the report is ${path.join(ws, 'drift-report.html')})`);
+console.log(`\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`);
+
+/**
+ * Training data and a week of production inputs for the churn model, seeded so every run prints the
+ * same verdict. 5,000 rows each: over 1,000, so numeric features use the Wasserstein test.
+ */
+function writeDriftData(): void {
+  const rand = mulberry32(7);
+  const normal = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const pick = <T>(xs: readonly T[], weights: readonly number[]) => {
+    let r = rand() * weights.reduce((a, b) => a + b, 0);
+    for (const [i, w] of weights.entries()) if ((r -= w) < 0) return xs[i];
+    return xs[xs.length - 1];
+  };
+  const contracts = ['month-to-month', 'one-year', 'two-year'] as const;
+  const table = (shifted: boolean) => {
+    const lines = ['tenure_months,monthly_charges,support_calls,contract,senior'];
+    for (let i = 0; i < 5000; i++) {
+      const tenure = Math.max(0, Math.round(normal(shifted ? 22 : 32, 14)));
+      const charges = normal(shifted ? 78 : 65, 18).toFixed(2);
+      const calls = Math.max(0, Math.round(normal(shifted ? 3.2 : 2, 1.5)));
+      const contract = pick(contracts, [0.55, 0.25, 0.2]);
+      const senior = rand() < 0.16 ? 'true' : 'false';
+      lines.push(`${tenure},${charges},${calls},${contract},${senior}`);
+    }
+    return lines.join('\n') + '\n';
+  };
+  mkdirSync(path.join(ws, 'data'));
+  writeFileSync(path.join(ws, 'data', 'reference.csv'), table(false));
+  writeFileSync(path.join(ws, 'data', 'current.csv'), table(true));
+  console.log('generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift)');
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -9,13 +9,19 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 describe('the two commands of the README', function () {
   this.timeout(120_000);
 
-  it('`npm run demo` pushes three models, promotes, rolls back and prints the history', async () => {
+  it('`npm run demo` pushes three models, promotes, rolls back, prints the history and finds the drift', async () => {
     const r = await runNode([path.join(ROOT, 'dist', 'demo.js')], { cwd: ROOT, env: { MLOPS_ACTOR: 'demo' } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Pushed models:\/churn\/3/);
     assert.match(r.stdout, /@production: v3 -> v2 \(rollback\)/);
     assert.match(r.stdout, /8\s+\S+\s+demo\s+@production: v3 -> v2 \(rollback\)\s+p99 latency doubled/);
     assert.match(r.stdout, /OK: 1 models, 3 versions, 3 artifacts checked/);
+    assert.match(r.stdout, /tenure_months\s+numeric\s+Wasserstein \(normed\)\s+[\d.]+\s+≥ 0\.1\s+DRIFT/);
+    assert.match(r.stdout, /contract\s+categorical\s+Jensen–Shannon\s+[\d.e-]+\s+≥ 0\.1\s+ok/);
+    assert.match(r.stdout, /Dataset drift detected: 3 of 5 features drifted/);
+    const report = /the report is (\S+\.html)\)/.exec(r.stdout)?.[1];
+    assert.ok(report, 'the demo names its HTML report');
+    assert.match(readFileSync(report, 'utf8'), /^<!doctype html>/i);
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
