@@ -113,6 +113,13 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     assert.doesNotMatch(verify.stdout, /churn v[12]:/);
   });
 
+  it('gc with a grace period that is not a duration, or extra arguments', async () => {
+    await refused(['gc', '--grace', 'soon'], /--grace "soon" is not a duration\. Write a number and a unit/);
+    await refused(['gc', '--grace', '0s'], /--grace "0s" is not a duration/);
+    const extra = await mlops('gc', 'everything');
+    assert.equal(extra.code, 2, extra.stderr);
+  });
+
   it('a registry file that is not a database', async () => {
     const db = path.join(reg, 'registry.sqlite');
     writeFileSync(db, Buffer.alloc(8192, 0x41));
@@ -135,6 +142,7 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     };
     await run(['promote', 'churn', '1', '--alias', 'production'], /Cannot write to the registry at .*permission denied.*--registry/);
     await run(['push', path.join(t.dir, 'a.onnx'), '--model', 'churn'], /permission denied/);
+    await run(['gc', '--grace', '1s'], /Cannot write to the registry at .*permission denied/);
     const list = await runMlops(['versions', 'churn', '--json'], { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
     assert.equal(list.code, 0, `reads still work: ${list.stderr}`);
   });

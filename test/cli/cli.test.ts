@@ -107,6 +107,26 @@ describe('mlops CLI: the main job, end to end as child processes', function () {
     assert.deepEqual((await mlopsJson<{ models: unknown[] }>(['models'], t.dir)).models, []);
   });
 
+  it('gc removes what deleted versions left once past --grace, after a dry run that names it', async () => {
+    const a = writeModel(t.dir, 'a.onnx', { seed: 1 });
+    const b = writeModel(t.dir, 'b.onnx', { seed: 2 });
+    await mlopsJson(['push', a, '--model', 'churn'], t.dir);
+    const v2 = await mlopsJson<{ artifact: { sha256: string; size: number } }>(['push', b, '--model', 'churn'], t.dir);
+    assert.equal((await mlops('delete', 'churn', '2', '--yes')).code, 0);
+    const before = await mlops('verify');
+    assert.match(before.stdout, /1 unreferenced \(`mlops gc` removes them\)/);
+    const young = await mlops('gc');
+    assert.equal(young.code, 0, young.stderr);
+    assert.match(young.stdout, /^Removed 0 unreferenced artifacts \(0 B\); 1 in use\.\nKept 1 unreferenced but younger than 1h/);
+    await new Promise((r) => setTimeout(r, 1100));
+    const dry = await mlops('gc', '--grace', '1s', '--dry-run');
+    assert.match(dry.stdout, new RegExp(`^Would remove 1 unreferenced artifact \\(${v2.artifact.size} B\\); 1 in use\\.\\n  ${v2.artifact.sha256}`));
+    const gc = await mlopsJson<{ removed: { sha256: string }[]; bytesFreed: number; grace: string }>(['gc', '--grace', '1s'], t.dir);
+    assert.deepEqual([gc.removed.map((x) => x.sha256), gc.bytesFreed, gc.grace], [[v2.artifact.sha256], v2.artifact.size, '1s']);
+    assert.match((await mlops('verify')).stdout, /^OK: 1 models, 1 versions, 1 artifacts checked, 0 unreferenced\.$/m);
+    assert.equal((await mlops('pull', 'models:/churn/1', '-o', 'v1.onnx')).code, 0);
+  });
+
   it('uses --registry, then MLOPS_REGISTRY, then ./.mlops', async () => {
     const a = writeModel(t.dir, 'a.onnx');
     await mlopsJson(['push', a, '--model', 'm1', '--registry', 'custom-reg'], t.dir);

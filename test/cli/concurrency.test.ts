@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mlopsJson, runMlops, runNode } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 
 const CHURN = path.resolve(__dirname, '..', 'helpers', 'churn.js');
+const GC_CHURN = path.resolve(__dirname, '..', 'helpers', 'gcChurn.js');
 
 interface Version { version: number; tags: Record<string, string>; createdBy: string }
 
@@ -34,6 +36,27 @@ describe('embedded registry under concurrent writers and crashes', function () {
     assert.ok(events.every((e) => e.action === 'create-version'));
     const verify = await mlopsJson<{ ok: boolean; versions: number; artifactsChecked: number }>(['verify'], t.dir, env);
     assert.deepEqual([verify.ok, verify.versions, verify.artifactsChecked], [true, 100, 100]);
+  });
+
+  it('gc with no grace period racing 2 processes that push and delete the same files: no version loses its file', async () => {
+    // Each writer pushes two models in turn and deletes each version at once, so gc keeps finding
+    // orphans that a push is storing again; only the lock keeps their files.
+    const stop = path.join(t.dir, 'writers-done');
+    const gcRun = runNode([GC_CHURN, reg, 'gc', stop], { cwd: t.dir });
+    const writers = await Promise.all([1, 2].map((w) => runNode([GC_CHURN, reg, 'push', String(w), '40'], { cwd: t.dir })));
+    writeFileSync(stop, '');
+    const gc = await gcRun;
+    for (const p of [...writers, gc]) assert.equal(p.code, 0, p.stderr);
+    assert.ok(Number(gc.stdout) > 0, 'gc removed orphans along the way');
+    const env = { MLOPS_REGISTRY: reg };
+    const verify = await mlopsJson<{ ok: boolean; versions: number; problems: unknown[] }>(['verify'], t.dir, env);
+    assert.deepEqual([verify.ok, verify.versions, verify.problems], [true, 4, []]);
+    for (const m of ['m1', 'm2']) {
+      for (const v of [39, 40]) {
+        const pulled = await runMlops(['pull', `models:/${m}/${v}`, '-o', `${m}-${v}.onnx`], { cwd: t.dir, env });
+        assert.equal(pulled.code, 0, pulled.stderr);
+      }
+    }
   });
 
   it('20 writers killed with SIGKILL at random moments: the registry always opens and verifies', async () => {

@@ -5,12 +5,12 @@ import {
   defaultSettings,
   type DriftSettings,
   parseColumnType,
-  parseDuration,
   parseMethod,
   parseThreshold,
   parseWindow,
 } from '../../core/drift/config';
 import { readDriftSection } from '../../core/drift/configFile';
+import { parseDuration } from '../../core/util/duration';
 import { DRIFT_METHODS, type DriftMethod, type DriftResult } from '../../core/drift/result';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';

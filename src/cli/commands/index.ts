@@ -4,6 +4,7 @@ import { historyCommand, modelsCommand, showCommand, versionsCommand } from './r
 import {
   archiveCommand,
   deleteCommand,
+  gcCommand,
   initCommand,
   promoteCommand,
   pullCommand,
@@ -28,5 +29,6 @@ export const COMMANDS: CommandSpec[] = [
   deleteCommand,
   pullCommand,
   verifyCommand,
+  gcCommand,
   driftCommand,
 ];

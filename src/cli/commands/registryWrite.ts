@@ -6,6 +6,7 @@ import { parseRegistryUri } from '../../core/registry/open';
 import { resolveModelRef } from '../../core/registry/resolve';
 import type { AuditEvent } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
+import { parseDuration } from '../../core/util/duration';
 import { formatBytes } from '../../core/util/format';
 import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
 import type { CommandSpec } from '../context';
@@ -176,10 +177,45 @@ export const verifyCommand: CommandSpec = {
     const reg = await ctx.registry();
     const r = await reg.verify({ signal: ctx.signal });
     ctx.print(r, () => {
-      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced.`;
+      const gcHint = r.orphanArtifacts > 0 && reg.collectGarbage ? ' (`mlops gc` removes them)' : '';
+      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced${gcHint}.`;
       if (r.ok) return `OK: ${head}`;
       return [`PROBLEMS: ${head}`, ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`)].join('\n');
     });
     return r.ok ? 0 : 1;
+  },
+};
+
+export const gcCommand: CommandSpec = {
+  name: 'gc',
+  summary: 'Remove stored artifacts no version refers to any more (embedded registry)',
+  usage: '[--grace 1h] [--dry-run] [--json]',
+  options: { grace: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  positionals: [0, 0],
+  help: [
+    'Deleted versions and interrupted pushes leave their ONNX file in .mlops/artifacts (`mlops verify` counts',
+    'them as unreferenced). gc removes those untouched for --grace (default 1h): a younger one may belong to',
+    'a push still under way in another process. Versions, aliases and history are never touched.',
+    'Example: mlops gc --dry-run    then    mlops gc --grace 7d',
+  ].join('\n'),
+  async run(ctx, _args, values) {
+    const grace = parseDuration(String(values.grace ?? '1h'), '--grace');
+    const dryRun = values['dry-run'] === true;
+    const reg = await ctx.registry();
+    if (!reg.collectGarbage) {
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${reg.location} is an MLflow server, which manages its own artifact store; mlops gc cleans an embedded registry.`,
+        'Run `mlflow gc` on the server for deleted runs, or point --registry at a .mlops folder.',
+      );
+    }
+    const r = await reg.collectGarbage({ graceMs: grace.ms, dryRun, signal: ctx.signal });
+    ctx.print({ ...r, grace: grace.label }, () => {
+      const verb = dryRun ? 'Would remove' : 'Removed';
+      const lines = [`${verb} ${r.removed.length} unreferenced artifact${r.removed.length === 1 ? '' : 's'} (${formatBytes(r.bytesFreed)}); ${r.referenced} in use.`];
+      if (r.keptRecent > 0) lines.push(`Kept ${r.keptRecent} unreferenced but younger than ${grace.label} (a push may be under way); run again later or lower --grace.`);
+      if (dryRun) lines.push(...r.removed.map((a) => `  ${a.sha256}  ${formatBytes(a.size)}`));
+      return lines.join('\n');
+    });
   },
 };

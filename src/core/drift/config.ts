@@ -1,4 +1,5 @@
 import { MlopsError } from '../errors';
+import { parseDuration } from '../util/duration';
 import { DEFAULT_THRESHOLDS, SMALL_REFERENCE } from './methods';
 import { DRIFT_METHODS, type DriftMethod } from './result';
 import { COLUMN_TYPES, type ColumnType } from './types';
@@ -44,17 +45,6 @@ export interface DriftSettings {
 
 export function defaultSettings(): DriftSettings {
   return { driftShare: 0.5, bins: 30, smallReference: SMALL_REFERENCE, thresholds: { ...DEFAULT_THRESHOLDS }, features: {} };
-}
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "90s", "30m", "24h", "7d", "1w" -> milliseconds. */
-export function parseDuration(text: string, what: string): { ms: number; label: string } {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$/.exec(text);
-  if (!m || Number(m[1]) <= 0) {
-    throw new MlopsError('INVALID_ARGUMENT', `${what} "${text}" is not a duration.`, 'Write a number and a unit: 30m, 6h, 1d or 1w (s, m, h, d, w).');
-  }
-  return { ms: Number(m[1]) * UNIT_MS[m[2]], label: `${m[1]}${m[2]}` };
 }
 
 /** "1d" (time windows) or "5000rows" / "5000r" (row windows). */

@@ -1,6 +1,8 @@
 import type {
   ActionContext,
   AuditEvent,
+  GcOptions,
+  GcReport,
   ListOptions,
   ListVersionsOptions,
   ModelVersion,
@@ -74,6 +76,12 @@ export interface Registry {
 
   /** Calls `listener` (debounced) when anything, in this process or another, changes the registry. */
   watch(listener: () => void): Disposable;
+
+  /**
+   * Embedded backend only: removes stored artifacts no version refers to any more (left by deletes and
+   * interrupted pushes) once they are older than the grace period. A server manages its own store.
+   */
+  collectGarbage?(opts: GcOptions): Promise<GcReport>;
 
   /** Remote backends only: the server's own version ("2.17.0"), shown beside its URL. */
   serverVersion?(): Promise<string>;

@@ -164,6 +164,27 @@ export interface VerifyProblem {
   problem: string;
 }
 
+export interface GcOptions extends OperationOptions {
+  /**
+   * Only artifacts unreferenced and unchanged for this long are removed: a push stores its file before
+   * the row that refers to it, so a younger unreferenced file may be a push under way.
+   */
+  graceMs: number;
+  /** Report what would be removed, remove nothing. */
+  dryRun?: boolean;
+}
+
+export interface GcReport {
+  dryRun: boolean;
+  /** Removed (or, in a dry run, removable) artifacts. */
+  removed: { sha256: string; size: number }[];
+  bytesFreed: number;
+  /** Unreferenced but younger than the grace period: left for now. */
+  keptRecent: number;
+  /** Artifacts some version (active or archived) still refers to. */
+  referenced: number;
+}
+
 export interface VerifyReport {
   ok: boolean;
   models: number;

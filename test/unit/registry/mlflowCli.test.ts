@@ -53,6 +53,14 @@ describe('mlops CLI against an MLflow server (test double)', function () {
     assert.match(r.stderr.trim(), /^error: MLflow at http:\/\/127\.0\.0\.1:\d+ requires credentials \(401\) and none were given\. Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN/);
   });
 
+  it('gc says the server manages its own artifact store (exit 1) and changes nothing there', async () => {
+    await mlopsJson(['push', writeModel(t.dir, 'm.onnx', { seed: 4 }), '--model', 'churn'], t.dir, env);
+    const r = await runMlops(['gc', '--grace', '1s'], { cwd: t.dir, env });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.trim(), /^error: http:\/\/127\.0\.0\.1:\d+ is an MLflow server, which manages its own artifact store; mlops gc cleans an embedded registry\. Run `mlflow gc`/);
+    assert.equal(s.store.versionsOf('churn').length, 1);
+  });
+
   it('--registry and MLOPS_REGISTRY come before MLFLOW_TRACKING_URI; a non-http MLFLOW_TRACKING_URI is ignored', async () => {
     const local = path.join(t.dir, 'reg');
     const r = await mlopsJson<{ location: string }>(['init', '--registry', local], t.dir, env);

@@ -129,8 +129,51 @@ export class ArtifactStore {
     }
   }
 
-  async remove(sha256: string): Promise<void> {
-    await fsp.rm(this.pathOf(sha256), { force: true });
+  /** Size and last change of a stored artifact, or null when it is not stored. */
+  async stat(sha256: string): Promise<{ size: number; mtimeMs: number } | null> {
+    try {
+      const s = await fsp.stat(this.pathOf(sha256));
+      return { size: s.size, mtimeMs: s.mtimeMs };
+    } catch (e) {
+      if (isNodeError(e, 'ENOENT')) return null;
+      throw fsError(e, 'read the artifact store at', this.root);
+    }
+  }
+
+  /**
+   * Removes an artifact last written before `cutoffMs`. A push writes a fresh copy (new mtime) before
+   * its row, so the file is first renamed aside and its age checked again there: a copy a push put in
+   * place since the first look goes back (same bytes, so putting it back can only restore content).
+   * Returns the bytes freed, or null when the file was too young or already gone.
+   */
+  async removeIfOlderThan(sha256: string, cutoffMs: number): Promise<number | null> {
+    const first = await this.stat(sha256);
+    if (!first || first.mtimeMs >= cutoffMs) return null;
+    const final = this.pathOf(sha256);
+    const tmpDir = path.join(this.root, 'tmp');
+    // Named like the store's other temporary files (pid first) so a killed gc's leftover is cleaned.
+    const aside = path.join(tmpDir, `${process.pid}-gc-${randomBytes(6).toString('hex')}`);
+    try {
+      await fsp.mkdir(tmpDir, { recursive: true });
+      await fsp.rename(final, aside);
+    } catch (e) {
+      if (isNodeError(e, 'ENOENT')) return null;
+      throw fsError(e, 'clean the artifact store at', this.root);
+    }
+    try {
+      const s = await fsp.stat(aside);
+      if (s.mtimeMs >= cutoffMs) {
+        await fsp.rename(aside, final);
+        return null;
+      }
+      await fsp.rm(aside, { force: true });
+      await fsyncDir(path.dirname(final));
+      return s.size;
+    } catch (e) {
+      // Never leave a referenced-looking file stranded aside: put it back if anything went wrong.
+      await fsp.rename(aside, final).catch(() => undefined);
+      throw fsError(e, 'clean the artifact store at', this.root);
+    }
   }
 
   /** Every digest present in the store (for verify's orphan count). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { MlopsError } from '../../errors';
+import { MlopsError, throwIfAborted } from '../../errors';
 import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
@@ -12,6 +12,8 @@ import { rollbackTarget } from '../rollback';
 import type {
   ActionContext,
   AuditEvent,
+  GcOptions,
+  GcReport,
   ListOptions,
   ListVersionsOptions,
   ModelVersion,
@@ -147,8 +149,24 @@ export class EmbeddedRegistry implements Registry {
     return fn(await this.fresh());
   }
 
-  private mutate<T>(fn: (db: Database, now: number) => T): Promise<T> {
-    const run = this.queue.then(() => this.mutateLocked(fn));
+  /** `underLock` runs first, holding the lock: file work the transaction depends on. */
+  private mutate<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
+    const run = this.queue.then(() => this.mutateLocked(fn, underLock));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `fn` holding the registry's lock, after this instance's queued mutations; `fn` writes no rows. */
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      this.assertWritable();
+      const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
+      try {
+        return await fn();
+      } finally {
+        await lock.release();
+      }
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -159,10 +177,11 @@ export class EmbeddedRegistry implements Registry {
     }
   }
 
-  private async mutateLocked<T>(fn: (db: Database, now: number) => T): Promise<T> {
+  private async mutateLocked<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
     this.assertWritable();
     const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
     try {
+      await underLock?.();
       const db = await this.fresh();
       db.run('PRAGMA foreign_keys = ON');
       let result: T;
@@ -378,6 +397,11 @@ export class EmbeddedRegistry implements Registry {
     // The artifact is durable before any row refers to it; a crash after this leaves only an orphan.
     await this.store.put(p.bytes, p.sha256, opts);
     opts.onProgress?.({ stage: 'Registering' });
+    // Under the lock, before the row: the file must still be there. `mlops gc` (which holds the lock
+    // while it removes) may have taken an identical unreferenced copy between the put and now.
+    const ensureStored = async () => {
+      if (!(await this.store.exists(p.sha256))) await this.store.put(p.bytes, p.sha256, opts);
+    };
     const version = await this.mutate((db, now) => {
       const { model, parentVersion, alias } = p.input;
       let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
@@ -404,7 +428,7 @@ export class EmbeddedRegistry implements Registry {
         this.setAlias(db, now, model, alias, v);
       }
       return v;
-    });
+    }, ensureStored);
     return this.getVersion(p.input.model, version);
   }
 
@@ -458,7 +482,8 @@ export class EmbeddedRegistry implements Registry {
       db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
       this.event(db, now, ctx, { model, action: 'delete-version', version });
     });
-    // The artifact stays (another version or a concurrent push may share it); `mlops verify` counts orphans.
+    // The artifact stays (another version or a concurrent push may share it); `mlops verify` counts
+    // orphans and `mlops gc` removes them after a grace period.
   }
 
   // ---------------------------------------------------------------- aliases
@@ -564,6 +589,40 @@ export class EmbeddedRegistry implements Registry {
     }
     const orphans = (await this.store.list()).filter((sha) => !checked.has(sha)).length;
     return { ok: problems.length === 0, models, versions: rows.length, artifactsChecked: checked.size, orphanArtifacts: orphans, problems };
+  }
+
+  async collectGarbage(opts: GcOptions): Promise<GcReport> {
+    if (!(opts.graceMs >= 0)) throw new MlopsError('INVALID_ARGUMENT', `The grace period must be a duration, not ${String(opts.graceMs)}.`, 'Give it as 1h, 7d…');
+    const sweep = async (): Promise<GcReport> => {
+      // Under the lock (unless a dry run), so no commit can add a reference between this read and the removals.
+      const referenced = await this.read((db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))));
+      const cutoff = Date.now() - opts.graceMs;
+      const report: GcReport = { dryRun: opts.dryRun === true, removed: [], bytesFreed: 0, keptRecent: 0, referenced: 0 };
+      const stored = await this.store.list();
+      for (const [i, sha] of stored.entries()) {
+        throwIfAborted(opts.signal, 'Collecting garbage');
+        opts.onProgress?.({ stage: 'Checking artifacts', done: i + 1, total: stored.length });
+        if (referenced.has(sha)) {
+          report.referenced++;
+          continue;
+        }
+        let freed: number | null;
+        if (opts.dryRun) {
+          const st = await this.store.stat(sha);
+          freed = st && st.mtimeMs < cutoff ? st.size : null;
+        } else {
+          freed = await this.store.removeIfOlderThan(sha, cutoff);
+        }
+        if (freed === null) report.keptRecent++;
+        else {
+          report.removed.push({ sha256: sha, size: freed });
+          report.bytesFreed += freed;
+        }
+      }
+      return report;
+    };
+    if (opts.dryRun) return sweep();
+    return this.locked(sweep);
   }
 
   // ---------------------------------------------------------------- change notification
