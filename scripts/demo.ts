@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildMlp } from '../src/core/onnx/mlpBuilder';
+import { buildMlp, seededRandom } from '../src/core/onnx/mlpBuilder';
 import { formatBytes } from '../src/core/util/format';
 
 const CLI = path.join(__dirname, 'cli.js');
@@ -73,7 +73,7 @@ console.log(`\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} i
  * same verdict. 5,000 rows each: over 1,000, so numeric features use the Wasserstein test.
  */
 function writeDriftData(): void {
-  const rand = mulberry32(7);
+  const rand = seededRandom(7);
   const normal = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const pick = <T>(xs: readonly T[], weights: readonly number[]) => {
     let r = rand() * weights.reduce((a, b) => a + b, 0);
@@ -97,15 +97,4 @@ function writeDriftData(): void {
   writeFileSync(path.join(ws, 'data', 'reference.csv'), table(false));
   writeFileSync(path.join(ws, 'data', 'current.csv'), table(true));
   console.log('generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift)');
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
