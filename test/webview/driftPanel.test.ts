@@ -141,6 +141,8 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
     assert.equal(await page.getAttribute('#features th:nth-child(1)', 'aria-sort'), 'descending');
     await page.click('#features tbody tr[data-feature="country"]');
     assert.match((await page.textContent('#chart-title')) ?? '', /^country/);
+    // A p-value series spans decades: drawn on a log axis, and said so to screen readers.
+    assert.match((await page.getAttribute('#time-chart', 'aria-label')) ?? '', /^country: p-value per window \(log scale\), threshold 0\.05; \d+ of \d+ windows drifted$/);
     const state = await page.evaluate(() => (window as unknown as { __state: { selected: string; sort: { key: string } } }).__state);
     assert.equal(state.selected, 'country');
     assert.equal(state.sort.key, 'name');

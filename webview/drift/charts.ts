@@ -1,8 +1,11 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import type { DriftResult, FeatureDrift } from '../../src/core/drift/result';
 import { type ChartTheme, readTheme, withAlpha } from './theme';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+/** The smallest p-value drawn: a test can return 0, which a log axis cannot show. */
+const P_FLOOR = 1e-16;
 
 /**
  * The two charts of the panel: overlaid reference / current distributions of the selected feature, and
@@ -81,14 +84,24 @@ export class DriftCharts {
   private overTime(result: DriftResult, series: NonNullable<DriftResult['windows']>['features'][number]): Chart {
     const t = this.theme;
     const w = result.windows!;
+    // p-values span many decades (1e-30 is as drifted as 1e-3, and both sit on 0 on a linear axis),
+    // so they get a log axis; distances stay linear from zero.
+    const pValue = series.rule !== '>=';
+    const what = pValue ? 'p-value' : 'distance';
+    const data = pValue ? series.scores.map((v) => (v === null ? null : Math.max(v, P_FLOOR))) : series.scores;
+    this.timeCanvas.setAttribute('aria-label', `${series.name}: ${what} per window (${pValue ? 'log' : 'linear'} scale), threshold ${series.threshold}; ${series.drifted.filter(Boolean).length} of ${series.drifted.length} windows drifted`);
+    const scales = this.axes(what, false);
+    const y = pValue
+      ? { ...scales.y, type: 'logarithmic' as const, beginAtZero: false, max: 1, ticks: { color: t.muted, callback: (v: string | number) => logTick(Number(v)) } }
+      : scales.y;
     return new Chart(this.timeCanvas, {
       type: 'line',
       data: {
         labels: w.windows.map((x) => x.label),
         datasets: [
           {
-            label: `${series.name} (${series.rule === '>=' ? 'distance' : 'p-value'})`,
-            data: series.scores,
+            label: `${series.name} (${what})`,
+            data,
             borderColor: t.current,
             backgroundColor: series.drifted.map((d) => (d ? t.drifted : t.current)),
             pointBackgroundColor: series.drifted.map((d) => (d ? t.drifted : t.current)),
@@ -98,9 +111,32 @@ export class DriftCharts {
           { label: `threshold ${series.threshold}`, data: w.windows.map(() => series.threshold), borderColor: t.drifted, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
         ],
       },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: this.axes(series.rule === '>=' ? 'distance' : 'p-value', false), plugins: { legend: { labels: { color: t.foreground } } } },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { x: scales.x, y },
+        plugins: {
+          legend: { labels: { color: t.foreground } },
+          tooltip: {
+            callbacks: {
+              label: (c) => {
+                const raw = c.datasetIndex === 0 ? series.scores[c.dataIndex] : series.threshold;
+                return `${c.dataset.label}: ${raw === null ? 'n/a' : pValue && raw < P_FLOOR ? `< ${P_FLOOR}` : short(raw)}`;
+              },
+            },
+          },
+        },
+      },
     });
   }
+}
+
+/** Log-axis ticks at powers of ten only (1, 0.1, 0.01, 1e-3…), which is how people read p-values. */
+function logTick(v: number): string {
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
+  return e >= -2 ? String(v) : `1e${Math.round(e)}`;
 }
 
 function short(v: number): string {
