@@ -26,7 +26,7 @@ import type {
   VersionStatus,
 } from '../types';
 import { ArtifactStore, corruptArtifact, missingArtifact } from './artifactStore';
-import { acquireLock, cleanLockLeftovers } from './lock';
+import { acquireLock, cleanLockLeftovers, type HeldLock } from './lock';
 import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type Row } from './rows';
 import { assertReadable, migrate } from './schema';
 import { loadSqlJs } from './sqlite';
@@ -157,12 +157,12 @@ export class EmbeddedRegistry implements Registry {
   }
 
   /** Runs `fn` holding the registry's lock, after this instance's queued mutations; `fn` writes no rows. */
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
+  private locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       this.assertWritable();
       const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
       try {
-        return await fn();
+        return await fn(lock);
       } finally {
         await lock.release();
       }
@@ -593,7 +593,7 @@ export class EmbeddedRegistry implements Registry {
 
   async collectGarbage(opts: GcOptions): Promise<GcReport> {
     if (!(opts.graceMs >= 0)) throw new MlopsError('INVALID_ARGUMENT', `The grace period must be a duration, not ${String(opts.graceMs)}.`, 'Give it as 1h, 7d…');
-    const sweep = async (): Promise<GcReport> => {
+    const sweep = async (lock?: HeldLock): Promise<GcReport> => {
       // Under the lock (unless a dry run), so no commit can add a reference between this read and the removals.
       const referenced = await this.read((db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))));
       const cutoff = Date.now() - opts.graceMs;
@@ -611,6 +611,8 @@ export class EmbeddedRegistry implements Registry {
           const st = await this.store.stat(sha);
           freed = st && st.mtimeMs < cutoff ? st.size : null;
         } else {
+          // A sweep that outlived the lock's stale age may have lost it to a writer: stop removing then.
+          await lock?.assertHeld();
           freed = await this.store.removeIfOlderThan(sha, cutoff);
         }
         if (freed === null) report.keptRecent++;
