@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { MlopsError, throwIfAborted } from '../../errors';
-import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx';
+import { MlopsError } from '../../errors';
+import { fsError } from '../../util/fsx';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import { preparePush } from '../push';
@@ -21,59 +20,44 @@ import type {
   Page,
   PushInput,
   RegisteredModel,
-  VerifyProblem,
   VerifyReport,
   VersionStatus,
 } from '../types';
 import { ArtifactStore, corruptArtifact, missingArtifact } from './artifactStore';
-import { acquireLock, cleanLockLeftovers, type HeldLock } from './lock';
+import { collectGarbage, verifyRegistry } from './maintenance';
+import { RegistryFile, type RegistryFileOptions } from './registryFile';
 import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type Row } from './rows';
-import { assertReadable, migrate } from './schema';
-import { loadSqlJs } from './sqlite';
 
-export const DB_FILE = 'registry.sqlite';
-const LOCK_FILE = 'registry.lock';
+export { DB_FILE } from './registryFile';
 
-export interface EmbeddedOptions {
+export interface EmbeddedOptions extends RegistryFileOptions {
   /** Create the folder and an empty registry when none exists (default false: a clear error instead). */
   create?: boolean;
-  lockTimeoutMs?: number;
-  /** Open read-only: mutations are refused (untrusted workspaces). */
-  readOnly?: boolean;
 }
 
 /**
- * The registry in a workspace folder: `.mlops/registry.sqlite` (sql.js) and a content-addressed artifact
- * store. sql.js holds the database in memory, so each mutation takes the lock file, reloads the database
- * if another process changed it, applies one transaction, and replaces the file atomically (temporary
- * file, fsync, rename). Reads never take the lock: they reload when the file's identity changed.
+ * The registry in a workspace folder: `.mlops/registry.sqlite` (sql.js, see RegistryFile for how
+ * several processes share it) and a content-addressed artifact store. This class is the Registry
+ * contract in SQL; the file, its lock and its reloads live in RegistryFile.
  */
 export class EmbeddedRegistry implements Registry {
   readonly kind = 'embedded' as const;
   readonly location: string;
-  private readonly dbPath: string;
-  private readonly lockPath: string;
   private readonly store: ArtifactStore;
-  private db: Database | undefined;
-  private stamp = '';
-  /** Serializes this process's own mutations so they queue here instead of polling the lock file. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
+  private readonly file: RegistryFile;
 
   private constructor(
     readonly dir: string,
-    private readonly opts: EmbeddedOptions,
+    opts: EmbeddedOptions,
   ) {
     this.location = dir;
-    this.dbPath = path.join(dir, DB_FILE);
-    this.lockPath = path.join(dir, LOCK_FILE);
     this.store = new ArtifactStore(path.join(dir, 'artifacts'));
+    this.file = new RegistryFile(dir, this.store, opts);
   }
 
   static async open(dir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedRegistry> {
     const reg = new EmbeddedRegistry(path.resolve(dir), opts);
-    const exists = await fileExists(reg.dbPath);
-    if (!exists) {
+    if (!(await reg.file.exists())) {
       if (!opts.create || opts.readOnly) {
         throw new MlopsError(
           'NOT_FOUND',
@@ -86,145 +70,11 @@ export class EmbeddedRegistry implements Registry {
       } catch (e) {
         throw fsError(e, 'create the registry folder', reg.dir);
       }
-      await reg.mutate(() => undefined);
+      await reg.file.mutate(() => undefined);
     } else {
-      await reg.read(() => undefined);
+      await reg.file.read(() => undefined);
     }
     return reg;
-  }
-
-  // ---------------------------------------------------------------- database access
-
-  private async fileStamp(): Promise<string | null> {
-    try {
-      const s = await fsp.stat(this.dbPath, { bigint: true });
-      return `${s.ino}:${s.size}:${s.mtimeNs}`;
-    } catch (e) {
-      if (isNodeError(e, 'ENOENT')) return null;
-      throw fsError(e, 'read the registry at', this.dir);
-    }
-  }
-
-  /** Loads the database from disk when it changed since we last read it. */
-  private async fresh(): Promise<Database> {
-    if (this.closed) throw new MlopsError('INVALID_STATE', 'The registry was closed.');
-    const stamp = await this.fileStamp();
-    if (this.db && stamp === this.stamp) return this.db;
-    const SQL = await loadSqlJs();
-    let bytes: Uint8Array | undefined;
-    let newStamp = '';
-    if (stamp !== null) {
-      let fh: fsp.FileHandle | undefined;
-      try {
-        fh = await fsp.open(this.dbPath, 'r');
-        const s = await fh.stat({ bigint: true });
-        newStamp = `${s.ino}:${s.size}:${s.mtimeNs}`;
-        bytes = await fh.readFile();
-      } catch (e) {
-        throw fsError(e, 'read the registry at', this.dir);
-      } finally {
-        await fh?.close();
-      }
-    }
-    let db: Database;
-    try {
-      db = new SQL.Database(bytes);
-      assertReadable(db, this.dbPath);
-      migrate(db, this.dbPath); // in memory only; the next mutation writes it
-    } catch (e) {
-      if (e instanceof MlopsError) throw e;
-      throw new MlopsError(
-        'CORRUPT',
-        `${this.dbPath} is not a readable registry database (${e instanceof Error ? e.message : String(e)}).`,
-        'Restore it from a backup, or move it away and push the models again. Nothing was changed.',
-      );
-    }
-    this.db?.close();
-    this.db = db;
-    this.stamp = newStamp;
-    return db;
-  }
-
-  private async read<T>(fn: (db: Database) => T): Promise<T> {
-    return fn(await this.fresh());
-  }
-
-  /** `underLock` runs first, holding the lock: file work the transaction depends on. */
-  private mutate<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
-    const run = this.queue.then(() => this.mutateLocked(fn, underLock));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Runs `fn` holding the registry's lock, after this instance's queued mutations; `fn` writes no rows. */
-  private locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      this.assertWritable();
-      const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
-      try {
-        return await fn(lock);
-      } finally {
-        await lock.release();
-      }
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private assertWritable(): void {
-    if (this.opts.readOnly) {
-      throw new MlopsError('PERMISSION_DENIED', `The registry at ${this.dir} is open read-only.`, 'Trust the workspace to change the registry.');
-    }
-  }
-
-  private async mutateLocked<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
-    this.assertWritable();
-    const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
-    try {
-      await underLock?.();
-      const db = await this.fresh();
-      db.run('PRAGMA foreign_keys = ON');
-      let result: T;
-      db.run('BEGIN IMMEDIATE');
-      try {
-        migrate(db, this.dbPath);
-        result = fn(db, Date.now());
-        db.run('COMMIT');
-      } catch (e) {
-        db.run('ROLLBACK');
-        throw e;
-      }
-      try {
-        await lock.assertHeld();
-        await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
-      } catch (e) {
-        // The memory copy is ahead of the disk: drop it so the next access reads the truth.
-        this.db?.close();
-        this.db = undefined;
-        this.stamp = '';
-        if (e instanceof MlopsError) throw e;
-        throw fsError(e, 'write the registry at', this.dir);
-      }
-      this.stamp = (await this.fileStamp()) ?? '';
-      return result;
-    } finally {
-      await lock.release();
-      void this.cleanLeftovers();
-    }
-  }
-
-  /** Temporary files of killed processes (db copies, private lock files, artifact uploads). */
-  private async cleanLeftovers(): Promise<void> {
-    try {
-      for (const n of await fsp.readdir(this.dir)) {
-        const m = /^registry\.sqlite\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
-        if (m && !pidAlive(Number(m[1]))) await fsp.rm(path.join(this.dir, n), { force: true });
-      }
-      await cleanLockLeftovers(this.dir, LOCK_FILE);
-      await this.store.cleanTmp();
-    } catch {
-      // Best effort: leftovers are harmless.
-    }
   }
 
   // ---------------------------------------------------------------- lookups inside a transaction
@@ -296,7 +146,7 @@ export class EmbeddedRegistry implements Registry {
   async listModels(opts: ListOptions = {}): Promise<Page<RegisteredModel>> {
     const size = clampPageSize(opts.maxResults);
     const after = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is string => typeof v === 'string') : null;
-    return this.read((db) => {
+    return this.file.read((db) => {
       const rows = after === null
         ? all(db, 'SELECT * FROM models ORDER BY name LIMIT ?', [size + 1])
         : all(db, 'SELECT * FROM models WHERE name > ? ORDER BY name LIMIT ?', [after, size + 1]);
@@ -307,13 +157,13 @@ export class EmbeddedRegistry implements Registry {
 
   async getModel(name: string): Promise<RegisteredModel> {
     validateModelName(name);
-    return this.read((db) => modelFromRow(this.modelRow(db, name), this.aliasesOf(db, name)));
+    return this.file.read((db) => modelFromRow(this.modelRow(db, name), this.aliasesOf(db, name)));
   }
 
   async createModel(name: string, init: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
     validateModelName(name);
     const tags = validateStringMap('tag', init.tags);
-    await this.mutate((db, now) => {
+    await this.file.mutate((db, now) => {
       if (one(db, 'SELECT 1 FROM models WHERE name = ?', [name])) {
         throw new MlopsError('ALREADY_EXISTS', `A model named "${name}" already exists.`, 'Push a new version to it, or choose another name.');
       }
@@ -324,7 +174,7 @@ export class EmbeddedRegistry implements Registry {
 
   async updateModel(name: string, change: { description?: string; tags?: Record<string, string | null> }): Promise<RegisteredModel> {
     validateModelName(name);
-    await this.mutate((db, now) => {
+    await this.file.mutate((db, now) => {
       const r = this.modelRow(db, name);
       const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
       db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, name]);
@@ -334,7 +184,7 @@ export class EmbeddedRegistry implements Registry {
 
   async deleteModel(name: string, ctx: ActionContext): Promise<void> {
     validateModelName(name);
-    await this.mutate((db, now) => {
+    await this.file.mutate((db, now) => {
       this.modelRow(db, name);
       db.run('DELETE FROM aliases WHERE model = ?', [name]);
       db.run('DELETE FROM versions WHERE model = ?', [name]);
@@ -349,7 +199,7 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     const size = clampPageSize(opts.maxResults);
     const before = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is number => Number.isInteger(v)) : null;
-    return this.read((db) => {
+    return this.file.read((db) => {
       this.modelRow(db, model);
       const where = ['model = ?'];
       const params: SqlValue[] = [model];
@@ -371,13 +221,13 @@ export class EmbeddedRegistry implements Registry {
   async getVersion(model: string, version: number): Promise<ModelVersion> {
     validateModelName(model);
     validateVersionNumber(version);
-    return this.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
+    return this.file.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
   }
 
   async getVersionByAlias(model: string, alias: string): Promise<ModelVersion> {
     validateModelName(model);
     validateAlias(alias);
-    return this.read((db) => {
+    return this.file.read((db) => {
       this.modelRow(db, model);
       const v = this.holder(db, model, alias);
       if (v === null) {
@@ -389,10 +239,10 @@ export class EmbeddedRegistry implements Registry {
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
     const p = await preparePush(input, opts);
-    this.assertWritable(); // before touching the store
+    this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {
       // Checked before storing so a bad parent leaves no file behind (checked again under the lock).
-      await this.read((db) => this.versionRow(db, p.input.model, p.input.parentVersion as number));
+      await this.file.read((db) => this.versionRow(db, p.input.model, p.input.parentVersion as number));
     }
     // The artifact is durable before any row refers to it; a crash after this leaves only an orphan.
     await this.store.put(p.bytes, p.sha256, opts);
@@ -402,7 +252,7 @@ export class EmbeddedRegistry implements Registry {
     const ensureStored = async () => {
       if (!(await this.store.exists(p.sha256))) await this.store.put(p.bytes, p.sha256, opts);
     };
-    const version = await this.mutate((db, now) => {
+    const version = await this.file.mutate((db, now) => {
       const { model, parentVersion, alias } = p.input;
       let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
       if (!m) {
@@ -435,7 +285,7 @@ export class EmbeddedRegistry implements Registry {
   async updateVersion(model: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
     validateModelName(model);
     validateVersionNumber(version);
-    await this.mutate((db, now) => {
+    await this.file.mutate((db, now) => {
       const r = this.versionRow(db, model, version);
       const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
       db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, model, version]);
@@ -449,7 +299,7 @@ export class EmbeddedRegistry implements Registry {
     if (status !== 'active' && status !== 'archived') {
       throw new MlopsError('INVALID_ARGUMENT', `"${String(status)}" is not a version status.`, 'Use "active" or "archived".');
     }
-    return this.mutate((db, now) => {
+    return this.file.mutate((db, now) => {
       const r = this.versionRow(db, model, version);
       if (r.status === status) {
         throw new MlopsError('INVALID_STATE', `Version ${version} of model "${model}" is already ${status}.`);
@@ -472,7 +322,7 @@ export class EmbeddedRegistry implements Registry {
   async deleteVersion(model: string, version: number, ctx: ActionContext): Promise<void> {
     validateModelName(model);
     validateVersionNumber(version);
-    await this.mutate((db, now) => {
+    await this.file.mutate((db, now) => {
       this.versionRow(db, model, version);
       for (const a of all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [model, version])) {
         this.event(db, now, ctx, { model, action: 'remove-alias', alias: String(a.alias), fromVersion: version, toVersion: null });
@@ -492,7 +342,7 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     validateAlias(alias);
     validateVersionNumber(version);
-    return this.mutate((db, now) => {
+    return this.file.mutate((db, now) => {
       this.assertCanHold(db, model, version, alias);
       const from = this.holder(db, model, alias);
       if (from === version) return null; // already there: nothing to record
@@ -504,7 +354,7 @@ export class EmbeddedRegistry implements Registry {
   async rollback(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {
     validateModelName(model);
     validateAlias(alias);
-    return this.mutate((db, now) => {
+    return this.file.mutate((db, now) => {
       this.modelRow(db, model);
       const current = this.holder(db, model, alias);
       const target = rollbackTarget(this.currentIncarnationEvents(db, model), model, alias, current, (v) => {
@@ -519,7 +369,7 @@ export class EmbeddedRegistry implements Registry {
   async removeAlias(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {
     validateModelName(model);
     validateAlias(alias);
-    return this.mutate((db, now) => {
+    return this.file.mutate((db, now) => {
       this.modelRow(db, model);
       const from = this.holder(db, model, alias);
       if (from === null) throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Run \`mlops show models:/${model}/latest\` to see its aliases.`);
@@ -538,7 +388,7 @@ export class EmbeddedRegistry implements Registry {
   async history(model: string, filter: { alias?: string } = {}): Promise<AuditEvent[]> {
     validateModelName(model);
     if (filter.alias !== undefined) validateAlias(filter.alias);
-    return this.read((db) => {
+    return this.file.read((db) => {
       const rows = filter.alias === undefined
         ? all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model])
         : all(db, 'SELECT * FROM audit WHERE model = ? AND alias = ? ORDER BY id', [model, filter.alias]);
@@ -563,112 +413,22 @@ export class EmbeddedRegistry implements Registry {
     return this.store.pathOf(v.artifact.sha256);
   }
 
-  async verify(opts: OperationOptions = {}): Promise<VerifyReport> {
-    const { rows, models, integrity, danglingAliases } = await this.read((db) => ({
-      rows: all(db, 'SELECT model, version, sha256, size FROM versions ORDER BY model, version'),
-      models: Number(one(db, 'SELECT count(*) AS n FROM models')?.n ?? 0),
-      integrity: all(db, 'PRAGMA integrity_check').map((r) => String(Object.values(r)[0])),
-      danglingAliases: all(db, "SELECT a.model, a.alias, a.version FROM aliases a LEFT JOIN versions v ON v.model = a.model AND v.version = a.version WHERE v.version IS NULL OR v.status != 'active'"),
-    }));
-    const problems: VerifyProblem[] = [];
-    if (integrity.join() !== 'ok') problems.push({ problem: `database integrity check failed: ${integrity.join('; ')}` });
-    for (const a of danglingAliases) {
-      problems.push({ model: String(a.model), version: Number(a.version), problem: `alias @${String(a.alias)} points at a version that is missing or archived` });
-    }
-    const checked = new Map<string, { sha256: string; size: number } | null>();
-    let i = 0;
-    for (const r of rows) {
-      const sha = String(r.sha256);
-      if (!checked.has(sha)) checked.set(sha, await this.store.check(sha, opts.signal));
-      opts.onProgress?.({ stage: 'Checking artifacts', done: ++i, total: rows.length });
-      const got = checked.get(sha);
-      const where = { model: String(r.model), version: Number(r.version) };
-      if (!got) problems.push({ ...where, problem: `artifact ${sha.slice(0, 12)}… is missing` });
-      else if (got.sha256 !== sha) problems.push({ ...where, problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${sha.slice(0, 12)}…)` });
-      else if (got.size !== Number(r.size)) problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${Number(r.size)}` });
-    }
-    const orphans = (await this.store.list()).filter((sha) => !checked.has(sha)).length;
-    return { ok: problems.length === 0, models, versions: rows.length, artifactsChecked: checked.size, orphanArtifacts: orphans, problems };
+  verify(opts: OperationOptions = {}): Promise<VerifyReport> {
+    return verifyRegistry(this.file, this.store, opts);
   }
 
-  async collectGarbage(opts: GcOptions): Promise<GcReport> {
-    if (!(opts.graceMs >= 0)) throw new MlopsError('INVALID_ARGUMENT', `The grace period must be a duration, not ${String(opts.graceMs)}.`, 'Give it as 1h, 7d…');
-    const sweep = async (lock?: HeldLock): Promise<GcReport> => {
-      // Under the lock (unless a dry run), so no commit can add a reference between this read and the removals.
-      const referenced = await this.read((db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))));
-      const cutoff = Date.now() - opts.graceMs;
-      const report: GcReport = { dryRun: opts.dryRun === true, removed: [], bytesFreed: 0, keptRecent: 0, referenced: 0 };
-      const stored = await this.store.list();
-      for (const [i, sha] of stored.entries()) {
-        throwIfAborted(opts.signal, 'Collecting garbage');
-        opts.onProgress?.({ stage: 'Checking artifacts', done: i + 1, total: stored.length });
-        if (referenced.has(sha)) {
-          report.referenced++;
-          continue;
-        }
-        let freed: number | null;
-        if (opts.dryRun) {
-          const st = await this.store.stat(sha);
-          freed = st && st.mtimeMs < cutoff ? st.size : null;
-        } else {
-          // A sweep that outlived the lock's stale age may have lost it to a writer: stop removing then.
-          await lock?.assertHeld();
-          freed = await this.store.removeIfOlderThan(sha, cutoff);
-        }
-        if (freed === null) report.keptRecent++;
-        else {
-          report.removed.push({ sha256: sha, size: freed });
-          report.bytesFreed += freed;
-        }
-      }
-      return report;
-    };
-    if (opts.dryRun) return sweep();
-    return this.locked(sweep);
+  collectGarbage(opts: GcOptions): Promise<GcReport> {
+    return collectGarbage(this.file, this.store, opts);
   }
 
   // ---------------------------------------------------------------- change notification
 
   watch(listener: () => void): Disposable {
-    let last: string | null | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let disposed = false;
-    const check = async () => {
-      if (disposed) return;
-      const s = await this.fileStamp().catch(() => null);
-      if (last !== undefined && s !== last) listener();
-      last = s;
-    };
-    void check();
-    const poke = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void check(), 50);
-    };
-    let watcher: FSWatcher | undefined;
-    try {
-      // The commit renames a new file into the folder, which inotify/FSEvents report on the folder.
-      watcher = fsWatch(this.dir, { persistent: false }, poke);
-      watcher.on('error', () => undefined);
-    } catch {
-      // Some file systems cannot be watched; the poll below still catches every change.
-    }
-    const poll = setInterval(() => void check(), 1000);
-    poll.unref();
-    return {
-      dispose: () => {
-        disposed = true;
-        watcher?.close();
-        clearInterval(poll);
-        if (timer) clearTimeout(timer);
-      },
-    };
+    return this.file.watch(listener);
   }
 
   async close(): Promise<void> {
-    await this.queue;
-    this.closed = true;
-    this.db?.close();
-    this.db = undefined;
+    await this.file.close();
   }
 }
 
@@ -679,13 +439,4 @@ function applyTagChange(tags: Record<string, string>, change: Record<string, str
     else out[k] = validateStringMap('tag', { [k]: v })[k];
   }
   return out;
-}
-
-async function fileExists(p: string): Promise<boolean> {
-  try {
-    await fsp.access(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'sql.js';
+import { MlopsError } from '../../errors';
+import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx';
+import type { Disposable } from '../registry';
+import type { ArtifactStore } from './artifactStore';
+import { acquireLock, cleanLockLeftovers, type HeldLock } from './lock';
+import { assertReadable, migrate } from './schema';
+import { loadSqlJs } from './sqlite';
+
+export const DB_FILE = 'registry.sqlite';
+const LOCK_FILE = 'registry.lock';
+
+export interface RegistryFileOptions {
+  lockTimeoutMs?: number;
+  /** Mutations are refused (untrusted workspaces). */
+  readOnly?: boolean;
+}
+
+/**
+ * The registry's database file, shared by every process that opens the folder. sql.js holds the
+ * database in memory, so each mutation takes the lock file, reloads the database if another process
+ * changed it, applies one transaction, and replaces the file atomically (temporary file, fsync,
+ * rename). Reads never take the lock: they reload when the file's identity changed.
+ */
+export class RegistryFile {
+  readonly dbPath: string;
+  private readonly lockPath: string;
+  private db: Database | undefined;
+  private stamp = '';
+  /** Serializes this process's own mutations so they queue here instead of polling the lock file. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly dir: string,
+    /** Its temporary files are cleaned with the database's after each commit. */
+    private readonly store: ArtifactStore,
+    private readonly opts: RegistryFileOptions,
+  ) {
+    this.dbPath = path.join(dir, DB_FILE);
+    this.lockPath = path.join(dir, LOCK_FILE);
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await fsp.access(this.dbPath);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The file's identity (inode, size, mtime): changes with every commit, by anyone. */
+  private async fileStamp(): Promise<string | null> {
+    try {
+      const s = await fsp.stat(this.dbPath, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (e) {
+      if (isNodeError(e, 'ENOENT')) return null;
+      throw fsError(e, 'read the registry at', this.dir);
+    }
+  }
+
+  /** Loads the database from disk when it changed since we last read it. */
+  private async fresh(): Promise<Database> {
+    if (this.closed) throw new MlopsError('INVALID_STATE', 'The registry was closed.');
+    const stamp = await this.fileStamp();
+    if (this.db && stamp === this.stamp) return this.db;
+    const SQL = await loadSqlJs();
+    let bytes: Uint8Array | undefined;
+    let newStamp = '';
+    if (stamp !== null) {
+      let fh: fsp.FileHandle | undefined;
+      try {
+        fh = await fsp.open(this.dbPath, 'r');
+        const s = await fh.stat({ bigint: true });
+        newStamp = `${s.ino}:${s.size}:${s.mtimeNs}`;
+        bytes = await fh.readFile();
+      } catch (e) {
+        throw fsError(e, 'read the registry at', this.dir);
+      } finally {
+        await fh?.close();
+      }
+    }
+    let db: Database;
+    try {
+      db = new SQL.Database(bytes);
+      assertReadable(db, this.dbPath);
+      migrate(db, this.dbPath); // in memory only; the next mutation writes it
+    } catch (e) {
+      if (e instanceof MlopsError) throw e;
+      throw new MlopsError(
+        'CORRUPT',
+        `${this.dbPath} is not a readable registry database (${e instanceof Error ? e.message : String(e)}).`,
+        'Restore it from a backup, or move it away and push the models again. Nothing was changed.',
+      );
+    }
+    this.db?.close();
+    this.db = db;
+    this.stamp = newStamp;
+    return db;
+  }
+
+  async read<T>(fn: (db: Database) => T): Promise<T> {
+    return fn(await this.fresh());
+  }
+
+  /** `underLock` runs first, holding the lock: file work the transaction depends on. */
+  mutate<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
+    const run = this.queue.then(() => this.mutateLocked(fn, underLock));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `fn` holding the registry's lock, after this instance's queued mutations; `fn` writes no rows. */
+  locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      this.assertWritable();
+      const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
+      try {
+        return await fn(lock);
+      } finally {
+        await lock.release();
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  assertWritable(): void {
+    if (this.opts.readOnly) {
+      throw new MlopsError('PERMISSION_DENIED', `The registry at ${this.dir} is open read-only.`, 'Trust the workspace to change the registry.');
+    }
+  }
+
+  private async mutateLocked<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
+    this.assertWritable();
+    const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
+    try {
+      await underLock?.();
+      const db = await this.fresh();
+      db.run('PRAGMA foreign_keys = ON');
+      let result: T;
+      db.run('BEGIN IMMEDIATE');
+      try {
+        migrate(db, this.dbPath);
+        result = fn(db, Date.now());
+        db.run('COMMIT');
+      } catch (e) {
+        db.run('ROLLBACK');
+        throw e;
+      }
+      try {
+        await lock.assertHeld();
+        await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
+      } catch (e) {
+        // The memory copy is ahead of the disk: drop it so the next access reads the truth.
+        this.db?.close();
+        this.db = undefined;
+        this.stamp = '';
+        if (e instanceof MlopsError) throw e;
+        throw fsError(e, 'write the registry at', this.dir);
+      }
+      this.stamp = (await this.fileStamp()) ?? '';
+      return result;
+    } finally {
+      await lock.release();
+      void this.cleanLeftovers();
+    }
+  }
+
+  /** Temporary files of killed processes (db copies, private lock files, artifact uploads). */
+  private async cleanLeftovers(): Promise<void> {
+    try {
+      for (const n of await fsp.readdir(this.dir)) {
+        const m = /^registry\.sqlite\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
+        if (m && !pidAlive(Number(m[1]))) await fsp.rm(path.join(this.dir, n), { force: true });
+      }
+      await cleanLockLeftovers(this.dir, LOCK_FILE);
+      await this.store.cleanTmp();
+    } catch {
+      // Best effort: leftovers are harmless.
+    }
+  }
+
+  /** Calls `listener` (debounced) when the file changes, whoever changed it. */
+  watch(listener: () => void): Disposable {
+    let last: string | null | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let disposed = false;
+    const check = async () => {
+      if (disposed) return;
+      const s = await this.fileStamp().catch(() => null);
+      if (last !== undefined && s !== last) listener();
+      last = s;
+    };
+    void check();
+    const poke = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void check(), 50);
+    };
+    let watcher: FSWatcher | undefined;
+    try {
+      // The commit renames a new file into the folder, which inotify/FSEvents report on the folder.
+      watcher = fsWatch(this.dir, { persistent: false }, poke);
+      watcher.on('error', () => undefined);
+    } catch {
+      // Some file systems cannot be watched; the poll below still catches every change.
+    }
+    const poll = setInterval(() => void check(), 1000);
+    poll.unref();
+    return {
+      dispose: () => {
+        disposed = true;
+        watcher?.close();
+        clearInterval(poll);
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    this.db?.close();
+    this.db = undefined;
+  }
+}
