@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MlopsStudioApi } from './api';
 import { registerInspect } from './commands/inspect';
 import { registerPush } from './commands/push';
+import { registerCleanUp } from './commands/cleanUp';
 import { registerRegistryCommands } from './commands/registryCommands';
 import { registerTransitions } from './commands/transitions';
 import { registerConnectMlflow } from './commands/connectMlflow';
@@ -52,7 +53,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
   context.subscriptions.push(service, tree, treeView, docs, statusBar, vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs));
 
   const deps: Deps = { log, service, tree, treeView, secrets };
-  context.subscriptions.push(...registerRegistryCommands(deps), ...registerTransitions(deps), ...registerInspect(deps), registerPush(deps), registerConnectMlflow(deps), ...registerDriftCommands(context, deps));
+  context.subscriptions.push(...registerRegistryCommands(deps), ...registerTransitions(deps), ...registerInspect(deps), registerPush(deps), registerCleanUp(deps), registerConnectMlflow(deps), ...registerDriftCommands(context, deps));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -21,6 +21,7 @@ export const COMMANDS = {
   archive: 'mlops.archive',
   restore: 'mlops.restore',
   deleteVersion: 'mlops.deleteVersion',
+  cleanUpArtifacts: 'mlops.cleanUpArtifacts',
   connectMlflow: 'mlops.connectMlflow',
   driftCompare: 'mlops.drift.compare',
   driftCompareWith: 'mlops.drift.compareWith',

@@ -28,8 +28,10 @@ describe('untrusted workspace (restricted mode)', () => {
     const before = await withRegistry(REG, (r) => r.history('churn'));
     const promoted = await vscode.commands.executeCommand(COMMANDS.promote, { model: 'churn', version: 1 }, { alias: 'production', reason: '' });
     const rolled = await vscode.commands.executeCommand(COMMANDS.rollback, { model: 'churn', version: 2 }, { alias: 'production', reason: '' });
+    const cleaned = await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true, graceMs: 0 });
     assert.equal(promoted, undefined);
     assert.equal(rolled, undefined);
+    assert.equal(cleaned, undefined);
     assert.deepEqual(await withRegistry(REG, (r) => r.history('churn')), before);
     if (!uiAvailable) this.skip();
     await vscode.commands.executeCommand('notifications.showList');

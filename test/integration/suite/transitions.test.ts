@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AuditEvent } from '../../../src/core/registry/types';
+import { readdirSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditEvent, GcReport } from '../../../src/core/registry/types';
 import { COMMANDS } from '../../../src/extension/ids';
 import { mlops } from '../helpers/cli';
 import { WORKSPACE } from '../helpers/env';
@@ -130,6 +132,23 @@ describe('transitions through the commands', () => {
       assert.deepEqual([last?.action, last?.version, last?.reason], ['delete-version', 1, 'trained on leaked data']);
     });
     await waitForTree('by-ext without v1', async () => !(await versions(a, 'by-ext')).some((v) => v.version === 1));
+  });
+
+  it('Clean Up Unreferenced Model Files… removes what deleted versions left, and nothing a version uses', async () => {
+    await mlops(['push', writeModel('scrap-1', 77), '--model', 'scrap']);
+    await vscode.commands.executeCommand(COMMANDS.deleteVersion, { model: 'scrap', version: 1 }, { confirm: true, reason: 'scrap' });
+    const before = await withRegistry(REG, (r) => r.verify());
+    assert.ok(before.orphanArtifacts >= 1, 'the deleted version left its file');
+    // Files an hour old or more are fair game; make every stored file look two hours old.
+    const store = path.join(REG, 'artifacts', 'sha256');
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    for (const d of readdirSync(store)) for (const f of readdirSync(path.join(store, d))) utimesSync(path.join(store, d, f), old, old);
+    const report = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as GcReport | undefined;
+    assert.equal(report?.removed.length, before.orphanArtifacts);
+    const after = await withRegistry(REG, (r) => r.verify());
+    assert.deepEqual([after.ok, after.orphanArtifacts, after.versions], [true, 0, before.versions]);
+    const again = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as GcReport | undefined;
+    assert.equal(again?.removed.length, 0, 'nothing left to remove');
   });
 
   it('Push Model Version… registers an ONNX file with metrics and an alias (as from the Explorer menu)', async () => {
