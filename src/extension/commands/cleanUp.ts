@@ -34,7 +34,8 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
     if (!reg.collectGarbage) {
       throw new MlopsError('INVALID_ARGUMENT', `${reg.location} is an MLflow server, which manages its own artifact store.`, 'Clean it up on the server (`mlflow gc`).');
     }
-    const preview = await reg.collectGarbage({ graceMs, dryRun: true });
+    const collect = reg.collectGarbage.bind(reg);
+    const preview = await collect({ graceMs, dryRun: true });
     if (preview.removed.length === 0) {
       const young = preview.keptRecent > 0 ? ` (${files(preview.keptRecent)} changed within the last hour stay, in case a push is under way)` : '';
       showInfo(`Nothing to clean up: every stored model file belongs to a version${young}.`);
@@ -48,7 +49,7 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
         'Remove',
       ));
     if (!ok) return undefined;
-    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cleaning up the model store' }, () => reg.collectGarbage!({ graceMs }));
+    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cleaning up the model store' }, () => collect({ graceMs }));
     d.log.info(`Removed ${files(done.removed.length)} (${done.bytesFreed} bytes): ${done.removed.map((a) => a.sha256).join(', ')}`);
     showInfo(`Removed ${files(done.removed.length)} (${formatBytes(done.bytesFreed)}).`);
     return done;
