@@ -84,6 +84,19 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     assert.deepEqual(byRows.windows!.windows.map((w) => w.label), ['rows 1–200', 'rows 201–400', 'rows 401–500']);
   });
 
+  it('a window holding every current row scores each feature as the whole comparison does (the scipy-checked path)', async () => {
+    const s = defaultSettings();
+    s.window = { by: 'rows', rows: 1_000_000, label: 'all rows' };
+    const r = await run(fixture('large_reference.csv'), fixture('large_current.csv'), s);
+    const wasserstein = r.windows!.features.filter((f) => f.method === 'wasserstein');
+    assert.ok(wasserstein.length >= 2, 'the large fixture has Wasserstein features (their windows use prefix sums)');
+    for (const w of r.windows!.features) {
+      const f = r.features.find((x) => x.name === w.name)!;
+      assert.equal(w.scores.length, 1);
+      assertClose(w.scores[0]!, f.score!, 1e-9, `${w.name} (${w.method}) window score`);
+    }
+  });
+
   it('a column present in one dataset and not the other names both files', async () => {
     const t = tempFiles({ 'ref.csv': 'a,b,c\n1,2,3\n', 'cur.csv': 'a,c\n1,3\n' });
     try {
