@@ -27,9 +27,9 @@ export function wasserstein1Sorted(u: ArrayLike<number>, v: ArrayLike<number>): 
 }
 
 /**
- * One reference sample against many small ones (drift per window): W1 in O(m log n) per window
- * instead of O(n + m). Between two consecutive values of the window its ECDF is a constant c, and the
- * reference ECDF, being monotone, crosses c at most once there, at a known order statistic; the
+ * One reference sample against many small ones (drift per window): W1 in about O(m log(n/m)) per
+ * window instead of O(n + m). Between two consecutive values of the window its ECDF is a constant c,
+ * and the reference ECDF, being monotone, crosses c at most once there, at a known order statistic; the
  * integral of F_u on each side is read from prefix sums of the sorted reference. The reference is
  * centred first so the prefix sums stay small and the differences of them keep their precision.
  */
@@ -54,57 +54,65 @@ export class WassersteinReference {
 
   /** W1 between the reference and `v` (sorted, NaN-free), as wasserstein1Sorted(reference, v). */
   distanceTo(v: ArrayLike<number>): number {
+    const { n, u, prefix } = this;
     const m = v.length;
-    if (this.n === 0 || m === 0) return NaN;
-    const x0 = v[0] - this.centre;
-    // Left of the window's first value F_v = 0: the area under F_u.
-    let sum = this.areaBelow(x0);
-    let a = x0;
+    if (n === 0 || m === 0) return NaN;
+    // G(x) = ∫_{-∞}^{x} F_u = Σ max(0, x - u_i) / n = (k x - prefix[k]) / n for k = #{u_i < x}; any k
+    // splitting the values at x gives the same sum (values equal to x add 0), which the crossing uses.
+    let k = 0;
+    const areaBelow = (x: number) => {
+      k = this.seek(x, k);
+      return (k * x - prefix[k]) / n;
+    };
+    let a = v[0] - this.centre;
+    let ga = areaBelow(a);
+    let sum = ga; // left of the window's first value F_v = 0: the area under F_u
     let j = 0;
     while (j < m && v[j] - this.centre <= a) j++;
     while (j < m) {
+      // On [a, b) the window's ECDF is c = j / m, and F_u reaches c at its r-th smallest value.
       const b = v[j] - this.centre;
-      sum += this.absArea(a, b, j, m);
+      const gb = areaBelow(b);
+      const c = j / m;
+      const r = Math.ceil((j * n) / m); // in integers first, so the ceiling is exact; 1 <= r <= n
+      const cross = u[r - 1];
+      let t = cross;
+      let gt = ((r - 1) * cross - prefix[r - 1]) / n;
+      if (cross <= a) {
+        t = a;
+        gt = ga;
+      } else if (cross >= b) {
+        t = b;
+        gt = gb;
+      }
+      sum += c * (t - a) - (gt - ga) + (gb - gt) - c * (b - t);
       a = b;
+      ga = gb;
       while (j < m && v[j] - this.centre <= a) j++;
     }
-    // Right of the last value F_v = 1: the area above F_u.
-    return sum + this.areaAbove(a);
+    // Right of the last value F_v = 1: the area above F_u, Σ max(0, u_i - a) / n.
+    return sum + (prefix[n] - prefix[k] - (n - k) * a) / n;
   }
 
-  /** ∫_{-∞}^{x} F_u = Σ max(0, x - u_i) / n. */
-  private areaBelow(x: number): number {
-    const k = this.countBelow(x);
-    return (k * x - this.prefix[k]) / this.n;
-  }
-
-  /** ∫_{x}^{∞} (1 - F_u) = Σ max(0, u_i - x) / n. */
-  private areaAbove(x: number): number {
-    const k = this.countBelow(x);
-    return (this.prefix[this.n] - this.prefix[k] - (this.n - k) * x) / this.n;
-  }
-
-  /** ∫_a^b |F_u - c| for a < b, where c = j / m (the window's ECDF there). */
-  private absArea(a: number, b: number, j: number, m: number): number {
-    const c = j / m;
-    // F_u(t) >= c from the ceil(c n)-th smallest value on; j n / m in integers first, so ceil is exact.
-    const r = Math.ceil((j * this.n) / m);
-    const cross = r <= 0 ? -Infinity : r > this.n ? Infinity : this.u[r - 1];
-    const t = Math.min(Math.max(cross, a), b);
-    const g = (x: number) => this.areaBelow(x);
-    const ga = g(a);
-    const gt = g(t);
-    const gb = g(b);
-    return c * (t - a) - (gt - ga) + (gb - gt) - c * (b - t);
-  }
-
-  /** How many reference values are below x (binary search). */
-  private countBelow(x: number): number {
-    let lo = 0;
-    let hi = this.n;
+  /**
+   * #{u_i < x}, searching forward from `from` (the answer for a smaller x): the window's values come
+   * sorted, so a gallop then a bisection over the gap stays near the last answer.
+   */
+  private seek(x: number, from: number): number {
+    const { u, n } = this;
+    if (from >= n || u[from] >= x) return from;
+    let lo = from + 1; // u[lo - 1] < x
+    let hi = lo;
+    let step = 1;
+    while (hi < n && u[hi] < x) {
+      lo = hi + 1;
+      hi = lo + step;
+      step *= 2;
+    }
+    if (hi > n) hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.u[mid] < x) lo = mid + 1;
+      if (u[mid] < x) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -27,6 +27,20 @@ describe('WassersteinReference (W1 of one reference against many windows)', () =
     }
   });
 
+  it('agrees on 300 random pairs of sizes 1..3000, with and without ties', () => {
+    for (let i = 0; i < 300; i++) {
+      const n = 1 + Math.floor(rand() ** 2 * 3000);
+      const m = 1 + Math.floor(rand() ** 2 * 500);
+      const ties = i % 3 === 0;
+      const draw = (shift: number) => (ties ? Math.round(normal() * 3 + shift) : normal() + shift);
+      const ref = sorted(Array.from({ length: n }, () => draw(0)));
+      const win = sorted(Array.from({ length: m }, () => draw(rand() - 0.5)));
+      const want = wasserstein1Sorted(ref, win);
+      const got = new WassersteinReference(ref).distanceTo(win);
+      assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(Math.abs(want), 1e-12), `case ${i} (n ${n}, m ${m}, ties ${ties}): ${got} vs ${want}`);
+    }
+  });
+
   it('is NaN for an empty side, as the merge is', () => {
     assert.ok(Number.isNaN(new WassersteinReference(new Float64Array(0)).distanceTo(sorted([1]))));
     assert.ok(Number.isNaN(new WassersteinReference(sorted([1])).distanceTo(new Float64Array(0))));
