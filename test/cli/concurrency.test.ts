@@ -21,7 +21,7 @@ describe('embedded registry under concurrent writers and crashes', function () {
   afterEach(() => t.cleanup());
 
   it('4 processes pushing 25 versions each to one model: versions 1..100, 100 events, every artifact readable', async () => {
-    const writers = await Promise.all([1, 2, 3, 4].map((w) => runNode([CHURN, reg, 'shared', String(w), '25'], { cwd: t.dir })));
+    const writers = await Promise.all([1, 2, 3, 4].map((w) => runNode([CHURN, reg, 'shared', String(w), '25'], { cwd: t.dir, env: { TMPDIR: t.dir } })));
     for (const w of writers) assert.equal(w.code, 0, w.stderr);
     const env = { MLOPS_REGISTRY: reg };
     const { versions } = await mlopsJson<{ versions: Version[] }>(['versions', 'shared'], t.dir, env);
@@ -42,8 +42,8 @@ describe('embedded registry under concurrent writers and crashes', function () {
     // Each writer pushes two models in turn and deletes each version at once, so gc keeps finding
     // orphans that a push is storing again; only the lock keeps their files.
     const stop = path.join(t.dir, 'writers-done');
-    const gcRun = runNode([GC_CHURN, reg, 'gc', stop], { cwd: t.dir });
-    const writers = await Promise.all([1, 2].map((w) => runNode([GC_CHURN, reg, 'push', String(w), '40'], { cwd: t.dir })));
+    const gcRun = runNode([GC_CHURN, reg, 'gc', stop], { cwd: t.dir, env: { TMPDIR: t.dir } });
+    const writers = await Promise.all([1, 2].map((w) => runNode([GC_CHURN, reg, 'push', String(w), '40'], { cwd: t.dir, env: { TMPDIR: t.dir } })));
     writeFileSync(stop, '');
     const gc = await gcRun;
     for (const p of [...writers, gc]) assert.equal(p.code, 0, p.stderr);
@@ -63,7 +63,7 @@ describe('embedded registry under concurrent writers and crashes', function () {
     const delays: number[] = [];
     let lastVersion = 0;
     for (let run = 0; run < 20; run++) {
-      const p = spawn(process.execPath, [CHURN, reg, 'crashy', String(run + 1), 'forever', '--promote'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [CHURN, reg, 'crashy', String(run + 1), 'forever', '--promote'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: t.dir } });
       let out = '';
       const firstCommit = new Promise<void>((resolve) => p.stdout.on('data', (d: Buffer) => ((out += d.toString()), resolve())));
       // Even runs die at a random moment from start (maybe before any commit); odd runs die a random moment
@@ -74,7 +74,7 @@ describe('embedded registry under concurrent writers and crashes', function () {
       await new Promise((r) => setTimeout(r, delay));
       p.kill('SIGKILL');
       await new Promise((r) => p.on('close', r));
-      const verify = await runMlops(['verify', '--registry', reg, '--json'], { cwd: t.dir });
+      const verify = await runMlops(['verify', '--registry', reg, '--json'], { cwd: t.dir, env: { TMPDIR: t.dir } });
       if (verify.code === 1 && /no registry at/.test(verify.stderr)) continue; // killed before the first commit
       assert.equal(verify.code, 0, `run ${run} (killed after ${delay} ms): ${verify.stdout}${verify.stderr}\ndelays so far: ${delays.join(',')}`);
       const pushed = out.trim().split('\n').filter(Boolean).map(Number);
@@ -88,7 +88,7 @@ describe('embedded registry under concurrent writers and crashes', function () {
     }
     assert.ok(lastVersion >= 10, `the writers committed ${lastVersion} versions: kills must land mid-work, not only before the first push`);
     // After all that, a normal push still works (stale locks are broken) and numbering continues.
-    const a = await runNode([CHURN, reg, 'crashy', '99', '1'], { cwd: t.dir });
+    const a = await runNode([CHURN, reg, 'crashy', '99', '1'], { cwd: t.dir, env: { TMPDIR: t.dir } });
     assert.equal(a.code, 0, a.stderr);
     assert.equal(Number(a.stdout.trim()), lastVersion + 1);
     const verify = await mlopsJson<{ ok: boolean }>(['verify', '--registry', reg], t.dir);

@@ -3,14 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runNode } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 describe('the two commands of the README', function () {
   this.timeout(120_000);
+  // The demo leaves its workspace for the user to open; here it goes in a folder the test removes.
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir('mlops-demo-test-')));
+  afterEach(() => t.cleanup());
 
   it('`npm run demo` pushes three models, promotes, rolls back, prints the history and finds the drift', async () => {
-    const r = await runNode([path.join(ROOT, 'dist', 'demo.js')], { cwd: ROOT, env: { MLOPS_ACTOR: 'demo' } });
+    const r = await runNode([path.join(ROOT, 'dist', 'demo.js')], { cwd: ROOT, env: { MLOPS_ACTOR: 'demo', TMPDIR: t.dir } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Pushed models:\/churn\/3/);
     assert.match(r.stdout, /@production: v3 -> v2 \(rollback\)/);

@@ -5,7 +5,7 @@
  *   node gcChurn.js <registryDir> push <writerId> <count>
  *   node gcChurn.js <registryDir> gc <stopFile>     (until that file exists)
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildMlp } from '../../src/core/onnx/mlpBuilder';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       // the last two versions stay, and their files must be there at the end.
       if (i < count - 2) await reg.deleteVersion(v.model, v.version, { actor: `writer-${a}` });
     }
+    for (const f of files) rmSync(f, { force: true });
   }
   await reg.close();
 }

@@ -67,7 +67,7 @@ export function computeWindows(
     const curCol = byName.get(f.name) as ComparableColumn;
     const refSample = sampleOf(refCol);
     // Wasserstein against the same reference in every window: its sorted values, prefix sums and std
-    // are prepared once, so a window costs O(m log n) rather than a pass over the whole reference.
+    // are prepared once, so a window of m values costs about m searches, not a pass over the whole reference.
     const w1 = f.method === 'wasserstein' && refSample.kind === 'numeric' ? { ref: new WassersteinReference(refSample.sorted), std: Math.max(stdDev(refSample.sorted), 0.001) } : null;
     const scores: (number | null)[] = [];
     const drifted: boolean[] = [];

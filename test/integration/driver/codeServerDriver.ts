@@ -8,7 +8,7 @@
  * suite's exit code becomes this process's. Facts behind each step: shared/reference/vscode-e2e.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +143,7 @@ async function main(): Promise<number> {
     } catch {
       // already gone
     }
+    rmSync(scratch, { recursive: true, force: true });
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(130)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
