@@ -52,3 +52,8 @@ export function cancelled(what: string): MlopsError {
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw cancelled(what);
 }
+
+/** A change refused because the registry was opened read-only (an untrusted workspace). */
+export function readOnlyRegistry(location: string): MlopsError {
+  return new MlopsError('PERMISSION_DENIED', `The registry at ${location} is open read-only.`, 'Trust the workspace to change the registry.');
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MlopsError } from '../../core/errors';
+import { MlopsError, readOnlyRegistry } from '../../core/errors';
 import type { GcReport } from '../../core/registry/types';
 import { formatBytes } from '../../core/util/format';
 import { registerCommand } from '../boundary';
@@ -29,7 +29,7 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
     const reg = await d.service.get();
     if (d.service.readOnly) {
       // Refused before the preview, so nobody confirms a removal that cannot happen.
-      throw new MlopsError('PERMISSION_DENIED', `The registry at ${reg.location} is open read-only.`, 'Trust the workspace to change the registry.');
+      throw readOnlyRegistry(reg.location);
     }
     if (!reg.collectGarbage) {
       throw new MlopsError('INVALID_ARGUMENT', `${reg.location} is an MLflow server, which manages its own artifact store.`, 'Clean it up on the server (`mlflow gc`).');

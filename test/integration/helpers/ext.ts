@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { MlopsStudioApi } from '../../../src/extension/api';
 import type { TreeElement, VersionElement, ModelElement } from '../../../src/extension/tree/elements';
 import { EXTENSION_ID } from './env';
-import { waitFor } from './wait';
+import { waitFor } from '../../helpers/wait';
 
 export async function api(): Promise<MlopsStudioApi> {
   const ext = vscode.extensions.getExtension<MlopsStudioApi>(EXTENSION_ID);

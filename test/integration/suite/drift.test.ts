@@ -7,7 +7,7 @@ import { mlops } from '../helpers/cli';
 import { REPO, WORKSPACE } from '../helpers/env';
 import { api } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
-import { waitFor } from '../helpers/wait';
+import { waitFor } from '../../helpers/wait';
 
 const DATA = path.join(WORKSPACE, 'data');
 

@@ -7,7 +7,7 @@ import { WORKSPACE } from '../helpers/env';
 import { api, models, setSetting, showModelsView, waitForTree } from '../helpers/ext';
 import { withRegistry } from '../helpers/fixtures';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
-import { waitFor } from '../helpers/wait';
+import { waitFor } from '../../helpers/wait';
 
 const REG = `${WORKSPACE}/.mlops`;
 

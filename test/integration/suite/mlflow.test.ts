@@ -10,7 +10,7 @@ import { startMlflowDouble, type MlflowDouble } from '../../mlflowDouble/mlflowS
 import { WORKSPACE } from '../helpers/env';
 import { api, setSetting, waitForTree } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
-import { sleep } from '../helpers/wait';
+import { sleep } from '../../helpers/wait';
 
 /**
  * The extension against an MLflow tracking server (a test double of one, on 127.0.0.1: no real MLflow

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mlops } from '../helpers/cli';
 import { setSetting } from '../helpers/ext';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
-import { waitFor } from '../helpers/wait';
+import { waitFor } from '../../helpers/wait';
 
 describe('status bar', () => {
   before(function () {

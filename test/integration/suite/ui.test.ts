@@ -6,7 +6,7 @@ import { SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, models, setSetting, treeSettled, waitForTree } from '../helpers/ext';
 import { withRegistry, writeModel } from '../helpers/fixtures';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
-import { waitFor } from '../helpers/wait';
+import { waitFor } from '../../helpers/wait';
 
 const DEMO = path.join(WORKSPACE, 'registries', 'demo');
 const V2 = SEL.rowByLabel('churn-classifier version 2,');

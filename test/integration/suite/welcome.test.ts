@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { WORKSPACE } from '../helpers/env';
 import { api } from '../helpers/ext';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
-import { waitFor } from '../helpers/wait';
+import { waitFor } from '../../helpers/wait';
 
 describe('welcome view', () => {
   it('explains what to do when there is no registry, and its button creates one', async function () {

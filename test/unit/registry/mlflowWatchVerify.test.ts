@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { MlflowRegistry } from '../../../src/core/registry/mlflow/mlflowRegistry';
+import { sleep, waitFor } from '../../helpers/wait';
 import { FAST, mlflowFixture, type Fixture } from '../../mlflowDouble/setup';
 
 const ctx = { actor: 'alice' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
+const until = (cond: () => boolean) => waitFor('the watcher', cond, 3_000, 10);
 
 describe('MLflow backend: watch and verify', function () {
   this.timeout(20_000);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
+import { type BigIntStats, promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'sql.js';
-import { MlopsError } from '../../errors';
+import { MlopsError, readOnlyRegistry } from '../../errors';
 import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx';
 import type { Disposable } from '../registry';
 import type { ArtifactStore } from './artifactStore';
@@ -56,8 +56,7 @@ export class RegistryFile {
   /** The file's identity (inode, size, mtime): changes with every commit, by anyone. */
   private async fileStamp(): Promise<string | null> {
     try {
-      const s = await fsp.stat(this.dbPath, { bigint: true });
-      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+      return stampOf(await fsp.stat(this.dbPath, { bigint: true }));
     } catch (e) {
       if (isNodeError(e, 'ENOENT')) return null;
       throw fsError(e, 'read the registry at', this.dir);
@@ -76,8 +75,7 @@ export class RegistryFile {
       let fh: fsp.FileHandle | undefined;
       try {
         fh = await fsp.open(this.dbPath, 'r');
-        const s = await fh.stat({ bigint: true });
-        newStamp = `${s.ino}:${s.size}:${s.mtimeNs}`;
+        newStamp = stampOf(await fh.stat({ bigint: true }));
         bytes = await fh.readFile();
       } catch (e) {
         throw fsError(e, 'read the registry at', this.dir);
@@ -108,14 +106,20 @@ export class RegistryFile {
     return fn(await this.fresh());
   }
 
-  /** `underLock` runs first, holding the lock: file work the transaction depends on. */
+  /**
+   * One transaction, committed to the file under the lock. `underLock` runs first, holding the lock:
+   * file work the transaction depends on (a push re-checks its artifact there).
+   */
   mutate<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
-    const run = this.queue.then(() => this.mutateLocked(fn, underLock));
-    this.queue = run.catch(() => undefined);
+    const run = this.locked(async (lock) => {
+      await underLock?.();
+      return this.commit(lock, fn);
+    });
+    void run.finally(() => this.cleanLeftovers()).catch(() => undefined);
     return run;
   }
 
-  /** Runs `fn` holding the registry's lock, after this instance's queued mutations; `fn` writes no rows. */
+  /** Runs `fn` holding the registry's lock, after this instance's queued mutations. */
   locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
       this.assertWritable();
@@ -132,44 +136,37 @@ export class RegistryFile {
 
   assertWritable(): void {
     if (this.opts.readOnly) {
-      throw new MlopsError('PERMISSION_DENIED', `The registry at ${this.dir} is open read-only.`, 'Trust the workspace to change the registry.');
+      throw readOnlyRegistry(this.dir);
     }
   }
 
-  private async mutateLocked<T>(fn: (db: Database, now: number) => T, underLock?: () => Promise<void>): Promise<T> {
-    this.assertWritable();
-    const lock = await acquireLock(this.lockPath, { timeoutMs: this.opts.lockTimeoutMs ?? 30_000 });
+  /** Applies `fn` in a transaction on the freshest database and replaces the file atomically. */
+  private async commit<T>(lock: HeldLock, fn: (db: Database, now: number) => T): Promise<T> {
+    const db = await this.fresh();
+    db.run('PRAGMA foreign_keys = ON');
+    let result: T;
+    db.run('BEGIN IMMEDIATE');
     try {
-      await underLock?.();
-      const db = await this.fresh();
-      db.run('PRAGMA foreign_keys = ON');
-      let result: T;
-      db.run('BEGIN IMMEDIATE');
-      try {
-        migrate(db, this.dbPath);
-        result = fn(db, Date.now());
-        db.run('COMMIT');
-      } catch (e) {
-        db.run('ROLLBACK');
-        throw e;
-      }
-      try {
-        await lock.assertHeld();
-        await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
-      } catch (e) {
-        // The memory copy is ahead of the disk: drop it so the next access reads the truth.
-        this.db?.close();
-        this.db = undefined;
-        this.stamp = '';
-        if (e instanceof MlopsError) throw e;
-        throw fsError(e, 'write the registry at', this.dir);
-      }
-      this.stamp = (await this.fileStamp()) ?? '';
-      return result;
-    } finally {
-      await lock.release();
-      void this.cleanLeftovers();
+      migrate(db, this.dbPath);
+      result = fn(db, Date.now());
+      db.run('COMMIT');
+    } catch (e) {
+      db.run('ROLLBACK');
+      throw e;
     }
+    try {
+      await lock.assertHeld();
+      await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
+    } catch (e) {
+      // The memory copy is ahead of the disk: drop it so the next access reads the truth.
+      this.db?.close();
+      this.db = undefined;
+      this.stamp = '';
+      if (e instanceof MlopsError) throw e;
+      throw fsError(e, 'write the registry at', this.dir);
+    }
+    this.stamp = (await this.fileStamp()) ?? '';
+    return result;
   }
 
   /** Temporary files of killed processes (db copies, private lock files, artifact uploads). */
@@ -228,4 +225,9 @@ export class RegistryFile {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+/** A file's identity: a commit renames a new file in, so inode, size or mtime change with every one. */
+function stampOf(s: BigIntStats): string {
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
 }

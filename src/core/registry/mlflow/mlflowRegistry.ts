@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MlopsError } from '../../errors';
+import { MlopsError, readOnlyRegistry } from '../../errors';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import type { Disposable, Registry } from '../registry';
@@ -73,7 +73,7 @@ export class MlflowRegistry implements Registry {
   private assertWritable(): void {
     this.assertOpen();
     if (this.o.readOnly) {
-      throw new MlopsError('PERMISSION_DENIED', `The registry at ${this.location} is open read-only.`, 'Trust the workspace to change the registry.');
+      throw readOnlyRegistry(this.location);
     }
   }
 

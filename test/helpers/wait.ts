@@ -1,3 +1,4 @@
+/** Polling helpers shared by the test tiers (plain Node and the real VS Code). */
 /** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000, everyMs = 25): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
