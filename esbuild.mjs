@@ -22,9 +22,7 @@ const nodeEntries = [
   { in: 'bench/run.ts', out: 'bench' },
 ].filter((e) => existsSync(e.in));
 
-const webviewEntries = [
-  { in: 'webview/drift/main.ts', out: 'webview/drift' },
-].filter((e) => existsSync(e.in));
+const webviewEntries = [{ in: 'webview/drift/main.ts', out: 'webview/drift' }].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */
 const configs = nodeEntries.map((e) => ({

@@ -24,7 +24,10 @@ async function generate(file: string, shift: number, seed: number): Promise<void
   const normal = () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const cats = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
   const out = createWriteStream(file);
-  const header = [...Array.from({ length: 20 }, (_, i) => `num_${i}`), ...Array.from({ length: 5 }, (_, i) => `cat_${i}`)].join(',');
+  const header = [
+    ...Array.from({ length: 20 }, (_, i) => `num_${i}`),
+    ...Array.from({ length: 5 }, (_, i) => `cat_${i}`),
+  ].join(',');
   let buf = header + '\n';
   for (let r = 0; r < ROWS; r++) {
     const row: string[] = [];
@@ -45,7 +48,12 @@ async function ensureFiles(log: (s: string) => void): Promise<{ ref: string; cur
   const ref = path.join(DIR, 'reference.csv');
   const cur = path.join(DIR, 'current.csv');
   const marker = path.join(DIR, 'version');
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== GENERATOR_VERSION || !existsSync(ref) || !existsSync(cur)) {
+  if (
+    !existsSync(marker) ||
+    readFileSync(marker, 'utf8') !== GENERATOR_VERSION ||
+    !existsSync(ref) ||
+    !existsSync(cur)
+  ) {
     log(`generating ${ROWS.toLocaleString()} rows x 25 columns in ${DIR} ...`);
     await generate(ref, 0, 12345);
     await generate(cur, 1, 67890);
@@ -58,7 +66,9 @@ async function ensureFiles(log: (s: string) => void): Promise<{ ref: string; cur
 function measure(cmd: string, args: string[]): Promise<{ ms: number; rssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined } });
+    const child = spawn('/usr/bin/time', ['-v', cmd, ...args], {
+      env: { ...process.env, OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -67,7 +77,8 @@ function measure(cmd: string, args: string[]): Promise<{ ms: number; rssMb: numb
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      if (code !== 0 || !rss) return reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`));
+      if (code !== 0 || !rss)
+        return reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`));
       resolve({ ms, rssMb: Number(rss[1]) / 1024, stdout });
     });
   });
@@ -89,7 +100,17 @@ export const driftBench: BenchSuite = {
     const theirs: { ms: number; rssMb: number }[] = [];
     let agree = true;
     for (let i = 0; i < RUNS; i++) {
-      const a = await measure(process.execPath, [cli, 'drift', '--reference', ref, '--current', cur, '--format', 'json', '--quiet']);
+      const a = await measure(process.execPath, [
+        cli,
+        'drift',
+        '--reference',
+        ref,
+        '--current',
+        cur,
+        '--format',
+        'json',
+        '--quiet',
+      ]);
       log(`run ${i + 1}: mlops drift ${round(a.ms / 1000)} s, peak ${Math.round(a.rssMb)} MB`);
       const b = await measure('/usr/bin/python3', [py, ref, cur]);
       log(`run ${i + 1}: pandas + scipy ${round(b.ms / 1000)} s, peak ${Math.round(b.rssMb)} MB`);
@@ -106,8 +127,22 @@ export const driftBench: BenchSuite = {
       }
     }
     // Drift over time: 1,000 windows of the current rows, each tested against the whole 1M-row reference.
-    const windowed = await measure(process.execPath, [cli, 'drift', '--reference', ref, '--current', cur, '--window', `${ROWS / 1000}rows`, '--format', 'json', '--quiet']);
-    log(`mlops drift --window ${ROWS / 1000}rows: ${round(windowed.ms / 1000)} s, peak ${Math.round(windowed.rssMb)} MB`);
+    const windowed = await measure(process.execPath, [
+      cli,
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--window',
+      `${ROWS / 1000}rows`,
+      '--format',
+      'json',
+      '--quiet',
+    ]);
+    log(
+      `mlops drift --window ${ROWS / 1000}rows: ${round(windowed.ms / 1000)} s, peak ${Math.round(windowed.rssMb)} MB`,
+    );
     const t1 = median(ours.map((r) => r.ms));
     const t2 = median(theirs.map((r) => r.ms));
     const m1 = Math.max(...ours.map((r) => r.rssMb));
@@ -116,10 +151,28 @@ export const driftBench: BenchSuite = {
     const rows: BenchRow[] = [
       { suite: 'drift', name: 'mlops drift end-to-end', value: round(t1 / 1000), unit: 's', note: size },
       { suite: 'drift', name: 'pandas read_csv + scipy, same tests', value: round(t2 / 1000), unit: 's', note: size },
-      { suite: 'drift', name: 'speed-up vs pandas + scipy (same run)', value: round(t2 / t1), unit: 'x', note: `verdicts ${agree ? 'agree' : 'differ'}` },
-      { suite: 'drift', name: 'mlops drift peak RSS', value: Math.round(m1), unit: 'MB', note: 'max over runs; goal < 1024' },
+      {
+        suite: 'drift',
+        name: 'speed-up vs pandas + scipy (same run)',
+        value: round(t2 / t1),
+        unit: 'x',
+        note: `verdicts ${agree ? 'agree' : 'differ'}`,
+      },
+      {
+        suite: 'drift',
+        name: 'mlops drift peak RSS',
+        value: Math.round(m1),
+        unit: 'MB',
+        note: 'max over runs; goal < 1024',
+      },
       { suite: 'drift', name: 'pandas + scipy peak RSS', value: Math.round(m2), unit: 'MB', note: 'max over runs' },
-      { suite: 'drift', name: 'mlops drift with 1,000 row windows', value: round(windowed.ms / 1000), unit: 's', note: `one run; ${round(windowed.ms / t1)}x the plain run, peak ${Math.round(windowed.rssMb)} MB` },
+      {
+        suite: 'drift',
+        name: 'mlops drift with 1,000 row windows',
+        value: round(windowed.ms / 1000),
+        unit: 's',
+        note: `one run; ${round(windowed.ms / t1)}x the plain run, peak ${Math.round(windowed.rssMb)} MB`,
+      },
     ];
     return rows;
   },

@@ -35,7 +35,10 @@ export function round(v: number, digits = 3): number {
 }
 
 /** Writes bench/results/<stamp>.json and .md plus latest.json/latest.md. */
-export function writeResults(rows: BenchRow[], dir = path.join(process.cwd(), 'bench', 'results')): { json: string; md: string } {
+export function writeResults(
+  rows: BenchRow[],
+  dir = path.join(process.cwd(), 'bench', 'results'),
+): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
   const meta = {
     date: new Date().toISOString(),

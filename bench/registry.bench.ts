@@ -28,7 +28,8 @@ async function seedVersions(dir: string, model: string, target: number): Promise
   const db = new SQL.Database(readFileSync(file));
   const last = Number(db.exec('SELECT last_version FROM models WHERE name = ?', [model])[0].values[0][0]);
   db.run('BEGIN');
-  const st = db.prepare(`INSERT INTO versions SELECT model, ?, status, description, tags, metrics, params, sha256, size, file_name, source,
+  const st =
+    db.prepare(`INSERT INTO versions SELECT model, ?, status, description, tags, metrics, params, sha256, size, file_name, source,
     signature, onnx, created_at, created_by, updated_at, parent_version, run_id FROM versions WHERE model = ? AND version = 1`);
   for (let v = last + 1; v <= target; v++) st.run([v, model]);
   st.free();
@@ -42,7 +43,8 @@ export const registryBench: BenchSuite = {
   name: 'registry',
   async run(log) {
     const rows: BenchRow[] = [];
-    const add = (name: string, value: number, unit: string, note?: string) => rows.push({ suite: 'registry', name, value: round(value), unit, note });
+    const add = (name: string, value: number, unit: string, note?: string) =>
+      rows.push({ suite: 'registry', name, value: round(value), unit, note });
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mlops-bench-'));
     try {
       const dir = path.join(tmp, '.mlops');
@@ -55,7 +57,9 @@ export const registryBench: BenchSuite = {
       for (let i = 0; i < PUSHES; i++) {
         const f = path.join(models, `m${i}.onnx`);
         writeFileSync(f, buildMlp({ inputDim: 16, hidden: [32], outputDim: 4, seed: i + 1 }));
-        const [ms] = await time(() => reg.pushVersion({ filePath: f, model: 'big', metrics: { auc: 0.9 + i / 1e5 } }, ctx));
+        const [ms] = await time(() =>
+          reg.pushVersion({ filePath: f, model: 'big', metrics: { auc: 0.9 + i / 1e5 } }, ctx),
+        );
         pushMs.push(ms);
         if ((i + 1) % 250 === 0) log(`pushed ${i + 1}/${PUSHES}`);
       }
@@ -94,9 +98,12 @@ export const registryBench: BenchSuite = {
       const cliMs: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
-        const out = execFileSync(process.execPath, [cli, 'versions', 'big', '--json', '--registry', dir], { maxBuffer: 1 << 30 });
+        const out = execFileSync(process.execPath, [cli, 'versions', 'big', '--json', '--registry', dir], {
+          maxBuffer: 1 << 30,
+        });
         cliMs.push(performance.now() - t0);
-        if ((JSON.parse(out.toString()) as { versions: unknown[] }).versions.length !== BIG) throw new Error('CLI listed the wrong count');
+        if ((JSON.parse(out.toString()) as { versions: unknown[] }).versions.length !== BIG)
+          throw new Error('CLI listed the wrong count');
       }
       add('`mlops versions` 10,000 (CLI process, --json)', median(cliMs), 'ms', 'median of 5, incl. node start');
 
@@ -111,7 +118,16 @@ export const registryBench: BenchSuite = {
       const cliPromote: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
-        execFileSync(process.execPath, [cli, 'promote', 'big', String(BIG - i), '--alias', 'staging', '--registry', dir]);
+        execFileSync(process.execPath, [
+          cli,
+          'promote',
+          'big',
+          String(BIG - i),
+          '--alias',
+          'staging',
+          '--registry',
+          dir,
+        ]);
         cliPromote.push(performance.now() - t0);
       }
       add('`mlops promote` (CLI process, 10k versions)', median(cliPromote), 'ms', 'median of 5, incl. node start');

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   }
   const out = writeResults(rows);
   console.log(`Wrote ${out.json} and ${out.md}`);
-  for (const r of rows) console.log(`${r.suite.padEnd(10)} ${r.name.padEnd(48)} ${String(r.value).padStart(12)} ${r.unit} ${r.note ?? ''}`);
+  for (const r of rows)
+    console.log(`${r.suite.padEnd(10)} ${r.name.padEnd(48)} ${String(r.value).padStart(12)} ${r.unit} ${r.note ?? ''}`);
 }
 
 void main().catch((e: unknown) => {

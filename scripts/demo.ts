@@ -14,7 +14,12 @@ import { formatBytes } from '../src/core/util/format';
 
 const CLI = path.join(__dirname, 'cli.js');
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mlops-demo-'));
-const env = { ...process.env, MLOPS_REGISTRY: '', MLFLOW_TRACKING_URI: '', MLOPS_ACTOR: process.env.MLOPS_ACTOR ?? 'demo' };
+const env = {
+  ...process.env,
+  MLOPS_REGISTRY: '',
+  MLFLOW_TRACKING_URI: '',
+  MLOPS_ACTOR: process.env.MLOPS_ACTOR ?? 'demo',
+};
 
 function mlops(...args: string[]): string {
   return mlopsExpecting(0, ...args);
@@ -41,7 +46,14 @@ const models = [
 
 console.log(`MLOps Studio demo — workspace ${ws}`);
 for (const [i, m] of models.entries()) {
-  const bytes = buildMlp({ inputDim: 12, hidden: m.hidden, outputDim: 2, softmax: true, seed: i + 1, graphName: 'churn_mlp' });
+  const bytes = buildMlp({
+    inputDim: 12,
+    hidden: m.hidden,
+    outputDim: 2,
+    softmax: true,
+    seed: i + 1,
+    graphName: 'churn_mlp',
+  });
   writeFileSync(path.join(ws, m.file), bytes);
   console.log(`generated ${m.file} (${formatBytes(bytes.length)}, hidden layers ${m.hidden.join('x')})`);
 }
@@ -50,7 +62,25 @@ writeDriftData();
 mlops('init');
 for (const [i, m] of models.entries()) {
   const extra = i === 0 ? [] : ['--parent', String(i)];
-  mlops('push', m.file, '--model', 'churn', '--metric', `auc=${m.auc}`, '--metric', `f1=${m.f1}`, '--param', `lr=${m.lr}`, '--tag', 'team=retention', '--tag', 'reference_data=data/reference.csv', '--tag', 'current_data=data/current.csv', ...extra);
+  mlops(
+    'push',
+    m.file,
+    '--model',
+    'churn',
+    '--metric',
+    `auc=${m.auc}`,
+    '--metric',
+    `f1=${m.f1}`,
+    '--param',
+    `lr=${m.lr}`,
+    '--tag',
+    'team=retention',
+    '--tag',
+    'reference_data=data/reference.csv',
+    '--tag',
+    'current_data=data/current.csv',
+    ...extra,
+  );
 }
 mlops('versions', 'churn');
 mlops('promote', 'churn', '1', '--alias', 'production', '--reason', 'first release');
@@ -64,9 +94,24 @@ mlops('verify');
 // The week after the release: tenure, charges and support calls moved; contract and senior did not.
 mlops('drift', '--reference', 'data/reference.csv', '--current', 'data/current.csv');
 // What a cron job or CI gate runs: exit 3 on drift, plus a report to attach to the ticket.
-mlopsExpecting(3, 'drift', '--reference', 'data/reference.csv', '--current', 'data/current.csv', '--format', 'html', '--out', 'drift-report.html', '--fail-on-drift', '--quiet');
+mlopsExpecting(
+  3,
+  'drift',
+  '--reference',
+  'data/reference.csv',
+  '--current',
+  'data/current.csv',
+  '--format',
+  'html',
+  '--out',
+  'drift-report.html',
+  '--fail-on-drift',
+  '--quiet',
+);
 console.log(`(exit 3: dataset drift; the report is ${path.join(ws, 'drift-report.html')})`);
-console.log(`\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`);
+console.log(
+  `\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`,
+);
 
 /**
  * Training data and a week of production inputs for the churn model, seeded so every run prints the
@@ -74,7 +119,8 @@ console.log(`\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} i
  */
 function writeDriftData(): void {
   const rand = seededRandom(7);
-  const normal = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const normal = (mean: number, sd: number) =>
+    mean + sd * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const pick = <T>(xs: readonly T[], weights: readonly number[]) => {
     let r = rand() * weights.reduce((a, b) => a + b, 0);
     for (const [i, w] of weights.entries()) if ((r -= w) < 0) return xs[i];
@@ -96,5 +142,7 @@ function writeDriftData(): void {
   mkdirSync(path.join(ws, 'data'));
   writeFileSync(path.join(ws, 'data', 'reference.csv'), table(false));
   writeFileSync(path.join(ws, 'data', 'current.csv'), table(true));
-  console.log('generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift)');
+  console.log(
+    'generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift)',
+  );
 }

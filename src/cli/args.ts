@@ -42,7 +42,11 @@ export function parseIntOption(flag: string, v: string | undefined): number | un
 /** Version numbers from the command line; wrong ones are the user's input error, not usage. */
 export function parseVersionArg(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) {
-    throw new MlopsError('INVALID_ARGUMENT', `"${v}" is not a version number.`, 'Versions are whole numbers starting at 1; run `mlops versions <model>` to list them.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `"${v}" is not a version number.`,
+      'Versions are whole numbers starting at 1; run `mlops versions <model>` to list them.',
+    );
   }
   return Number(v);
 }

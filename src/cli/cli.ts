@@ -72,7 +72,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: rest,
+        options: { ...GLOBAL_OPTIONS, ...cmd.options },
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (e) {
       throw new UsageError(errorMessage(e).replace(/\. To specify a positional argument.*$/, '.'), cmd.name);
     }
@@ -86,7 +91,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (positionals.length < min) throw new UsageError(`missing arguments.`, cmd.name);
     if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}".`, cmd.name);
 
-    const registryUri = (values.registry as string | undefined) ?? (io.env.MLOPS_REGISTRY || undefined) ?? mlflowTrackingUri(io.env);
+    const registryUri =
+      (values.registry as string | undefined) ?? (io.env.MLOPS_REGISTRY || undefined) ?? mlflowTrackingUri(io.env);
     const ctx: CommandContext = {
       registryUri,
       cwd: io.cwd,
@@ -123,15 +129,27 @@ function mlflowTrackingUri(env: NodeJS.ProcessEnv): string | undefined {
 
 function reportError(e: unknown, io: CliIo, json: boolean, cmd: CommandSpec): number {
   if (e instanceof UsageError) {
-    io.stderr(json ? JSON.stringify({ error: { code: 'USAGE', message: e.message } }) : `error: ${e.message}\nUsage: mlops ${cmd.name} ${cmd.usage}`);
+    io.stderr(
+      json
+        ? JSON.stringify({ error: { code: 'USAGE', message: e.message } })
+        : `error: ${e.message}\nUsage: mlops ${cmd.name} ${cmd.usage}`,
+    );
     return EXIT.USAGE;
   }
   if (e instanceof MlopsError) {
-    io.stderr(json ? JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint ?? null } }) : `error: ${e.describe()}`);
+    io.stderr(
+      json
+        ? JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint ?? null } })
+        : `error: ${e.describe()}`,
+    );
     return e.code === 'CANCELLED' ? EXIT.INTERRUPTED : EXIT.USER_ERROR;
   }
   // Not ours: a bug. Say so, with the stack for the report.
   const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  io.stderr(json ? JSON.stringify({ error: { code: 'INTERNAL', message: errorMessage(e) } }) : `error: unexpected failure in "mlops ${cmd.name}" (please report it): ${msg}`);
+  io.stderr(
+    json
+      ? JSON.stringify({ error: { code: 'INTERNAL', message: errorMessage(e) } })
+      : `error: unexpected failure in "mlops ${cmd.name}" (please report it): ${msg}`,
+  );
   return EXIT.USER_ERROR;
 }

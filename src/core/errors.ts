@@ -55,5 +55,9 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
 
 /** A change refused because the registry was opened read-only (an untrusted workspace). */
 export function readOnlyRegistry(location: string): MlopsError {
-  return new MlopsError('PERMISSION_DENIED', `The registry at ${location} is open read-only.`, 'Trust the workspace to change the registry.');
+  return new MlopsError(
+    'PERMISSION_DENIED',
+    `The registry at ${location} is open read-only.`,
+    'Trust the workspace to change the registry.',
+  );
 }

@@ -16,7 +16,11 @@ export class UserCancelled extends Error {
  * command as scope, then shown as one sentence with a "Show Log" action. The handler's result is
  * returned to `executeCommand` callers (other extensions, tests).
  */
-export function registerCommand<A extends unknown[]>(log: Log, id: CommandId, handler: (...args: A) => unknown): vscode.Disposable {
+export function registerCommand<A extends unknown[]>(
+  log: Log,
+  id: CommandId,
+  handler: (...args: A) => unknown,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A) => {
     try {
       return await handler(...args);

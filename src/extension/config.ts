@@ -25,7 +25,9 @@ export function readConfig(): MlopsConfig {
     pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 1000) : 50,
     showArchived: c.get<boolean>(SETTINGS.showArchived, false) === true,
     keyMetric: (c.get<string>(SETTINGS.keyMetric, '') ?? '').trim(),
-    promotionAliases: Array.isArray(aliases) ? aliases.filter((a): a is string => typeof a === 'string' && a.trim() !== '').map((a) => a.trim()) : DEFAULT_ALIASES,
+    promotionAliases: Array.isArray(aliases)
+      ? aliases.filter((a): a is string => typeof a === 'string' && a.trim() !== '').map((a) => a.trim())
+      : DEFAULT_ALIASES,
     statusBarModel: (c.get<string>(SETTINGS.statusBarModel, '') ?? '').trim(),
   };
 }
@@ -36,6 +38,8 @@ export function affects(e: vscode.ConfigurationChangeEvent, key: keyof typeof SE
 
 /** Writes a setting where the user would expect it: the workspace when a folder is open, else the user's. */
 export async function writeSetting(key: keyof typeof SETTINGS, value: unknown): Promise<void> {
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(SETTINGS[key], value, target);
 }

@@ -33,12 +33,16 @@ export function activate(context: vscode.ExtensionContext): MlopsStudioApi | und
   try {
     const api = wire(context, log);
     api.activationMs = Date.now() - started;
-    log.info(`MLOps Studio activated in ${api.activationMs} ms (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: registry read-only'}).`);
+    log.info(
+      `MLOps Studio activated in ${api.activationMs} ms (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: registry read-only'}).`,
+    );
     return api;
   } catch (e) {
     // Reported, not swallowed: the user learns the extension is not working and where to look.
     log.error('Activation', e);
-    void vscode.window.showErrorMessage(`MLOps Studio could not start: ${userSentence('Activation', e)}`, 'Show Log').then((a) => a && log.show());
+    void vscode.window
+      .showErrorMessage(`MLOps Studio could not start: ${userSentence('Activation', e)}`, 'Show Log')
+      .then((a) => a && log.show());
     return undefined;
   }
 }
@@ -47,13 +51,31 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
   const secrets = new MlflowSecrets(context.secrets);
   const service = new RegistryService(log, secrets, context.globalStorageUri.fsPath);
   const tree = new ModelsTreeProvider(service);
-  const treeView = vscode.window.createTreeView<TreeElement>(VIEWS.models, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<TreeElement>(VIEWS.models, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   const docs = new DocumentProvider(service);
   const statusBar = new ModelStatusBar(service, log);
-  context.subscriptions.push(service, tree, treeView, docs, statusBar, vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs));
+  context.subscriptions.push(
+    service,
+    tree,
+    treeView,
+    docs,
+    statusBar,
+    vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs),
+  );
 
   const deps: Deps = { log, service, tree, treeView, secrets };
-  context.subscriptions.push(...registerRegistryCommands(deps), ...registerTransitions(deps), ...registerInspect(deps), registerPush(deps), registerCleanUp(deps), registerConnectMlflow(deps), ...registerDriftCommands(context, deps));
+  context.subscriptions.push(
+    ...registerRegistryCommands(deps),
+    ...registerTransitions(deps),
+    ...registerInspect(deps),
+    registerPush(deps),
+    registerCleanUp(deps),
+    registerConnectMlflow(deps),
+    ...registerDriftCommands(context, deps),
+  );
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

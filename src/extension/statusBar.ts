@@ -42,7 +42,8 @@ export class ModelStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const reg = this.service.state === 'missing' || this.service.state === 'error' ? undefined : await this.service.tryGet();
+    const reg =
+      this.service.state === 'missing' || this.service.state === 'error' ? undefined : await this.service.tryGet();
     if (seq !== this.seq) return; // a newer update is under way
     if (!reg) {
       this.show(`$(package) ${model}: no registry`, 'The model registry is not open.', undefined);
@@ -53,15 +54,23 @@ export class ModelStatusBar implements vscode.Disposable {
       if (seq !== this.seq) return;
       const alias = ModelStatusBar.pickAlias(m.aliases, promotionAliases);
       if (alias === undefined) {
-        this.show(`$(package) ${model}: no alias`, `No version of ${model} holds ${promotionAliases.map((a) => `@${a}`).join(' or ') || 'a promotion alias'}.`, undefined);
+        this.show(
+          `$(package) ${model}: no alias`,
+          `No version of ${model} holds ${promotionAliases.map((a) => `@${a}`).join(' or ') || 'a promotion alias'}.`,
+          undefined,
+        );
         return;
       }
       const v = m.aliases[alias];
-      this.show(`$(rocket) ${model}@${alias} v${v}`, `${model}: @${alias} is version ${v}. Click to reveal it in the Models view.`, {
-        command: COMMANDS.revealVersion,
-        title: 'Reveal',
-        arguments: [model, v],
-      });
+      this.show(
+        `$(rocket) ${model}@${alias} v${v}`,
+        `${model}: @${alias} is version ${v}. Click to reveal it in the Models view.`,
+        {
+          command: COMMANDS.revealVersion,
+          title: 'Reveal',
+          arguments: [model, v],
+        },
+      );
     } catch (e) {
       if (seq !== this.seq) return;
       if (!(e instanceof MlopsError && e.code === 'NOT_FOUND')) this.log.error('Status bar', e);

@@ -1,5 +1,15 @@
 import type { DriftResult, FeatureDrift } from '../core/drift/result';
-import { type Guard, hasFields, isArrayOf, isBoolean, isNullableNumber, isNumber, isRecord, isString, oneOf } from './validate';
+import {
+  type Guard,
+  hasFields,
+  isArrayOf,
+  isBoolean,
+  isNullableNumber,
+  isNumber,
+  isRecord,
+  isString,
+  oneOf,
+} from './validate';
 
 /**
  * The one contract between the drift panel (webview/drift) and its host (src/extension/drift).
@@ -49,10 +59,13 @@ const isHistogram = (v: unknown): boolean =>
   (isRecord(v) &&
     isArrayOf(isNumber)(v.reference) &&
     isArrayOf(isNumber)(v.current) &&
-    ((v.kind === 'numeric' && isArrayOf(isNumber)(v.edges)) || (v.kind === 'categorical' && isArrayOf(isString)(v.categories))));
+    ((v.kind === 'numeric' && isArrayOf(isNumber)(v.edges)) ||
+      (v.kind === 'categorical' && isArrayOf(isString)(v.categories))));
 
 const isFeature = (v: unknown): v is FeatureDrift =>
-  hasFields<Pick<FeatureDrift, 'name' | 'type' | 'method' | 'score' | 'threshold' | 'drifted' | 'psi' | 'rule' | 'status'>>({
+  hasFields<
+    Pick<FeatureDrift, 'name' | 'type' | 'method' | 'score' | 'threshold' | 'drifted' | 'psi' | 'rule' | 'status'>
+  >({
     name: isString,
     type: oneOf('numeric', 'categorical', 'boolean', 'timestamp'),
     method: oneOf('ks', 'chisquare', 'ztest', 'wasserstein', 'jensenshannon', 'psi'),
@@ -71,10 +84,17 @@ export const isDriftResult = (v: unknown): v is DriftResult =>
   isRecord(v) &&
   v.version === 1 &&
   isArrayOf(isFeature)(v.features) &&
-  hasFields<DriftResult['dataset']>({ drifted: isBoolean, driftedFeatures: isNumber, features: isNumber, share: isNumber, threshold: isNumber })(v.dataset) &&
+  hasFields<DriftResult['dataset']>({
+    drifted: isBoolean,
+    driftedFeatures: isNumber,
+    features: isNumber,
+    share: isNumber,
+    threshold: isNumber,
+  })(v.dataset) &&
   isRecord(v.reference) &&
   isRecord(v.current) &&
-  (v.windows === null || (isRecord(v.windows) && Array.isArray(v.windows.windows) && Array.isArray(v.windows.features))) &&
+  (v.windows === null ||
+    (isRecord(v.windows) && Array.isArray(v.windows.windows) && Array.isArray(v.windows.features))) &&
   (v.staleness === null || isRecord(v.staleness));
 
 export function parseHostMessage(v: unknown): HostToWebview | undefined {
@@ -102,9 +122,13 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
     case 'openFile':
       return v.which === 'reference' || v.which === 'current' ? { type: 'openFile', which: v.which } : undefined;
     case 'exportReport':
-      return v.format === 'html' || v.format === 'md' || v.format === 'json' ? { type: 'exportReport', format: v.format } : undefined;
+      return v.format === 'html' || v.format === 'md' || v.format === 'json'
+        ? { type: 'exportReport', format: v.format }
+        : undefined;
     case 'rendered':
-      return isNumber(v.rows) && Number.isInteger(v.rows) && v.rows >= 0 && isString(v.generatedAt) ? { type: 'rendered', rows: v.rows, generatedAt: v.generatedAt } : undefined;
+      return isNumber(v.rows) && Number.isInteger(v.rows) && v.rows >= 0 && isString(v.generatedAt)
+        ? { type: 'rendered', rows: v.rows, generatedAt: v.generatedAt }
+        : undefined;
     default:
       return undefined;
   }
@@ -112,7 +136,10 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
 
 export function parseViewState(v: unknown): DriftViewState | undefined {
   if (!isRecord(v) || v.protocol !== DRIFT_PROTOCOL) return undefined;
-  const sort = isRecord(v.sort) && SORT_KEYS.includes(v.sort.key as SortKey) && isBoolean(v.sort.descending) ? (v.sort as DriftViewState['sort']) : { key: 'verdict' as const, descending: true };
+  const sort =
+    isRecord(v.sort) && SORT_KEYS.includes(v.sort.key as SortKey) && isBoolean(v.sort.descending)
+      ? (v.sort as DriftViewState['sort'])
+      : { key: 'verdict' as const, descending: true };
   return {
     protocol: DRIFT_PROTOCOL,
     files: isFiles(v.files) ? v.files : null,

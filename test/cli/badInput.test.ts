@@ -46,7 +46,10 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
       await refused(['push', 'empty.onnx', '--model', 'churn'], /empty\.onnx is not a valid ONNX model: it is empty/);
     });
     it('random bytes', async () => {
-      writeFileSync(path.join(t.dir, 'random.onnx'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 2654435761) >>> 24)));
+      writeFileSync(
+        path.join(t.dir, 'random.onnx'),
+        Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 2654435761) >>> 24)),
+      );
       await refused(['push', 'random.onnx', '--model', 'churn'], /random\.onnx is not a valid ONNX model/);
     });
     it('truncated', async () => {
@@ -84,7 +87,10 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
 
   it('promoting an archived version', async () => {
     assert.equal((await mlops('archive', 'churn', '1')).code, 0);
-    await refused(['promote', 'churn', '1', '--alias', 'production'], /version 1 of model "churn" is archived.*mlops restore churn 1/i);
+    await refused(
+      ['promote', 'churn', '1', '--alias', 'production'],
+      /version 1 of model "churn" is archived.*mlops restore churn 1/i,
+    );
   });
 
   it('archiving a version that holds an alias', async () => {
@@ -99,7 +105,11 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
   });
 
   it('a corrupted artifact: pull and verify say which version', async () => {
-    const v = await mlopsJson<{ artifact: { sha256: string } }>(['push', writeModel(t.dir, 'c.onnx', { seed: 3 }), '--model', 'churn'], t.dir, { MLOPS_REGISTRY: reg });
+    const v = await mlopsJson<{ artifact: { sha256: string } }>(
+      ['push', writeModel(t.dir, 'c.onnx', { seed: 3 }), '--model', 'churn'],
+      t.dir,
+      { MLOPS_REGISTRY: reg },
+    );
     const file = path.join(reg, 'artifacts', 'sha256', v.artifact.sha256.slice(0, 2), v.artifact.sha256);
     chmodSync(file, 0o644);
     const bytes = readFileSync(file);
@@ -140,10 +150,17 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
       assert.match(r.stderr, pattern);
       assert.deepEqual(snapshot(reg), before);
     };
-    await run(['promote', 'churn', '1', '--alias', 'production'], /Cannot write to the registry at .*permission denied.*--registry/);
+    await run(
+      ['promote', 'churn', '1', '--alias', 'production'],
+      /Cannot write to the registry at .*permission denied.*--registry/,
+    );
     await run(['push', path.join(t.dir, 'a.onnx'), '--model', 'churn'], /permission denied/);
     await run(['gc', '--grace', '1s'], /Cannot write to the registry at .*permission denied/);
-    const list = await runMlops(['versions', 'churn', '--json'], { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
+    const list = await runMlops(['versions', 'churn', '--json'], {
+      cwd: t.dir,
+      env: { MLOPS_REGISTRY: reg },
+      ...asUser,
+    });
     assert.equal(list.code, 0, `reads still work: ${list.stderr}`);
   });
 });

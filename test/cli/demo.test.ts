@@ -15,7 +15,10 @@ describe('the two commands of the README', function () {
   afterEach(() => t.cleanup());
 
   it('`npm run demo` pushes three models, promotes, rolls back, prints the history and finds the drift', async () => {
-    const r = await runNode([path.join(ROOT, 'dist', 'demo.js')], { cwd: ROOT, env: { MLOPS_ACTOR: 'demo', TMPDIR: t.dir } });
+    const r = await runNode([path.join(ROOT, 'dist', 'demo.js')], {
+      cwd: ROOT,
+      env: { MLOPS_ACTOR: 'demo', TMPDIR: t.dir },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Pushed models:\/churn\/3/);
     assert.match(r.stdout, /@production: v3 -> v2 \(rollback\)/);
@@ -30,7 +33,10 @@ describe('the two commands of the README', function () {
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     assert.equal(pkg.bin.mlops, 'dist/cli.js');
     accessSync(path.join(ROOT, pkg.bin.mlops), constants.X_OK);
     assert.match(pkg.scripts.prepare, /esbuild\.mjs/, 'npm ci builds the bundles');

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const file = path.join(os.tmpdir(), `churn-${process.pid}.onnx`);
   for (let i = 0; i < count; i++) {
     writeFileSync(file, buildMlp({ inputDim: 8, hidden: [16], outputDim: 2, seed: Number(writer) * 100_000 + i + 1 }));
-    const v = await reg.pushVersion({ filePath: file, model, tags: { writer, index: String(i) } }, { actor: `writer-${writer}` });
+    const v = await reg.pushVersion(
+      { filePath: file, model, tags: { writer, index: String(i) } },
+      { actor: `writer-${writer}` },
+    );
     if (promote) await reg.promote(model, i % 2 ? 'production' : 'staging', v.version, { actor: `writer-${writer}` });
     process.stdout.write(`${v.version}\n`);
   }

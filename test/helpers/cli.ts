@@ -11,11 +11,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runMlops(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<CliResult> {
+export function runMlops(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
+): Promise<CliResult> {
   return runNode([CLI, ...args], opts);
 }
 
-export function runNode(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<CliResult> {
+export function runNode(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const so: SpawnOptions = {
       cwd: opts.cwd,
@@ -35,7 +41,11 @@ export function runNode(args: string[], opts: { cwd: string; env?: NodeJS.Proces
 }
 
 /** Runs the CLI and parses its --json stdout, failing with the CLI's stderr when it did not exit 0. */
-export async function mlopsJson<T = Record<string, unknown>>(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<T> {
+export async function mlopsJson<T = Record<string, unknown>>(
+  args: string[],
+  cwd: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<T> {
   const r = await runMlops([...args, '--json'], { cwd, env });
   if (r.code !== 0) throw new Error(`mlops ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;

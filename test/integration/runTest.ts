@@ -14,7 +14,10 @@ import { buildMlp } from '../../src/core/onnx/mlpBuilder';
 
 const REPO = path.resolve(__dirname, '../../..');
 /** README screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
-const SCREENSHOT_DIR = process.env.MLOPS_UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'media', 'screenshots') : path.join(REPO, '.vscode-test', 'screenshots');
+const SCREENSHOT_DIR =
+  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO, 'media', 'screenshots')
+    : path.join(REPO, '.vscode-test', 'screenshots');
 const desktop = process.env.MLOPS_E2E_VSCODE === 'desktop';
 
 function ensureCodeServer(): void {
@@ -26,7 +29,11 @@ function ensureCodeServer(): void {
 /** The restricted run's registry, made with the real CLI: churn v1, then v2 promoted to production. */
 function seedRegistry(workspace: string): void {
   const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'dist/cli.js'), ...args], { cwd: workspace, encoding: 'utf8', env: { ...process.env, MLOPS_ACTOR: 'seed' } });
+    const r = spawnSync(process.execPath, [path.join(REPO, 'dist/cli.js'), ...args], {
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { ...process.env, MLOPS_ACTOR: 'seed' },
+    });
     if (r.status !== 0) throw new Error(`mlops ${args.join(' ')}: ${r.stderr}`);
   };
   for (const v of [1, 2]) {
@@ -47,7 +54,12 @@ async function runSuite(name: string, suite: string, opts: { trust: boolean; see
       vscodeExecutablePath: desktop ? undefined : path.join(__dirname, 'driver', 'codeServerDriver.js'),
       extensionDevelopmentPath: REPO,
       extensionTestsPath: path.join(__dirname, suite, 'index.js'),
-      launchArgs: [workspace, `--user-data-dir=${path.join(tmp, 'user-data')}`, `--extensions-dir=${path.join(tmp, 'extensions')}`, '--disable-extensions'],
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${path.join(tmp, 'user-data')}`,
+        `--extensions-dir=${path.join(tmp, 'extensions')}`,
+        '--disable-extensions',
+      ],
       extensionTestsEnv: {
         MLOPS_ACTOR: 'e2e-tester',
         MLOPS_E2E_REPO: REPO,
@@ -56,7 +68,9 @@ async function runSuite(name: string, suite: string, opts: { trust: boolean; see
         MLOPS_E2E_WORKSPACE_TRUST: opts.trust ? '1' : '',
       },
     });
-    console.log(`Integration tests "${name}" (real VS Code) passed in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(
+      `Integration tests "${name}" (real VS Code) passed in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -82,7 +82,21 @@ export function errorJson(code: string, message: string): { error_code: string; 
 
 /** A model version as a server would send it, for tests that build responses by hand. */
 export function aModelVersion(over: Partial<ModelVersionJson> = {}): ModelVersionJson {
-  return { name: 'churn', version: '1', creation_timestamp: 1, last_updated_timestamp: 1, user_id: '', current_stage: 'None', description: '', source: 'mlflow-artifacts:/0/r/artifacts/model', run_id: 'r', status: 'READY', status_message: '', run_link: '', ...over };
+  return {
+    name: 'churn',
+    version: '1',
+    creation_timestamp: 1,
+    last_updated_timestamp: 1,
+    user_id: '',
+    current_stage: 'None',
+    description: '',
+    source: 'mlflow-artifacts:/0/r/artifacts/model',
+    run_id: 'r',
+    status: 'READY',
+    status_message: '',
+    run_link: '',
+    ...over,
+  };
 }
 
 export function aRegisteredModel(over: Partial<RegisteredModelJson> = {}): RegisteredModelJson {

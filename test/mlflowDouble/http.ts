@@ -18,15 +18,31 @@ export function sendError(res: ServerResponse, e: DoubleError): void {
 export function sendHtml(res: ServerResponse, status: 404 | 405, headers: Record<string, string> = {}): void {
   const [title, text] =
     status === 404
-      ? ['Not Found', 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.']
+      ? [
+          'Not Found',
+          'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+        ]
       : ['Method Not Allowed', 'The method is not allowed for the requested URL.'];
   const body = `<!doctype html>\n<html lang=en>\n<title>${status} ${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -61,8 +77,14 @@ export class Params {
 
   static fromJson(req: IncomingMessage, raw: Buffer): Params {
     const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-    if (req.method !== 'DELETE' && ct === '') throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', 'Bad Request. Content-Type header is missing.');
-    if (req.method !== 'DELETE' && ct !== 'application/json') throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Bad Request. Content-Type must be one of ['application/json'].");
+    if (req.method !== 'DELETE' && ct === '')
+      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', 'Bad Request. Content-Type header is missing.');
+    if (req.method !== 'DELETE' && ct !== 'application/json')
+      throw new DoubleError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        "Bad Request. Content-Type must be one of ['application/json'].",
+      );
     if (raw.length === 0) return new Params({});
     try {
       const v: unknown = JSON.parse(raw.toString('utf8'));
@@ -79,7 +101,8 @@ export class Params {
 
   str(name: string): string {
     const v = this.values[name];
-    if (v === undefined || v === '') throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${name}'.`);
+    if (v === undefined || v === '')
+      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Missing value for required parameter '${name}'.`);
     if (typeof v !== 'string') throw invalidType(name, v);
     return v;
   }
@@ -94,7 +117,8 @@ export class Params {
   /** `version` travels as a string ("1"); a JSON number is refused, as real servers do. */
   version(): number {
     const s = this.str('version');
-    if (!/^\d+$/.test(s)) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Version must be an integer, got '${s}'.`);
+    if (!/^\d+$/.test(s))
+      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Version must be an integer, got '${s}'.`);
     return Number(s);
   }
 
@@ -116,7 +140,10 @@ export class Params {
     const v = this.values[name];
     if (v === undefined) return [];
     if (!Array.isArray(v)) throw invalidType(name, v);
-    return v.map((t: { key?: unknown; value?: unknown }) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
+    return v.map((t: { key?: unknown; value?: unknown }) => ({
+      key: String(t.key ?? ''),
+      value: String(t.value ?? ''),
+    }));
   }
 
   raw(name: string): unknown {
@@ -125,5 +152,9 @@ export class Params {
 }
 
 function invalidType(name: string, v: unknown): DoubleError {
-  return new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied. Hint: Value was of type '${typeof v === 'number' ? 'int' : typeof v}'.`);
+  return new DoubleError(
+    400,
+    'INVALID_PARAMETER_VALUE',
+    `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied. Hint: Value was of type '${typeof v === 'number' ? 'int' : typeof v}'.`,
+  );
 }

@@ -19,7 +19,11 @@ export interface DoubleOptions {
   /** What GET /version answers. */
   version?: string;
   /** Require credentials: Basic users (name -> password) and/or Bearer tokens. /health stays open. */
-  auth?: { users?: Record<string, string>; tokens?: string[]; deny?: (who: string, method: string, path: string) => boolean };
+  auth?: {
+    users?: Record<string, string>;
+    tokens?: string[];
+    deny?: (who: string, method: string, path: string) => boolean;
+  };
   /** Serve https with this key and certificate (see tls/README.md). */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -56,10 +60,13 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error_code: 'INTERNAL_ERROR', message: `test double failure: ${String(e)}` });
+      if (!res.headersSent)
+        sendJson(res, 500, { error_code: 'INTERNAL_ERROR', message: `test double failure: ${String(e)}` });
     });
   };
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : http.createServer(onRequest);
+  const server = opts.tls
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest)
+    : http.createServer(onRequest);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -78,7 +85,9 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
     try {
       if (url.pathname === '/health' || url.pathname === '/version') {
         if (method !== 'GET') return sendHtml(res, 405, { Allow: 'GET, HEAD, OPTIONS' });
-        return sendText(res, 200, url.pathname === '/health' ? 'OK' : (opts.version ?? '2.17.0'), { 'Content-Type': 'text/plain; charset=utf-8' });
+        return sendText(res, 200, url.pathname === '/health' ? 'OK' : (opts.version ?? '2.17.0'), {
+          'Content-Type': 'text/plain; charset=utf-8',
+        });
       }
       if (url.pathname === ARTIFACTS || url.pathname.startsWith(`${ARTIFACTS}/`)) {
         return artifacts(req, res, url, body, fault);
@@ -87,7 +96,9 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
       const endpoint = url.pathname.slice(API.length);
       const handler = ROUTES[`${method} ${endpoint}`];
       if (!handler) {
-        const methods = Object.keys(ROUTES).filter((k) => k.endsWith(` ${endpoint}`)).map((k) => k.split(' ')[0]);
+        const methods = Object.keys(ROUTES)
+          .filter((k) => k.endsWith(` ${endpoint}`))
+          .map((k) => k.split(' ')[0]);
         return methods.length ? sendHtml(res, 405, { Allow: methods.join(', ') }) : sendHtml(res, 404);
       }
       const params = method === 'GET' ? Params.fromQuery(url.searchParams) : Params.fromJson(req, body);
@@ -114,8 +125,12 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
         return true;
       case 'status': {
         const status = f.status ?? 500;
-        const code = status === 429 ? 'REQUEST_LIMIT_EXCEEDED' : status === 503 ? 'TEMPORARILY_UNAVAILABLE' : 'INTERNAL_ERROR';
-        res.writeHead(status, { 'Content-Type': 'application/json', ...(f.retryAfter ? { 'Retry-After': f.retryAfter } : {}) });
+        const code =
+          status === 429 ? 'REQUEST_LIMIT_EXCEEDED' : status === 503 ? 'TEMPORARILY_UNAVAILABLE' : 'INTERNAL_ERROR';
+        res.writeHead(status, {
+          'Content-Type': 'application/json',
+          ...(f.retryAfter ? { 'Retry-After': f.retryAfter } : {}),
+        });
         res.end(JSON.stringify({ error_code: code, message: `injected ${status}` }));
         return true;
       }
@@ -157,7 +172,13 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
     return true;
   }
 
-  function artifacts(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, fault: Fault | undefined): void {
+  function artifacts(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    fault: Fault | undefined,
+  ): void {
     const rel = decodeURIComponent(url.pathname.slice(ARTIFACTS.length).replace(/^\/+/, ''));
     const method = req.method ?? 'GET';
     if (rel === '') {
@@ -171,7 +192,10 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
       return sendJson(res, 200, files.length ? { files } : {});
     }
     if (method === 'PUT') {
-      const stored = fault?.kind === 'corrupt-upload' ? Buffer.concat([body.subarray(0, Math.max(0, body.length - 1)), Buffer.from([0x2a])]) : body;
+      const stored =
+        fault?.kind === 'corrupt-upload'
+          ? Buffer.concat([body.subarray(0, Math.max(0, body.length - 1)), Buffer.from([0x2a])])
+          : body;
       store.artifacts.set(rel, stored);
       return sendJson(res, 200, {});
     }

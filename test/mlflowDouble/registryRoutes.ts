@@ -30,7 +30,12 @@ export const registryRoutes: Record<string, Handler> = {
     checkMaxResults(max, 1000);
     const clauses = parseFilter(p.optStr('filter'), MODEL_FILTER_KEYS);
     const all = [...s.models.values()].filter((m) => clauses.every((c) => matchClause(m.name, c)));
-    const sorted = orderBy(all, p.list('order_by'), { name: (m) => m.name, last_updated_timestamp: (m) => m.updatedAt, timestamp: (m) => m.updatedAt }, ['name ASC']);
+    const sorted = orderBy(
+      all,
+      p.list('order_by'),
+      { name: (m) => m.name, last_updated_timestamp: (m) => m.updatedAt, timestamp: (m) => m.updatedAt },
+      ['name ASC'],
+    );
     const pg = page(sorted, max, p.optStr('page_token') || undefined);
     const out: Record<string, unknown> = {};
     if (pg.items.length) out.registered_models = pg.items.map((m) => registeredModelJson(m, s.versionsOf(m.name)));
@@ -46,7 +51,8 @@ export const registryRoutes: Record<string, Handler> = {
   'POST registered-models/rename': (p, s) => {
     const m = s.model(p.str('name'));
     const to = p.str('new_name');
-    if (s.models.has(to)) throw new DoubleError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${to}) already exists.`);
+    if (s.models.has(to))
+      throw new DoubleError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${to}) already exists.`);
     for (const v of s.versionsOf(m.name)) {
       s.versions.delete(`${m.name}\u0000${v.version}`);
       v.name = to;
@@ -84,7 +90,8 @@ export const registryRoutes: Record<string, Handler> = {
     const alias = p.str('alias');
     const v = m.aliases.get(alias);
     // A missing alias is a 400 INVALID_PARAMETER_VALUE on real servers, not a 404.
-    if (v === undefined) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`);
+    if (v === undefined)
+      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`);
     const mv = s.version(m.name, v);
     return { model_version: modelVersionJson(mv, { aliases: aliasesOf(s, mv) }) };
   },
@@ -105,13 +112,23 @@ export const registryRoutes: Record<string, Handler> = {
     const clauses = parseFilter(p.optStr('filter'), VERSION_FILTER_KEYS);
     const field = (v: DoubleVersion, key: string): string | number | undefined => {
       if (key.startsWith('tags.')) return v.tags.get(key.slice(5));
-      return ({ name: v.name, version_number: v.version, run_id: v.runId, source_path: v.source } as Record<string, string | number>)[key];
+      return (
+        { name: v.name, version_number: v.version, run_id: v.runId, source_path: v.source } as Record<
+          string,
+          string | number
+        >
+      )[key];
     };
     const all = [...s.versions.values()].filter((v) => clauses.every((c) => matchClause(field(v, c.key), c)));
     const sorted = orderBy(
       all,
       p.list('order_by'),
-      { name: (v) => v.name, version_number: (v) => v.version, creation_timestamp: (v) => v.createdAt, last_updated_timestamp: (v) => v.updatedAt },
+      {
+        name: (v) => v.name,
+        version_number: (v) => v.version,
+        creation_timestamp: (v) => v.createdAt,
+        last_updated_timestamp: (v) => v.updatedAt,
+      },
       ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],
     );
     const pg = page(sorted, max, p.optStr('page_token') || undefined);
@@ -145,7 +162,9 @@ export const registryRoutes: Record<string, Handler> = {
   'POST model-versions/transition-stage': (p, s) => {
     const v = s.version(p.str('name'), p.version());
     const stage = p.str('stage');
-    const canonical = ['None', 'Staging', 'Production', 'Archived'].find((x) => x.toLowerCase() === stage.toLowerCase());
+    const canonical = ['None', 'Staging', 'Production', 'Archived'].find(
+      (x) => x.toLowerCase() === stage.toLowerCase(),
+    );
     if (!canonical) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid Model Version stage: ${stage}.`);
     v.stage = canonical as DoubleVersion['stage'];
     v.updatedAt = s.now();

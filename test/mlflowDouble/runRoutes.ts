@@ -8,7 +8,13 @@ const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED', 'SCHEDULED'
 
 export const runRoutes: Record<string, Handler> = {
   'POST runs/create': (p, s) => {
-    const r = s.createRun(p.optStr('experiment_id') || '0', p.optStr('run_name'), p.optStr('user_id'), p.int('start_time', 0), p.tags());
+    const r = s.createRun(
+      p.optStr('experiment_id') || '0',
+      p.optStr('run_name'),
+      p.optStr('user_id'),
+      p.int('start_time', 0),
+      p.tags(),
+    );
     return { run: runJson(r) };
   },
   'GET runs/get': (p, s) => ({ run: runJson(s.run(p.str('run_id'))) }),
@@ -31,16 +37,29 @@ export const runRoutes: Record<string, Handler> = {
 };
 
 function logBatch(p: Params, r: DoubleRun, s: Parameters<Handler>[1]): unknown {
-  if (r.lifecycleStage === 'deleted') throw new DoubleError(400, 'INVALID_STATE', `The run ${r.runId} must be in the 'active' state. Current state is deleted.`);
+  if (r.lifecycleStage === 'deleted')
+    throw new DoubleError(
+      400,
+      'INVALID_STATE',
+      `The run ${r.runId} must be in the 'active' state. Current state is deleted.`,
+    );
   const metrics = (p.raw('metrics') ?? []) as { key: string; value: number; timestamp: number; step?: number }[];
   const params = p.tags('params');
   const tags = p.tags('tags');
   if (metrics.length > 1000 || params.length > 100 || tags.length > 100) {
-    throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', 'A batch logging request can contain at most 1000 metrics, 100 params and 100 tags.');
+    throw new DoubleError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'A batch logging request can contain at most 1000 metrics, 100 params and 100 tags.',
+    );
   }
   for (const m of metrics) {
     // Identical metric entries are ignored, so a repeated log-batch changes nothing.
-    if (!r.metrics.some((x) => x.key === m.key && x.value === m.value && x.timestamp === m.timestamp && x.step === (m.step ?? 0))) {
+    if (
+      !r.metrics.some(
+        (x) => x.key === m.key && x.value === m.value && x.timestamp === m.timestamp && x.step === (m.step ?? 0),
+      )
+    ) {
       r.metrics.push({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 });
     }
   }

@@ -10,7 +10,8 @@ export interface Clause {
   value: string | number;
 }
 
-const CLAUSE_RE = /^\s*(tags\.`[^`]+`|tags\.[\w.]+|[a-z_]+)\s*(=|!=|<=|>=|<|>|LIKE|ILIKE)\s*('(?:[^']*)'|"(?:[^"]*)"|-?\d+)\s*$/i;
+const CLAUSE_RE =
+  /^\s*(tags\.`[^`]+`|tags\.[\w.]+|[a-z_]+)\s*(=|!=|<=|>=|<|>|LIKE|ILIKE)\s*('(?:[^']*)'|"(?:[^"]*)"|-?\d+)\s*$/i;
 
 export function parseFilter(filter: string, allowed: Set<string>): Clause[] {
   if (!filter.trim()) return [];
@@ -18,7 +19,12 @@ export function parseFilter(filter: string, allowed: Set<string>): Clause[] {
     const m = CLAUSE_RE.exec(part);
     if (!m) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${filter}'. Could not be parsed.`);
     const key = m[1].replace(/^tags\.`?([^`]+)`?$/, 'tags.$1');
-    if (!key.startsWith('tags.') && !allowed.has(key)) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid attribute key '${key}' specified. Valid keys are '${[...allowed].join("', '")}'`);
+    if (!key.startsWith('tags.') && !allowed.has(key))
+      throw new DoubleError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Invalid attribute key '${key}' specified. Valid keys are '${[...allowed].join("', '")}'`,
+      );
     const raw = m[3];
     const value = /^-?\d+$/.test(raw) ? Number(raw) : raw.slice(1, -1);
     return { key, op: m[2].toUpperCase(), value };
@@ -44,7 +50,13 @@ export function matchClause(actual: string | number | undefined, c: Clause): boo
       return a >= v;
     case 'LIKE':
     case 'ILIKE': {
-      const re = new RegExp(`^${String(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, c.op === 'ILIKE' ? 'i' : '');
+      const re = new RegExp(
+        `^${String(v)
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.')}$`,
+        c.op === 'ILIKE' ? 'i' : '',
+      );
       return re.test(String(a));
     }
     default:
@@ -54,7 +66,12 @@ export function matchClause(actual: string | number | undefined, c: Clause): boo
 
 export type Sorter<T> = (a: T, b: T) => number;
 
-export function orderBy<T>(items: T[], specs: string[], fields: Record<string, (x: T) => string | number>, dflt: string[]): T[] {
+export function orderBy<T>(
+  items: T[],
+  specs: string[],
+  fields: Record<string, (x: T) => string | number>,
+  dflt: string[],
+): T[] {
   const list = (specs.length ? specs : dflt).map((s) => {
     const m = /^\s*([\w.]+)\s*(ASC|DESC)?\s*$/i.exec(s);
     if (!m || !fields[m[1]]) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid order_by clause '${s}'.`);
@@ -85,11 +102,18 @@ export function page<T>(items: T[], maxResults: number, token: string | undefine
   }
   const slice = items.slice(offset, offset + maxResults);
   const more = offset + maxResults < items.length;
-  return { items: slice, next: more ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined };
+  return {
+    items: slice,
+    next: more ? Buffer.from(JSON.stringify({ offset: offset + maxResults })).toString('base64') : undefined,
+  };
 }
 
 export function checkMaxResults(n: number, max: number): void {
   if (n < 1 || n > max) {
-    throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${n}`);
+    throw new DoubleError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${n}`,
+    );
   }
 }

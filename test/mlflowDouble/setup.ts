@@ -6,7 +6,12 @@ import { startMlflowDouble, type DoubleOptions, type MlflowDouble } from './mlfl
 import type { DoubleStore } from './store';
 
 /** Fast settings for tests: short backoff, short timeouts. */
-export const FAST: MlflowOptions = { env: {}, timeoutMs: 2_000, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }, pollIntervalMs: 50 };
+export const FAST: MlflowOptions = {
+  env: {},
+  timeoutMs: 2_000,
+  retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+  pollIntervalMs: 50,
+};
 
 export interface Fixture {
   server: MlflowDouble;
@@ -19,7 +24,9 @@ export interface Fixture {
 }
 
 /** A test double of an MLflow server, a registry talking to it, and a small ONNX model file. */
-export async function mlflowFixture(o: { double?: DoubleOptions; registry?: MlflowOptions; url?: (base: string) => string } = {}): Promise<Fixture> {
+export async function mlflowFixture(
+  o: { double?: DoubleOptions; registry?: MlflowOptions; url?: (base: string) => string } = {},
+): Promise<Fixture> {
   const server = await startMlflowDouble(o.double);
   const t = tempDir('mlops-mlflow-');
   const logs: Fixture['logs'] = [];
@@ -50,8 +57,18 @@ export async function mlflowFixture(o: { double?: DoubleOptions; registry?: Mlfl
  */
 export function serverState(s: DoubleStore): unknown {
   return {
-    models: [...s.models.values()].map((m) => ({ name: m.name, description: m.description, tags: [...m.tags].sort(), aliases: [...m.aliases].sort() })),
-    versions: [...s.versions.values()].map((v) => ({ name: v.name, version: v.version, description: v.description, tags: [...v.tags].sort() })),
+    models: [...s.models.values()].map((m) => ({
+      name: m.name,
+      description: m.description,
+      tags: [...m.tags].sort(),
+      aliases: [...m.aliases].sort(),
+    })),
+    versions: [...s.versions.values()].map((v) => ({
+      name: v.name,
+      version: v.version,
+      description: v.description,
+      tags: [...v.tags].sort(),
+    })),
     artifacts: [...s.artifacts.keys()].sort(),
     activeRuns: [...s.runs.values()].filter((r) => r.lifecycleStage === 'active').map((r) => r.runId),
   };

@@ -84,7 +84,12 @@ export class DoubleStore {
 
   version(name: string, version: number): DoubleVersion {
     const v = this.versions.get(`${name}\u0000${version}`);
-    if (!v) throw new DoubleError(404, 'RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${version}) not found`);
+    if (!v)
+      throw new DoubleError(
+        404,
+        'RESOURCE_DOES_NOT_EXIST',
+        `Model Version (name=${name}, version=${version}) not found`,
+      );
     return v;
   }
 
@@ -94,10 +99,24 @@ export class DoubleStore {
 
   createModel(name: string, description: string, tags: { key: string; value: string }[]): DoubleModel {
     if (!name) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
-    if (/[/:]/.test(name)) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid model name: '${name}'. Names cannot contain the following characters: '/', ':'.`);
-    if (this.models.has(name)) throw new DoubleError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
+    if (/[/:]/.test(name))
+      throw new DoubleError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Invalid model name: '${name}'. Names cannot contain the following characters: '/', ':'.`,
+      );
+    if (this.models.has(name))
+      throw new DoubleError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
     const t = this.now();
-    const m: DoubleModel = { name, description, createdAt: t, updatedAt: t, tags: new Map(tags.map((x) => [x.key, x.value])), aliases: new Map(), lastVersion: 0 };
+    const m: DoubleModel = {
+      name,
+      description,
+      createdAt: t,
+      updatedAt: t,
+      tags: new Map(tags.map((x) => [x.key, x.value])),
+      aliases: new Map(),
+      lastVersion: 0,
+    };
     this.models.set(name, m);
     return m;
   }
@@ -108,15 +127,32 @@ export class DoubleStore {
     this.models.delete(name);
   }
 
-  createVersion(name: string, source: string, runId: string, description: string, tags: { key: string; value: string }[]): DoubleVersion {
+  createVersion(
+    name: string,
+    source: string,
+    runId: string,
+    description: string,
+    tags: { key: string; value: string }[],
+  ): DoubleVersion {
     const m = this.model(name);
-    if (!source) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
+    if (!source)
+      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
     const t = this.now();
     m.lastVersion += 1;
     m.updatedAt = t;
     const v: DoubleVersion = {
-      name, version: m.lastVersion, createdAt: t, updatedAt: t, userId: '', stage: 'None', description, source, runId,
-      status: 'READY', tags: new Map(tags.map((x) => [x.key, x.value])), runLink: '',
+      name,
+      version: m.lastVersion,
+      createdAt: t,
+      updatedAt: t,
+      userId: '',
+      stage: 'None',
+      description,
+      source,
+      runId,
+      status: 'READY',
+      tags: new Map(tags.map((x) => [x.key, x.value])),
+      runLink: '',
     };
     this.versions.set(`${name}\u0000${v.version}`, v);
     return v;
@@ -143,13 +179,29 @@ export class DoubleStore {
     m.updatedAt = this.now();
   }
 
-  createRun(experimentId: string, runName: string, userId: string, startTime: number, tags: { key: string; value: string }[]): DoubleRun {
+  createRun(
+    experimentId: string,
+    runName: string,
+    userId: string,
+    startTime: number,
+    tags: { key: string; value: string }[],
+  ): DoubleRun {
     const location = this.experiments.get(experimentId);
-    if (location === undefined) throw new DoubleError(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
+    if (location === undefined)
+      throw new DoubleError(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
     const runId = randomBytes(16).toString('hex');
     const r: DoubleRun = {
-      runId, experimentId, runName: runName || `run-${runId.slice(0, 6)}`, userId, status: 'RUNNING', startTime: startTime || this.now(),
-      lifecycleStage: 'active', artifactUri: `${location}/${runId}/artifacts`, metrics: [], params: new Map(), tags: new Map(tags.map((x) => [x.key, x.value])),
+      runId,
+      experimentId,
+      runName: runName || `run-${runId.slice(0, 6)}`,
+      userId,
+      status: 'RUNNING',
+      startTime: startTime || this.now(),
+      lifecycleStage: 'active',
+      artifactUri: `${location}/${runId}/artifacts`,
+      metrics: [],
+      params: new Map(),
+      tags: new Map(tags.map((x) => [x.key, x.value])),
     };
     this.runs.set(runId, r);
     return r;
@@ -164,7 +216,11 @@ export class DoubleStore {
   logParam(r: DoubleRun, key: string, value: string): void {
     const old = r.params.get(key);
     if (old !== undefined && old !== value) {
-      throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${r.runId}'. Attempted logging new value '${value}'.`);
+      throw new DoubleError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${r.runId}'. Attempted logging new value '${value}'.`,
+      );
     }
     r.params.set(key, value);
   }
@@ -172,7 +228,11 @@ export class DoubleStore {
 
 export function validateAlias(alias: string): void {
   if (!alias || alias.length > 255 || !ALIAS_RE.test(alias)) {
-    throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Invalid alias name: '${alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`);
+    throw new DoubleError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Invalid alias name: '${alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`,
+    );
   }
   if (alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) {
     throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `'${alias}' alias name (case insensitive) is reserved.`);
@@ -180,13 +240,24 @@ export function validateAlias(alias: string): void {
 }
 
 export function validateTagKey(key: unknown): string {
-  if (typeof key !== 'string' || key === '') throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'key'.");
-  if (key.length > 250) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Tag key '${key.slice(0, 20)}...' had length ${key.length}, which exceeded length limit of 250`);
+  if (typeof key !== 'string' || key === '')
+    throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'key'.");
+  if (key.length > 250)
+    throw new DoubleError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Tag key '${key.slice(0, 20)}...' had length ${key.length}, which exceeded length limit of 250`,
+    );
   return key;
 }
 
 export function validateTagValue(key: string, value: unknown): string {
   const v = typeof value === 'string' ? value : '';
-  if (v.length > 5000) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', `Tag value for key '${key}' had length ${v.length}, which exceeded length limit of 5000`);
+  if (v.length > 5000)
+    throw new DoubleError(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Tag value for key '${key}' had length ${v.length}, which exceeded length limit of 5000`,
+    );
   return v;
 }

@@ -22,21 +22,31 @@ describe('layers (DESIGN.md): src/core stands alone', function () {
     const eslint = new ESLint({ cwd: ROOT });
     const cases: [string, string][] = [
       ['src/core/registry/bad.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n"],
-      ['src/core/registry/bad2.ts', "import { activate } from '../../extension/extension';\nexport const x = activate;\n"],
+      [
+        'src/core/registry/bad2.ts',
+        "import { activate } from '../../extension/extension';\nexport const x = activate;\n",
+      ],
       ['src/core/bad3.ts', "import { runCli } from '../cli/cli';\nexport const x = runCli;\n"],
       ['src/shared/bad4.ts', "import type { Uri } from 'vscode';\nexport type X = Uri;\n"],
     ];
     for (const [filePath, code] of cases) {
       const [res] = await eslint.lintText(code, { filePath: path.join(ROOT, filePath) });
-      assert.ok(res.messages.some((m) => m.ruleId === 'no-restricted-imports'), `${filePath} must be rejected`);
+      assert.ok(
+        res.messages.some((m) => m.ruleId === 'no-restricted-imports'),
+        `${filePath} must be rejected`,
+      );
     }
-    const [ok] = await eslint.lintText("import { promises } from 'node:fs';\nexport const x = promises;\n", { filePath: path.join(ROOT, 'src/core/ok.ts') });
+    const [ok] = await eslint.lintText("import { promises } from 'node:fs';\nexport const x = promises;\n", {
+      filePath: path.join(ROOT, 'src/core/ok.ts'),
+    });
     assert.equal(ok.messages.filter((m) => m.ruleId === 'no-restricted-imports').length, 0);
   });
 
   it('no file under src/core imports vscode, src/extension or src/cli', () => {
     const offenders = tsFiles(path.join(ROOT, 'src', 'core')).filter((f) =>
-      /from\s+['"](vscode|(\.\.\/)+(extension|cli)(\/[^'"]*)?)['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')),
+      /from\s+['"](vscode|(\.\.\/)+(extension|cli)(\/[^'"]*)?)['"]|require\(['"]vscode['"]\)/.test(
+        readFileSync(f, 'utf8'),
+      ),
     );
     assert.deepEqual(offenders, []);
   });

@@ -12,20 +12,37 @@ describe('the .vsix carries what the extension runs', function () {
 
   it('packages every extension bundle, worker, wasm and webview asset (.vscodeignore is an allowlist)', () => {
     const listed = new Set(
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls'], { cwd: ROOT, encoding: 'utf8' })
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      })
         .split('\n')
         .map((l) => l.trim())
         .filter(Boolean),
     );
-    const dist = readdirSync(path.join(ROOT, 'dist')).filter((f) => /\.(js|wasm)$/.test(f) && !NOT_FOR_THE_EXTENSION.has(f));
+    const dist = readdirSync(path.join(ROOT, 'dist')).filter(
+      (f) => /\.(js|wasm)$/.test(f) && !NOT_FOR_THE_EXTENSION.has(f),
+    );
     const webview = readdirSync(path.join(ROOT, 'dist', 'webview')).filter((f) => /\.(js|css)$/.test(f));
-    const needed = [...dist.map((f) => `dist/${f}`), ...webview.map((f) => `dist/webview/${f}`), 'package.json', 'README.md', 'media/icon.png'];
+    const needed = [
+      ...dist.map((f) => `dist/${f}`),
+      ...webview.map((f) => `dist/webview/${f}`),
+      'package.json',
+      'README.md',
+      'media/icon.png',
+    ];
     assert.ok(needed.includes('dist/driftWorker.js') && needed.includes('dist/extension.js'));
     for (const f of needed) assert.ok(listed.has(f), `${f} is missing from the .vsix`);
     for (const f of listed) {
-      assert.ok(!/\.map$|^src\/|^test\/|^out\/|^dist\/(cli|demo|bench)\.js$/.test(f), `${f} should not be in the .vsix`);
+      assert.ok(
+        !/\.map$|^src\/|^test\/|^out\/|^dist\/(cli|demo|bench)\.js$/.test(f),
+        `${f} should not be in the .vsix`,
+      );
     }
     const ortBinaries = [...listed].filter((f) => f.includes('onnxruntime-node/bin/'));
-    assert.ok(ortBinaries.length > 0 && ortBinaries.every((f) => f.includes('/linux/x64/')), 'onnxruntime binaries of one platform only');
+    assert.ok(
+      ortBinaries.length > 0 && ortBinaries.every((f) => f.includes('/linux/x64/')),
+      'onnxruntime binaries of one platform only',
+    );
   });
 });

@@ -19,7 +19,10 @@ import { DARK, LIGHT } from './theme';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 /** The README's screenshot is refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
-const SCREENSHOT = process.env.MLOPS_UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'media', 'screenshots', 'drift-panel.png') : path.join(REPO, 'test-results', 'drift-panel.png');
+const SCREENSHOT =
+  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO, 'media', 'screenshots', 'drift-panel.png')
+    : path.join(REPO, 'test-results', 'drift-panel.png');
 
 function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -68,28 +71,55 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
   let server: { url: string; close: () => Promise<void> };
   let result: DriftResult;
   const problems: string[] = [];
-  const files: DriftFiles = { reference: { path: '/data/small_reference.csv', label: 'small_reference.csv' }, current: { path: '/data/small_current.csv', label: 'small_current.csv' } };
+  const files: DriftFiles = {
+    reference: { path: '/data/small_reference.csv', label: 'small_reference.csv' },
+    current: { path: '/data/small_current.csv', label: 'small_current.csv' },
+  };
 
   before(async () => {
-    assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'drift.js')), 'run `npm run build` first: dist/webview/drift.js is missing');
+    assert.ok(
+      existsSync(path.join(REPO, 'dist', 'webview', 'drift.js')),
+      'run `npm run build` first: dist/webview/drift.js is missing',
+    );
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
     const s = defaultSettings();
     s.timestamp = 'event_time';
     s.window = { by: 'time', ms: 86_400_000 * 7, label: '1w' };
     s.ttl = { ms: 86_400_000, label: '24h' };
     const fx = path.join(REPO, 'test', 'fixtures', 'drift');
-    result = await runDrift({ reference: path.join(fx, 'small_reference.csv'), current: path.join(fx, 'small_current.csv'), referenceName: 'small_reference.csv', currentName: 'small_current.csv', settings: s, now: Date.UTC(2024, 2, 22) });
+    result = await runDrift({
+      reference: path.join(fx, 'small_reference.csv'),
+      current: path.join(fx, 'small_current.csv'),
+      referenceName: 'small_reference.csv',
+      currentName: 'small_current.csv',
+      settings: s,
+      now: Date.UTC(2024, 2, 22),
+    });
     // The server's origin stands in for webview.cspSource; the HTML is the host's own, fresh nonce per render.
     server = await serve(() =>
-      driftPanelHtml({ cspSource: server.url, nonce: newNonce(), scriptUri: `${server.url}/dist/webview/drift.js`, styleUri: `${server.url}/dist/webview/drift.css` }),
+      driftPanelHtml({
+        cspSource: server.url,
+        nonce: newNonce(),
+        scriptUri: `${server.url}/dist/webview/drift.js`,
+        styleUri: `${server.url}/dist/webview/drift.css`,
+      }),
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
     page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text()))
+        problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
     await page.addInitScript(initScript(DARK));
@@ -102,7 +132,9 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
   });
 
   it('sends ready (the handshake) and waits for the host', async () => {
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
     assert.deepEqual(posted, [{ type: 'ready', protocol: 1 }]);
   });
@@ -113,14 +145,31 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
   });
 
   it('renders the verdict, one table row per feature, and draws both charts', async () => {
-    await page.evaluate(([f, r]) => window.postMessage({ type: 'result', files: f, result: r }, '*'), [files, result] as const);
+    await page.evaluate(([f, r]) => window.postMessage({ type: 'result', files: f, result: r }, '*'), [
+      files,
+      result,
+    ] as const);
     await page.waitForSelector('#features tbody tr');
     assert.equal(await page.locator('#features tbody tr').count(), result.features.length);
-    const rendered = await page.evaluate(() => (window as unknown as { __posted: { type: string; rows?: number }[] }).__posted.filter((m) => m.type === 'rendered'));
-    assert.deepEqual(rendered.map((m) => m.rows), [result.features.length], 'the panel tells the host what it drew');
+    const rendered = await page.evaluate(() =>
+      (window as unknown as { __posted: { type: string; rows?: number }[] }).__posted.filter(
+        (m) => m.type === 'rendered',
+      ),
+    );
+    assert.deepEqual(
+      rendered.map((m) => m.rows),
+      [result.features.length],
+      'the panel tells the host what it drew',
+    );
     assert.match((await page.textContent('#verdict')) ?? '', /4 of 9 features drifted/);
     assert.match((await page.textContent('#stale')) ?? '', /Fresh data/);
-    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim()), '#3794ff', 'theme variables reach the panel');
+    assert.equal(
+      await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim(),
+      ),
+      '#3794ff',
+      'theme variables reach the panel',
+    );
     const drawn = await page.evaluate(() =>
       ['dist-chart', 'time-chart'].map((id) => {
         const c = document.getElementById(id) as HTMLCanvasElement;
@@ -142,12 +191,19 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
     await page.click('#features tbody tr[data-feature="country"]');
     assert.match((await page.textContent('#chart-title')) ?? '', /^country/);
     // A p-value series spans decades: drawn on a log axis, and said so to screen readers.
-    assert.match((await page.getAttribute('#time-chart', 'aria-label')) ?? '', /^country: p-value per window \(log scale\), threshold 0\.05; \d+ of \d+ windows drifted$/);
-    const state = await page.evaluate(() => (window as unknown as { __state: { selected: string; sort: { key: string } } }).__state);
+    assert.match(
+      (await page.getAttribute('#time-chart', 'aria-label')) ?? '',
+      /^country: p-value per window \(log scale\), threshold 0\.05; \d+ of \d+ windows drifted$/,
+    );
+    const state = await page.evaluate(
+      () => (window as unknown as { __state: { selected: string; sort: { key: string } } }).__state,
+    );
     assert.equal(state.selected, 'country');
     assert.equal(state.sort.key, 'name');
     await page.click('#refresh');
-    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type));
+    const posted = await page.evaluate(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type),
+    );
     assert.deepEqual(posted, ['ready', 'rendered', 'refresh']);
   });
 
@@ -157,7 +213,12 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
       document.body.classList.replace('vscode-dark', 'vscode-light');
     }, LIGHT);
     await page.waitForTimeout(200);
-    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim()), '#1a85ff');
+    assert.equal(
+      await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--drift-reference').trim(),
+      ),
+      '#1a85ff',
+    );
     await page.evaluate((vars) => {
       for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
       document.body.classList.replace('vscode-light', 'vscode-dark');

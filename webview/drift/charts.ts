@@ -1,8 +1,31 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import type { DriftResult, FeatureDrift } from '../../src/core/drift/result';
 import { type ChartTheme, readTheme, withAlpha } from './theme';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 /** The smallest p-value drawn: a test can return 0, which a log axis cannot show. */
 const P_FLOOR = 1e-16;
@@ -47,7 +70,10 @@ export class DriftCharts {
       y: {
         beginAtZero: true,
         title: { display: true, text: yTitle, color: t.muted },
-        ticks: { color: t.muted, callback: (v: string | number) => (percent ? `${Math.round(Number(v) * 1000) / 10}%` : String(v)) },
+        ticks: {
+          color: t.muted,
+          callback: (v: string | number) => (percent ? `${Math.round(Number(v) * 1000) / 10}%` : String(v)),
+        },
         grid: { color: t.grid },
       },
     };
@@ -56,14 +82,29 @@ export class DriftCharts {
   private distribution(f: FeatureDrift): Chart {
     const h = f.histogram!;
     const t = this.theme;
-    const labels = h.kind === 'numeric' ? h.reference.map((_, i) => `${short(h.edges[i])}–${short(h.edges[i + 1])}`) : h.categories;
+    const labels =
+      h.kind === 'numeric' ? h.reference.map((_, i) => `${short(h.edges[i])}–${short(h.edges[i + 1])}`) : h.categories;
     return new Chart(this.distCanvas, {
       type: 'bar',
       data: {
         labels,
         datasets: [
-          { label: 'reference', data: h.reference, backgroundColor: withAlpha(t.reference, 0.55), borderColor: t.reference, borderWidth: 1, grouped: h.kind !== 'numeric' },
-          { label: 'current', data: h.current, backgroundColor: withAlpha(f.drifted ? t.drifted : t.current, 0.55), borderColor: f.drifted ? t.drifted : t.current, borderWidth: 1, grouped: h.kind !== 'numeric' },
+          {
+            label: 'reference',
+            data: h.reference,
+            backgroundColor: withAlpha(t.reference, 0.55),
+            borderColor: t.reference,
+            borderWidth: 1,
+            grouped: h.kind !== 'numeric',
+          },
+          {
+            label: 'current',
+            data: h.current,
+            backgroundColor: withAlpha(f.drifted ? t.drifted : t.current, 0.55),
+            borderColor: f.drifted ? t.drifted : t.current,
+            borderWidth: 1,
+            grouped: h.kind !== 'numeric',
+          },
         ],
       },
       options: {
@@ -71,7 +112,9 @@ export class DriftCharts {
         responsive: true,
         maintainAspectRatio: false,
         // Numeric bins overlap (one bar per bin, both datasets translucent); categories stand side by side.
-        datasets: { bar: { barPercentage: h.kind === 'numeric' ? 1 : 0.9, categoryPercentage: h.kind === 'numeric' ? 1 : 0.8 } },
+        datasets: {
+          bar: { barPercentage: h.kind === 'numeric' ? 1 : 0.9, categoryPercentage: h.kind === 'numeric' ? 1 : 0.8 },
+        },
         scales: this.axes('share of rows', true),
         plugins: {
           legend: { labels: { color: t.foreground } },
@@ -89,10 +132,19 @@ export class DriftCharts {
     const pValue = series.rule !== '>=';
     const what = pValue ? 'p-value' : 'distance';
     const data = pValue ? series.scores.map((v) => (v === null ? null : Math.max(v, P_FLOOR))) : series.scores;
-    this.timeCanvas.setAttribute('aria-label', `${series.name}: ${what} per window (${pValue ? 'log' : 'linear'} scale), threshold ${series.threshold}; ${series.drifted.filter(Boolean).length} of ${series.drifted.length} windows drifted`);
+    this.timeCanvas.setAttribute(
+      'aria-label',
+      `${series.name}: ${what} per window (${pValue ? 'log' : 'linear'} scale), threshold ${series.threshold}; ${series.drifted.filter(Boolean).length} of ${series.drifted.length} windows drifted`,
+    );
     const scales = this.axes(what, false);
     const y = pValue
-      ? { ...scales.y, type: 'logarithmic' as const, beginAtZero: false, max: 1, ticks: { color: t.muted, callback: (v: string | number) => logTick(Number(v)) } }
+      ? {
+          ...scales.y,
+          type: 'logarithmic' as const,
+          beginAtZero: false,
+          max: 1,
+          ticks: { color: t.muted, callback: (v: string | number) => logTick(Number(v)) },
+        }
       : scales.y;
     return new Chart(this.timeCanvas, {
       type: 'line',
@@ -108,7 +160,14 @@ export class DriftCharts {
             pointRadius: 4,
             spanGaps: false,
           },
-          { label: `threshold ${series.threshold}`, data: w.windows.map(() => series.threshold), borderColor: t.drifted, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+          {
+            label: `threshold ${series.threshold}`,
+            data: w.windows.map(() => series.threshold),
+            borderColor: t.drifted,
+            borderDash: [6, 4],
+            pointRadius: 0,
+            borderWidth: 1.5,
+          },
         ],
       },
       options: {

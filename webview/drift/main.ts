@@ -6,7 +6,13 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './drift.css';
 import type { DriftResult } from '../../src/core/drift/result';
 import { datasetSentence, stalenessSentence } from '../../src/core/drift/report/format';
-import { DRIFT_PROTOCOL, type DriftViewState, type HostToWebview, parseHostMessage, type SortKey } from '../../src/shared/driftProtocol';
+import {
+  DRIFT_PROTOCOL,
+  type DriftViewState,
+  type HostToWebview,
+  parseHostMessage,
+  type SortKey,
+} from '../../src/shared/driftProtocol';
 import { DriftCharts } from './charts';
 import { renderTable, sortFeatures } from './table';
 import { onThemeChange } from './theme';
@@ -18,7 +24,14 @@ import { loadState, post, saveState } from './vscodeApi';
  */
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-let state: DriftViewState = loadState() ?? { protocol: DRIFT_PROTOCOL, files: null, selected: null, sort: { key: 'verdict', descending: true }, onlyDrifted: false, filter: '' };
+let state: DriftViewState = loadState() ?? {
+  protocol: DRIFT_PROTOCOL,
+  files: null,
+  selected: null,
+  sort: { key: 'verdict', descending: true },
+  onlyDrifted: false,
+  filter: '',
+};
 let result: DriftResult | undefined;
 const charts = new DriftCharts($<HTMLCanvasElement>('dist-chart'), $<HTMLCanvasElement>('time-chart'));
 
@@ -49,14 +62,18 @@ function render(): void {
   verdict.className = r.dataset.drifted ? 'verdict drift' : 'verdict ok';
   const badge = $('verdict-badge');
   badge.textContent = r.dataset.drifted ? 'Drift' : 'No drift';
-  $('computed').textContent = `Computed ${new Date(r.generatedAt).toLocaleString()} in ${r.durationMs} ms · ${r.reference.rows.toLocaleString()} vs ${r.current.rows.toLocaleString()} rows`;
+  $('computed').textContent =
+    `Computed ${new Date(r.generatedAt).toLocaleString()} in ${r.durationMs} ms · ${r.reference.rows.toLocaleString()} vs ${r.current.rows.toLocaleString()} rows`;
   const stale = stalenessSentence(r);
   $('stale').hidden = !stale;
   $('stale').textContent = stale ?? '';
   $('stale').className = r.staleness?.stale ? 'notice warn' : 'notice';
   const filter = state.filter.toLowerCase();
-  const rows = sortFeatures(r.features, state.sort.key, state.sort.descending).filter((f) => (!state.onlyDrifted || f.drifted) && f.name.toLowerCase().includes(filter));
-  if (!state.selected || !r.features.some((f) => f.name === state.selected)) setState({ selected: rows[0]?.name ?? null });
+  const rows = sortFeatures(r.features, state.sort.key, state.sort.descending).filter(
+    (f) => (!state.onlyDrifted || f.drifted) && f.name.toLowerCase().includes(filter),
+  );
+  if (!state.selected || !r.features.some((f) => f.name === state.selected))
+    setState({ selected: rows[0]?.name ?? null });
   renderTable($<HTMLTableElement>('features'), rows, state.sort, state.selected, {
     onSort: (key: SortKey) => {
       setState({ sort: { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'name' } });
@@ -99,7 +116,11 @@ function onMessage(m: HostToWebview): void {
   result = m.result;
   show('result');
   render();
-  post({ type: 'rendered', rows: document.querySelectorAll('#features tbody tr').length, generatedAt: m.result.generatedAt });
+  post({
+    type: 'rendered',
+    rows: document.querySelectorAll('#features tbody tr').length,
+    generatedAt: m.result.generatedAt,
+  });
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
@@ -124,7 +145,12 @@ only.addEventListener('change', () => {
   setState({ onlyDrifted: only.checked });
   render();
 });
-onThemeChange(() => charts.retheme(result, result?.features.find((f) => f.name === state.selected)));
+onThemeChange(() =>
+  charts.retheme(
+    result,
+    result?.features.find((f) => f.name === state.selected),
+  ),
+);
 renderFiles();
 show('loading');
 post({ type: 'ready', protocol: DRIFT_PROTOCOL });

@@ -16,7 +16,8 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'missing', label: 'Missing (ref → cur)' },
 ];
 
-const missingShare = (f: FeatureDrift) => (f.current.rows ? (f.current.missing + f.current.invalid) / f.current.rows : 0);
+const missingShare = (f: FeatureDrift) =>
+  f.current.rows ? (f.current.missing + f.current.invalid) / f.current.rows : 0;
 
 function sortValue(f: FeatureDrift, key: SortKey): string | number {
   switch (key) {
@@ -28,7 +29,11 @@ function sortValue(f: FeatureDrift, key: SortKey): string | number {
       return f.method;
     case 'score':
       // "How drifted": p-values are small when drifted, distances large; compare by margin past threshold.
-      return f.score === null ? -Infinity : f.rule === '>=' ? f.score / (f.threshold || 1) : (f.threshold || 1) / Math.max(f.score, 1e-300);
+      return f.score === null
+        ? -Infinity
+        : f.rule === '>='
+          ? f.score / (f.threshold || 1)
+          : (f.threshold || 1) / Math.max(f.score, 1e-300);
     case 'verdict':
       return f.status === 'skipped' ? -1 : f.drifted ? 1 : 0;
     case 'psi':
@@ -52,7 +57,13 @@ export interface TableHandlers {
   onSelect(name: string): void;
 }
 
-export function renderTable(table: HTMLTableElement, rows: FeatureDrift[], sort: { key: SortKey; descending: boolean }, selected: string | null, h: TableHandlers): void {
+export function renderTable(
+  table: HTMLTableElement,
+  rows: FeatureDrift[],
+  sort: { key: SortKey; descending: boolean },
+  selected: string | null,
+  h: TableHandlers,
+): void {
   const thead = table.tHead ?? table.createTHead();
   thead.replaceChildren();
   const hr = thead.insertRow();
@@ -81,7 +92,10 @@ export function renderTable(table: HTMLTableElement, rows: FeatureDrift[], sort:
       [f.type],
       [methodText(f)],
       [`${fmtScore(f.score)} (${ruleText(f)})`, 'num'],
-      [f.status === 'skipped' ? 'skipped' : f.drifted ? 'Drift' : 'OK', f.status === 'skipped' ? 'verdict skipped' : f.drifted ? 'verdict drift' : 'verdict ok'],
+      [
+        f.status === 'skipped' ? 'skipped' : f.drifted ? 'Drift' : 'OK',
+        f.status === 'skipped' ? 'verdict skipped' : f.drifted ? 'verdict drift' : 'verdict ok',
+      ],
       [`${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` ${f.psiLevel}`}`, `num psi-${f.psiLevel}`],
       [missingText(f)],
     ];

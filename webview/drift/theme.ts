@@ -37,7 +37,10 @@ export function onThemeChange(onChange: () => void): void {
 /** A colour with an alpha, for filled bars over each other. */
 export function withAlpha(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(color);
-  if (hex) return `#${hex[1]}${Math.round(alpha * 255).toString(16).padStart(2, '0')}`;
+  if (hex)
+    return `#${hex[1]}${Math.round(alpha * 255)
+      .toString(16)
+      .padStart(2, '0')}`;
   const rgb = /^rgba?\(([^)]+)\)$/.exec(color);
   if (rgb) {
     const [r, g, b] = rgb[1].split(',').map((s) => s.trim());

@@ -77,7 +77,8 @@ export const driftCommand: CommandSpec = {
     const current = values.current as string | undefined;
     if (!reference || !current) throw new UsageError('--reference and --current are required.', 'drift');
     const format = (ctx.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
+    if (!FORMATS.includes(format))
+      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
     const settings = await buildSettings(ctx, values);
     const result = await runDrift({
       reference: path.resolve(ctx.cwd, reference),
@@ -95,7 +96,8 @@ export const driftCommand: CommandSpec = {
       await writeFile(target, text).catch((e: unknown) => {
         throw fsError(e, 'write the report to', out);
       });
-      if (!values.quiet) ctx.err(`Wrote ${out}. ${result.dataset.drifted ? 'Dataset drift detected.' : 'No dataset drift.'}`);
+      if (!values.quiet)
+        ctx.err(`Wrote ${out}. ${result.dataset.drifted ? 'Dataset drift detected.' : 'No dataset drift.'}`);
     } else {
       ctx.out(text);
     }
@@ -114,19 +116,28 @@ function render(r: DriftResult, format: Format): string {
 async function buildSettings(ctx: CommandContext, values: OptionValues): Promise<DriftSettings> {
   let s = defaultSettings();
   const configFile = values.config as string | undefined;
-  if (configFile) s = applyDriftConfig(s, await readDriftSection(path.resolve(ctx.cwd, configFile), configFile), configFile);
+  if (configFile)
+    s = applyDriftConfig(s, await readDriftSection(path.resolve(ctx.cwd, configFile), configFile), configFile);
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
   const feature = (name: string) => (s.features[name] = { ...s.features[name] });
-  if (values.columns !== undefined) s.columns = String(values.columns).split(',').map((c) => c.trim()).filter(Boolean);
+  if (values.columns !== undefined)
+    s.columns = String(values.columns)
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
   if (values.timestamp !== undefined) s.timestamp = String(values.timestamp);
   if (values.window !== undefined) s.window = parseWindow(String(values.window), '--window');
   if (values.ttl !== undefined) s.ttl = parseDuration(String(values.ttl), '--ttl');
-  if (values['drift-share'] !== undefined) s = applyDriftConfig(s, { drift_share: values['drift-share'] }, '--drift-share');
+  if (values['drift-share'] !== undefined)
+    s = applyDriftConfig(s, { drift_share: values['drift-share'] }, '--drift-share');
   if (values.bins !== undefined) s = applyDriftConfig(s, { bins: values.bins }, '--bins');
-  for (const [k, v] of Object.entries(parseKeyValues('method', list(values.method)))) feature(k).method = parseMethod(v, `--method ${k}`);
-  for (const [k, v] of Object.entries(parseKeyValues('type', list(values.type)))) feature(k).type = parseColumnType(v, `--type ${k}`);
+  for (const [k, v] of Object.entries(parseKeyValues('method', list(values.method))))
+    feature(k).method = parseMethod(v, `--method ${k}`);
+  for (const [k, v] of Object.entries(parseKeyValues('type', list(values.type))))
+    feature(k).type = parseColumnType(v, `--type ${k}`);
   for (const [k, v] of Object.entries(parseKeyValues('threshold', list(values.threshold)))) {
-    if (DRIFT_METHODS.includes(k as DriftMethod)) s.thresholds[k as DriftMethod] = parseThreshold(v, `--threshold ${k}`);
+    if (DRIFT_METHODS.includes(k as DriftMethod))
+      s.thresholds[k as DriftMethod] = parseThreshold(v, `--threshold ${k}`);
     else feature(k).threshold = parseThreshold(v, `--threshold ${k}`);
   }
   for (const k of list(values.ignore)) feature(k).ignore = true;
@@ -142,6 +153,8 @@ function progressPrinter(ctx: CommandContext): (e: DriftProgress) => void {
     const done = e.bytes >= e.total;
     if (!done && now - (last.get(e.which) ?? 0) < 2000) return;
     last.set(e.which, now);
-    ctx.err(`reading ${e.which} ${e.file}: ${Math.floor((e.bytes / e.total) * 100)}% (${formatBytes(e.bytes)} of ${formatBytes(e.total)})`);
+    ctx.err(
+      `reading ${e.which} ${e.file}: ${Math.floor((e.bytes / e.total) * 100)}% (${formatBytes(e.bytes)} of ${formatBytes(e.total)})`,
+    );
   };
 }

@@ -28,7 +28,11 @@ export const versionsCommand: CommandSpec = {
   async run(ctx, [model], values) {
     const reg = await ctx.registry();
     const limit = parseIntOption('limit', values.limit as string | undefined);
-    const { items } = await collectPages((pageToken, maxResults) => reg.listVersions(model, { pageToken, maxResults, includeArchived: values.all === true }), limit);
+    const { items } = await collectPages(
+      (pageToken, maxResults) =>
+        reg.listVersions(model, { pageToken, maxResults, includeArchived: values.all === true }),
+      limit,
+    );
     ctx.print({ model, versions: items }, () => versionsTable(items));
   },
 };

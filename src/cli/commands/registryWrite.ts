@@ -30,17 +30,23 @@ export const initCommand: CommandSpec = {
     const existed = loc.kind === 'embedded' && existsSync(path.join(loc.dir, DB_FILE));
     const reg = await ctx.registry({ create: true });
     if (reg.kind === 'mlflow') {
-      ctx.print({ location: reg.location, created: false }, () => `${reg.location} is an MLflow tracking server: it needs no init, and it answered.`);
+      ctx.print(
+        { location: reg.location, created: false },
+        () => `${reg.location} is an MLflow tracking server: it needs no init, and it answered.`,
+      );
       return;
     }
-    ctx.print({ location: reg.location, created: !existed }, () => (existed ? `A registry already exists at ${reg.location}.` : `Created a registry at ${reg.location}.`));
+    ctx.print({ location: reg.location, created: !existed }, () =>
+      existed ? `A registry already exists at ${reg.location}.` : `Created a registry at ${reg.location}.`,
+    );
   },
 };
 
 export const pushCommand: CommandSpec = {
   name: 'push',
   summary: 'Register an ONNX file as a new version of a model',
-  usage: '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id]',
+  usage:
+    '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id]',
   options: {
     model: { type: 'string', short: 'm' },
     metric: { type: 'string', multiple: true },
@@ -73,7 +79,11 @@ export const pushCommand: CommandSpec = {
       { actor: ctx.actor },
       { signal: ctx.signal },
     );
-    ctx.print(v, () => `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${v.artifact.sha256.slice(0, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`);
+    ctx.print(
+      v,
+      () =>
+        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${v.artifact.sha256.slice(0, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`,
+    );
   },
 };
 
@@ -89,7 +99,9 @@ export const promoteCommand: CommandSpec = {
     const reg = await ctx.registry();
     const v = parseVersionArg(version);
     const e = await reg.promote(model, alias, v, { actor: ctx.actor, reason: values.reason as string | undefined });
-    ctx.print({ changed: e !== null, event: e }, () => (e ? eventLine(model, e) : `${model}: @${alias} already points at v${v}; nothing changed.`));
+    ctx.print({ changed: e !== null, event: e }, () =>
+      e ? eventLine(model, e) : `${model}: @${alias} already points at v${v}; nothing changed.`,
+    );
   },
 };
 
@@ -118,7 +130,12 @@ function statusCommand(name: 'archive' | 'restore'): CommandSpec {
     positionals: [2, 2],
     async run(ctx, [model, version], values) {
       const reg = await ctx.registry();
-      const e = await reg.setVersionStatus(model, parseVersionArg(version), name === 'archive' ? 'archived' : 'active', { actor: ctx.actor, reason: values.reason as string | undefined });
+      const e = await reg.setVersionStatus(
+        model,
+        parseVersionArg(version),
+        name === 'archive' ? 'archived' : 'active',
+        { actor: ctx.actor, reason: values.reason as string | undefined },
+      );
       ctx.print({ event: e }, () => eventLine(model, e));
     },
   };
@@ -151,7 +168,7 @@ export const deleteCommand: CommandSpec = {
 
 export const pullCommand: CommandSpec = {
   name: 'pull',
-  summary: 'Copy a version\'s ONNX file out of the registry, verifying its sha256',
+  summary: "Copy a version's ONNX file out of the registry, verifying its sha256",
   usage: '<uri> [-o <file>] [--force]',
   options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
@@ -161,16 +178,23 @@ export const pullCommand: CommandSpec = {
     const v = await resolveModelRef(reg, uri);
     const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? `${v.model}-v${v.version}.onnx`);
     if (existsSync(dest) && values.force !== true) {
-      throw new MlopsError('ALREADY_EXISTS', `${dest} already exists.`, 'Choose another -o path, or add --force to overwrite it.');
+      throw new MlopsError(
+        'ALREADY_EXISTS',
+        `${dest} already exists.`,
+        'Choose another -o path, or add --force to overwrite it.',
+      );
     }
     await reg.pullArtifact(v.model, v.version, dest, { signal: ctx.signal });
-    ctx.print({ model: v.model, version: v.version, path: dest, sha256: v.artifact.sha256, size: v.artifact.size }, () => `Wrote ${dest} (${versionUri(v.model, v.version)}, sha256 verified).`);
+    ctx.print(
+      { model: v.model, version: v.version, path: dest, sha256: v.artifact.sha256, size: v.artifact.size },
+      () => `Wrote ${dest} (${versionUri(v.model, v.version)}, sha256 verified).`,
+    );
   },
 };
 
 export const verifyCommand: CommandSpec = {
   name: 'verify',
-  summary: 'Check the registry: database integrity and every artifact\'s sha256',
+  summary: "Check the registry: database integrity and every artifact's sha256",
   usage: '[--json]',
   positionals: [0, 0],
   async run(ctx) {
@@ -180,7 +204,10 @@ export const verifyCommand: CommandSpec = {
       const gcHint = r.orphanArtifacts > 0 && reg.collectGarbage ? ' (`mlops gc` removes them)' : '';
       const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced${gcHint}.`;
       if (r.ok) return `OK: ${head}`;
-      return [`PROBLEMS: ${head}`, ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`)].join('\n');
+      return [
+        `PROBLEMS: ${head}`,
+        ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`),
+      ].join('\n');
     });
     return r.ok ? 0 : 1;
   },
@@ -212,8 +239,13 @@ export const gcCommand: CommandSpec = {
     const r = await reg.collectGarbage({ graceMs: grace.ms, dryRun, signal: ctx.signal });
     ctx.print({ ...r, grace: grace.label }, () => {
       const verb = dryRun ? 'Would remove' : 'Removed';
-      const lines = [`${verb} ${r.removed.length} unreferenced artifact${r.removed.length === 1 ? '' : 's'} (${formatBytes(r.bytesFreed)}); ${r.referenced} in use.`];
-      if (r.keptRecent > 0) lines.push(`Kept ${r.keptRecent} unreferenced but younger than ${grace.label} (a push may be under way); run again later or lower --grace.`);
+      const lines = [
+        `${verb} ${r.removed.length} unreferenced artifact${r.removed.length === 1 ? '' : 's'} (${formatBytes(r.bytesFreed)}); ${r.referenced} in use.`,
+      ];
+      if (r.keptRecent > 0)
+        lines.push(
+          `Kept ${r.keptRecent} unreferenced but younger than ${grace.label} (a push may be under way); run again later or lower --grace.`,
+        );
       if (dryRun) lines.push(...r.removed.map((a) => `  ${a.sha256}  ${formatBytes(a.size)}`));
       return lines.join('\n');
     });

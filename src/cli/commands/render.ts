@@ -18,7 +18,9 @@ export function modelsTable(models: RegisteredModel[]): string {
     models.map((m) => [
       m.name,
       m.latestVersion === null ? '-' : `v${m.latestVersion}`,
-      Object.entries(m.aliases).map(([a, v]) => `@${a}=v${v}`).join(' ') || '-',
+      Object.entries(m.aliases)
+        .map(([a, v]) => `@${a}=v${v}`)
+        .join(' ') || '-',
       timeAgo(m.updatedAt),
     ]),
   );
@@ -47,15 +49,33 @@ export function versionDetails(v: ModelVersion): string {
     ['status', v.status],
     ['created', `${new Date(v.createdAt).toISOString()} by ${v.createdBy}`],
     ['description', v.description || '-'],
-    ['metrics', Object.entries(v.metrics).map(([k, x]) => `${k}=${formatMetric(x)}`).join(' ') || '-'],
-    ['params', Object.entries(v.params).map(([k, x]) => `${k}=${x}`).join(' ') || '-'],
-    ['tags', Object.entries(v.tags).map(([k, x]) => `${k}=${x}`).join(' ') || '-'],
+    [
+      'metrics',
+      Object.entries(v.metrics)
+        .map(([k, x]) => `${k}=${formatMetric(x)}`)
+        .join(' ') || '-',
+    ],
+    [
+      'params',
+      Object.entries(v.params)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(' ') || '-',
+    ],
+    [
+      'tags',
+      Object.entries(v.tags)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(' ') || '-',
+    ],
     ['artifact', `${v.artifact.fileName} ${formatBytes(v.artifact.size)} sha256:${v.artifact.sha256}`],
     ['source', v.artifact.source],
     ['lineage', `parent ${v.parentVersion === null ? '-' : 'v' + v.parentVersion}, run ${v.runId ?? '-'}`],
   ];
   if (v.onnx) {
-    pairs.push(['onnx', `IR ${v.onnx.irVersion}, opset ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'}:${o.version}`).join(' ')}, ${v.onnx.nodeCount} nodes, ${v.onnx.paramCount} parameters, producer ${v.onnx.producerName || '-'} ${v.onnx.producerVersion}`.trim()]);
+    pairs.push([
+      'onnx',
+      `IR ${v.onnx.irVersion}, opset ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'}:${o.version}`).join(' ')}, ${v.onnx.nodeCount} nodes, ${v.onnx.paramCount} parameters, producer ${v.onnx.producerName || '-'} ${v.onnx.producerVersion}`.trim(),
+    ]);
   }
   for (const t of v.signature?.inputs ?? []) pairs.push(['input', `${t.name}: ${t.elemType}${formatDims(t.shape)}`]);
   for (const t of v.signature?.outputs ?? []) pairs.push(['output', `${t.name}: ${t.elemType}${formatDims(t.shape)}`]);
@@ -88,6 +108,12 @@ export function historyTable(events: AuditEvent[]): string {
   if (events.length === 0) return 'No history.';
   return table(
     ['#', 'TIME', 'ACTOR', 'CHANGE', 'REASON'],
-    events.map((e) => [String(e.id), new Date(e.time).toISOString().replace(/\.\d+Z$/, 'Z'), e.actor, describeEvent(e), e.reason ?? '']),
+    events.map((e) => [
+      String(e.id),
+      new Date(e.time).toISOString().replace(/\.\d+Z$/, 'Z'),
+      e.actor,
+      describeEvent(e),
+      e.reason ?? '',
+    ]),
   );
 }

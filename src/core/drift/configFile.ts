@@ -19,7 +19,11 @@ export async function readDriftSection(file: string, display: string): Promise<u
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      throw new MlopsError('INVALID_ARGUMENT', `${display}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`, 'Fix the file or pass a YAML file.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${display}: not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
+        'Fix the file or pass a YAML file.',
+      );
     }
   } else {
     const { parseDocument } = await import('yaml');
@@ -27,12 +31,21 @@ export async function readDriftSection(file: string, display: string): Promise<u
     const err = d.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
-      throw new MlopsError('INVALID_ARGUMENT', `${display}${pos ? `, line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`, 'Fix the YAML syntax.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${display}${pos ? `, line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}`,
+        'Fix the YAML syntax.',
+      );
     }
     doc = d.toJS();
   }
   const drift = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).drift : undefined;
-  if (drift === undefined) throw new MlopsError('INVALID_ARGUMENT', `${display} has no "drift:" section.`, 'Put the drift settings under a top-level "drift:" key.');
+  if (drift === undefined)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `${display} has no "drift:" section.`,
+      'Put the drift settings under a top-level "drift:" key.',
+    );
   return drift;
 }
 
@@ -46,7 +59,8 @@ export async function projectDriftSettings(file: string, display = PROJECT_FILE)
   try {
     section = await readDriftSection(file, display);
   } catch (e) {
-    if (e instanceof MlopsError && (e.code === 'NOT_FOUND' || /has no "drift:" section/.test(e.message))) return defaultSettings();
+    if (e instanceof MlopsError && (e.code === 'NOT_FOUND' || /has no "drift:" section/.test(e.message)))
+      return defaultSettings();
     throw e;
   }
   return applyDriftConfig(defaultSettings(), section, display);

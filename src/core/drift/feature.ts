@@ -70,12 +70,23 @@ function histogramOf(ref: Sample, cur: Sample, bins: number): FeatureHistogram {
 }
 
 /** The method and threshold a feature gets: its override, else the default rule. */
-export function resolveMethod(kind: 'numeric' | 'categorical', ref: Sample, cur: Sample, settings: DriftSettings, o: FeatureOverride | undefined) {
+export function resolveMethod(
+  kind: 'numeric' | 'categorical',
+  ref: Sample,
+  cur: Sample,
+  settings: DriftSettings,
+  o: FeatureOverride | undefined,
+) {
   const unique =
     ref.kind === 'numeric' && cur.kind === 'numeric'
       ? countDistinctUnionSorted(ref.sorted, cur.sorted)
       : new Set([...asCategoriesKeys(ref), ...asCategoriesKeys(cur)]).size;
-  const auto = chooseMethod(kind, ref.kind === 'numeric' ? ref.sorted.length : ref.total, unique, settings.smallReference);
+  const auto = chooseMethod(
+    kind,
+    ref.kind === 'numeric' ? ref.sorted.length : ref.total,
+    unique,
+    settings.smallReference,
+  );
   const method = o?.method ?? auto.method;
   const reason = o?.method ? `set in the configuration (default: ${METHOD_LABELS[auto.method]})` : auto.reason;
   const threshold = o?.threshold ?? settings.thresholds[method];
@@ -92,14 +103,20 @@ export function comparable(a: Sample, b: Sample): [Sample, Sample] {
 }
 
 /** Compares one feature present in both datasets. */
-export function compareFeature(refCol: ComparableColumn, curCol: ComparableColumn, settings: DriftSettings): FeatureDrift {
+export function compareFeature(
+  refCol: ComparableColumn,
+  curCol: ComparableColumn,
+  settings: DriftSettings,
+): FeatureDrift {
   const o = settings.features[refCol.name];
   const notes: string[] = [];
   let ref = sampleOf(refCol);
   let cur = sampleOf(curCol);
   let type: ColumnType = refCol.type === curCol.type ? refCol.type : 'categorical';
   if (ref.kind !== cur.kind) {
-    notes.push(`numeric in one file and text in the other (${refCol.type} in the reference, ${curCol.type} in the current data): compared as categories`);
+    notes.push(
+      `numeric in one file and text in the other (${refCol.type} in the reference, ${curCol.type} in the current data): compared as categories`,
+    );
     ref = asCategories(ref);
     cur = asCategories(cur);
     type = 'categorical';
@@ -107,25 +124,58 @@ export function compareFeature(refCol: ComparableColumn, curCol: ComparableColum
   const kind = ref.kind;
   const refSummary = summary(refCol, ref);
   const curSummary = summary(curCol, cur);
-  for (const [side, s] of [['reference', refSummary], ['current', curSummary]] as const) {
-    if (s.invalid > 0) notes.push(`${s.invalid} ${side} value${s.invalid > 1 ? 's are' : ' is'} not ${type} (e.g. "${s.invalidExample?.value ?? ''}") and ${s.invalid > 1 ? 'were' : 'was'} left out like missing values`);
+  for (const [side, s] of [
+    ['reference', refSummary],
+    ['current', curSummary],
+  ] as const) {
+    if (s.invalid > 0)
+      notes.push(
+        `${s.invalid} ${side} value${s.invalid > 1 ? 's are' : ' is'} not ${type} (e.g. "${s.invalidExample?.value ?? ''}") and ${s.invalid > 1 ? 'were' : 'was'} left out like missing values`,
+      );
   }
   const { method, reason, threshold, rule } = resolveMethod(kind, ref, cur, settings, o);
-  const base = { name: refCol.name, type, method, methodReason: reason, threshold, rule, reference: refSummary, current: curSummary, notes };
+  const base = {
+    name: refCol.name,
+    type,
+    method,
+    methodReason: reason,
+    threshold,
+    rule,
+    reference: refSummary,
+    current: curSummary,
+    notes,
+  };
   if (refSummary.count === 0 || curSummary.count === 0) {
     const which = refSummary.count === 0 ? 'reference' : 'current';
     notes.push(`every ${which} value is missing: nothing to compare`);
-    return { ...base, status: 'skipped', statistic: null, pValue: null, score: null, drifted: false, psi: null, psiLevel: 'none', histogram: null };
+    return {
+      ...base,
+      status: 'skipped',
+      statistic: null,
+      pValue: null,
+      score: null,
+      drifted: false,
+      psi: null,
+      psiLevel: 'none',
+      histogram: null,
+    };
   }
   if (needsNumeric(method) && kind !== 'numeric') {
-    notes.push(`${METHOD_LABELS[method]} needs numbers; "${refCol.name}" is ${type}: compared with chi-squared / Jensen–Shannon instead`);
+    notes.push(
+      `${METHOD_LABELS[method]} needs numbers; "${refCol.name}" is ${type}: compared with chi-squared / Jensen–Shannon instead`,
+    );
     const fallback = resolveMethod(kind, ref, cur, settings, undefined);
     return finishFeature({ ...base, ...fallback }, ref, cur, settings.bins);
   }
   return finishFeature(base, ref, cur, settings.bins);
 }
 
-function finishFeature(base: Omit<FeatureDrift, 'status' | 'statistic' | 'pValue' | 'score' | 'drifted' | 'psi' | 'psiLevel' | 'histogram'>, ref: Sample, cur: Sample, bins: number): FeatureDrift {
+function finishFeature(
+  base: Omit<FeatureDrift, 'status' | 'statistic' | 'pValue' | 'score' | 'drifted' | 'psi' | 'psiLevel' | 'histogram'>,
+  ref: Sample,
+  cur: Sample,
+  bins: number,
+): FeatureDrift {
   const r = runTest(base.method, ref, cur, bins);
   const psiValue = base.method === 'psi' ? r.score : runTest('psi', ref, cur, bins).score;
   return {

@@ -53,9 +53,17 @@ export function isDrifted(rule: DriftRule, score: number, threshold: number): bo
   return score >= threshold;
 }
 
-export function chooseMethod(kind: 'numeric' | 'categorical', referenceCount: number, unique: number, small = SMALL_REFERENCE): { method: DriftMethod; reason: string } {
+export function chooseMethod(
+  kind: 'numeric' | 'categorical',
+  referenceCount: number,
+  unique: number,
+  small = SMALL_REFERENCE,
+): { method: DriftMethod; reason: string } {
   const size = referenceCount <= small ? `reference ≤ ${small} values` : `reference > ${small} values`;
-  const what = kind === 'numeric' ? `numeric, ${unique} unique value${unique === 1 ? '' : 's'}` : `categorical, ${unique} categor${unique === 1 ? 'y' : 'ies'}`;
+  const what =
+    kind === 'numeric'
+      ? `numeric, ${unique} unique value${unique === 1 ? '' : 's'}`
+      : `categorical, ${unique} categor${unique === 1 ? 'y' : 'ies'}`;
   const reason = `${size}; ${what}`;
   if (referenceCount <= small) {
     if (kind === 'numeric' && unique > 5) return { method: 'ks', reason };

@@ -28,17 +28,32 @@ export function workerScript(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-export async function prepareSide(job: SideJob, signal?: AbortSignal, onProgress?: (bytes: number, total: number) => void): Promise<PreparedDataset> {
+export async function prepareSide(
+  job: SideJob,
+  signal?: AbortSignal,
+  onProgress?: (bytes: number, total: number) => void,
+): Promise<PreparedDataset> {
   const ds = await readDataset(job.file, { ...job.read, signal, onProgress });
   return prepareDataset(ds, job.prepare);
 }
 
-export function prepareInWorker(script: string, job: SideJob, signal?: AbortSignal, onProgress?: (bytes: number, total: number) => void): Promise<PreparedDataset> {
-  return callWorker<WorkerReply, PreparedDataset>(script, { type: 'prepare', job } satisfies WorkerRequest, `Reading ${job.read.displayName ?? job.file}`, signal, (m) => {
-    if (m.type === 'progress') return void onProgress?.(m.bytes, m.total);
-    if (m.type === 'prepared') return { result: m.dataset };
-    return { error: reviveError(m.error) };
-  });
+export function prepareInWorker(
+  script: string,
+  job: SideJob,
+  signal?: AbortSignal,
+  onProgress?: (bytes: number, total: number) => void,
+): Promise<PreparedDataset> {
+  return callWorker<WorkerReply, PreparedDataset>(
+    script,
+    { type: 'prepare', job } satisfies WorkerRequest,
+    `Reading ${job.read.displayName ?? job.file}`,
+    signal,
+    (m) => {
+      if (m.type === 'progress') return void onProgress?.(m.bytes, m.total);
+      if (m.type === 'prepared') return { result: m.dataset };
+      return { error: reviveError(m.error) };
+    },
+  );
 }
 
 export function reviveError(e: { code?: string; message: string; hint?: string; stack?: string }): Error {
@@ -58,7 +73,11 @@ export function serializeError(e: unknown): { code?: string; message: string; hi
 export async function prepareBoth(
   reference: SideJob,
   current: SideJob,
-  opts: { signal?: AbortSignal; useWorker?: boolean; onProgress?: (which: 'reference' | 'current', bytes: number, total: number) => void },
+  opts: {
+    signal?: AbortSignal;
+    useWorker?: boolean;
+    onProgress?: (which: 'reference' | 'current', bytes: number, total: number) => void;
+  },
 ): Promise<[PreparedDataset, PreparedDataset]> {
   const script = opts.useWorker === false ? undefined : workerScript();
   if (!script) {
@@ -73,10 +92,12 @@ export async function prepareBoth(
   try {
     const cur = prepareInWorker(script, current, inner.signal, (b, t) => opts.onProgress?.('current', b, t));
     cur.catch(() => inner.abort());
-    const ref = await prepareSide(reference, inner.signal, (b, t) => opts.onProgress?.('reference', b, t)).catch((e: unknown) => {
-      inner.abort();
-      throw e;
-    });
+    const ref = await prepareSide(reference, inner.signal, (b, t) => opts.onProgress?.('reference', b, t)).catch(
+      (e: unknown) => {
+        inner.abort();
+        throw e;
+      },
+    );
     return [ref, await cur];
   } catch (e) {
     if (opts.signal?.aborted) throw cancelled('The drift comparison');

@@ -7,7 +7,14 @@ import type { ColumnType, DataFormat } from './types';
 export const RESULT_VERSION = 1;
 
 export type DriftMethod = 'ks' | 'chisquare' | 'ztest' | 'wasserstein' | 'jensenshannon' | 'psi';
-export const DRIFT_METHODS: readonly DriftMethod[] = ['ks', 'chisquare', 'ztest', 'wasserstein', 'jensenshannon', 'psi'];
+export const DRIFT_METHODS: readonly DriftMethod[] = [
+  'ks',
+  'chisquare',
+  'ztest',
+  'wasserstein',
+  'jensenshannon',
+  'psi',
+];
 
 /** How `score` is compared with `threshold` to call drift. */
 export type DriftRule = 'p<=' | 'p<' | '>=';
@@ -81,7 +88,14 @@ export interface WindowedDrift {
   /** Current rows with no timestamp, which fall in no window. */
   rowsWithoutTimestamp: number;
   windows: WindowInfo[];
-  features: { name: string; method: DriftMethod; rule: DriftRule; threshold: number; scores: (number | null)[]; drifted: boolean[] }[];
+  features: {
+    name: string;
+    method: DriftMethod;
+    rule: DriftRule;
+    threshold: number;
+    scores: (number | null)[];
+    drifted: boolean[];
+  }[];
 }
 
 export interface Staleness {

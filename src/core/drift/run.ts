@@ -47,11 +47,16 @@ export async function runDrift(opts: RunOptions): Promise<DriftResult> {
     read: { columns, types, displayName, chunkSize: opts.chunkSize },
     prepare: { keepRaw, timestamp: s.timestamp },
   });
-  const [ref, cur] = await prepareBoth(side(opts.reference, refName, false), side(opts.current, curName, s.window !== undefined), {
-    signal: opts.signal,
-    useWorker: opts.useWorker,
-    onProgress: (which, bytes, total) => opts.onProgress?.({ phase: 'read', which, file: which === 'reference' ? refName : curName, bytes, total }),
-  });
+  const [ref, cur] = await prepareBoth(
+    side(opts.reference, refName, false),
+    side(opts.current, curName, s.window !== undefined),
+    {
+      signal: opts.signal,
+      useWorker: opts.useWorker,
+      onProgress: (which, bytes, total) =>
+        opts.onProgress?.({ phase: 'read', which, file: which === 'reference' ? refName : curName, bytes, total }),
+    },
+  );
   throwIfAborted(opts.signal, 'The drift comparison');
   opts.onProgress?.({ phase: 'compare', message: 'Comparing features' });
   if (!s.columns) checkSameColumns(ref, cur);
@@ -67,7 +72,8 @@ export async function runDrift(opts: RunOptions): Promise<DriftResult> {
     const r = refByName.get(name);
     const c = curByName.get(name);
     if (!r || !c) {
-      if (r && !c && cur.skipped.some((x) => x.name === name)) skipped.push({ name, reason: 'current: every value is missing' });
+      if (r && !c && cur.skipped.some((x) => x.name === name))
+        skipped.push({ name, reason: 'current: every value is missing' });
       continue;
     }
     if (s.features[name]?.ignore) {
@@ -76,7 +82,12 @@ export async function runDrift(opts: RunOptions): Promise<DriftResult> {
     }
     if (r.type === 'timestamp' || c.type === 'timestamp') {
       const used = name === timestamp?.name || name === s.timestamp;
-      skipped.push({ name, reason: used ? 'the timestamp column (used for windows / staleness)' : 'a timestamp: not compared (give it the type numeric to compare it)' });
+      skipped.push({
+        name,
+        reason: used
+          ? 'the timestamp column (used for windows / staleness)'
+          : 'a timestamp: not compared (give it the type numeric to compare it)',
+      });
       continue;
     }
     features.push(compareFeature(r, c, s));
@@ -96,8 +107,19 @@ export async function runDrift(opts: RunOptions): Promise<DriftResult> {
     durationMs: Date.now() - started,
     reference: info(ref),
     current: info(cur),
-    settings: { driftShare: s.driftShare, bins: s.bins, smallReference: s.smallReference, thresholds: { ...s.thresholds } },
-    dataset: { drifted: compared.length > 0 && share >= s.driftShare, driftedFeatures, features: compared.length, share, threshold: s.driftShare },
+    settings: {
+      driftShare: s.driftShare,
+      bins: s.bins,
+      smallReference: s.smallReference,
+      thresholds: { ...s.thresholds },
+    },
+    dataset: {
+      drifted: compared.length > 0 && share >= s.driftShare,
+      driftedFeatures,
+      features: compared.length,
+      share,
+      threshold: s.driftShare,
+    },
     features,
     skipped,
     notes,
@@ -113,7 +135,10 @@ function info(d: PreparedDataset): DatasetInfo {
 /** A column present in one dataset and not the other is an error naming both files. */
 function checkSameColumns(ref: PreparedDataset, cur: PreparedDataset): void {
   const place = (d: PreparedDataset) => (d.format === 'csv' ? `${d.file}, line 1` : d.file);
-  for (const [a, b] of [[ref, cur], [cur, ref]] as const) {
+  for (const [a, b] of [
+    [ref, cur],
+    [cur, ref],
+  ] as const) {
     const names = new Set(b.header);
     const missing = a.header.find((h) => h !== '' && !names.has(h));
     if (missing !== undefined) {
@@ -131,15 +156,27 @@ function findTimestamp(cur: PreparedDataset, name: string | undefined): Prepared
   const isTs = (c: PreparedColumn): c is PreparedTimestamp => c.type === 'timestamp';
   if (name) {
     const c = cur.columns.find((x) => x.name === name);
-    if (!c) throw new MlopsError('INVALID_ARGUMENT', `${cur.file}: there is no timestamp column "${name}".`, `Columns: ${cur.header.join(', ')}.`);
-    if (!isTs(c)) throw new MlopsError('INVALID_ARGUMENT', `${cur.file}: column "${name}" holds no timestamps.`, 'Use a column of ISO 8601 times (2024-03-01T12:00:00Z) or epoch seconds / milliseconds.');
+    if (!c)
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${cur.file}: there is no timestamp column "${name}".`,
+        `Columns: ${cur.header.join(', ')}.`,
+      );
+    if (!isTs(c))
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${cur.file}: column "${name}" holds no timestamps.`,
+        'Use a column of ISO 8601 times (2024-03-01T12:00:00Z) or epoch seconds / milliseconds.',
+      );
     return c;
   }
   const all = cur.columns.filter(isTs);
   if (all.length === 1) return all[0];
   throw new MlopsError(
     'INVALID_ARGUMENT',
-    all.length === 0 ? `${cur.file} has no timestamp column, which --ttl and time windows need.` : `${cur.file} has several timestamp columns (${all.map((c) => c.name).join(', ')}).`,
+    all.length === 0
+      ? `${cur.file} has no timestamp column, which --ttl and time windows need.`
+      : `${cur.file} has several timestamp columns (${all.map((c) => c.name).join(', ')}).`,
     'Name the column with --timestamp <column> (drift.timestamp in mlops.yaml).',
   );
 }

@@ -8,7 +8,11 @@ import { callWorker } from './workerCall';
  * A whole drift run in a worker thread: the extension host stays responsive while large files are read
  * and sorted, and cancelling terminates the worker at once. Runs inline when no worker script exists.
  */
-export function runDriftInWorker(request: RunRequest, signal?: AbortSignal, onProgress?: (e: DriftProgress) => void): Promise<DriftResult> {
+export function runDriftInWorker(
+  request: RunRequest,
+  signal?: AbortSignal,
+  onProgress?: (e: DriftProgress) => void,
+): Promise<DriftResult> {
   const script = workerScript();
   if (!script) return runDrift({ ...request, signal, onProgress });
   return callWorker<RunReply, DriftResult>(script, { type: 'run', request }, 'The drift comparison', signal, (m) => {

@@ -12,7 +12,8 @@ import type { DriftMethod } from './result';
  * become categories (their distinct values) for chi-squared and the Z-test, and bins for Jensen-Shannon
  * and PSI, exactly as the reference implementation does (test/scipy/drift_pandas.py).
  */
-export type Sample = { kind: 'numeric'; sorted: Float64Array } | { kind: 'categorical'; counts: Map<string, number>; total: number };
+export type Sample =
+  { kind: 'numeric'; sorted: Float64Array } | { kind: 'categorical'; counts: Map<string, number>; total: number };
 
 export interface TestOutcome {
   statistic: number | null;
@@ -70,7 +71,11 @@ export function sizeOf(s: Sample): number {
 }
 
 /** Shares per bin (numeric) or per category over both samples; the first element says which. */
-export function binnedShares(a: Sample, b: Sample, bins: number): { edges: number[] | null; keys: string[]; ref: number[]; cur: number[] } {
+export function binnedShares(
+  a: Sample,
+  b: Sample,
+  bins: number,
+): { edges: number[] | null; keys: string[]; ref: number[]; cur: number[] } {
   if (a.kind === 'numeric' && b.kind === 'numeric') {
     const min = Math.min(a.sorted[0], b.sorted[0]);
     const max = Math.max(a.sorted[a.sorted.length - 1], b.sorted[b.sorted.length - 1]);
@@ -99,7 +104,10 @@ export function runTest(method: DriftMethod, ref: Sample, cur: Sample, bins: num
     case 'chisquare': {
       const { ref: r, cur: c } = alignedCounts(ref, cur);
       const k = sizeOf(cur) / sizeOf(ref);
-      const res = chiSquare(c, r.map((x) => x * k));
+      const res = chiSquare(
+        c,
+        r.map((x) => x * k),
+      );
       return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
     }
     case 'ztest': {

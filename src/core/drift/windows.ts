@@ -36,13 +36,22 @@ export function computeWindows(
     count = Math.ceil(rows / spec.rows);
     for (let i = 0; i < rows; i++) win[i] = Math.floor(i / spec.rows);
   } else {
-    if (!timestamp?.raw) throw new MlopsError('INVALID_ARGUMENT', 'Time windows need a timestamp column.', 'Name it with --timestamp <column> (or drift.timestamp in mlops.yaml), or use row windows such as --window 5000rows.');
+    if (!timestamp?.raw)
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        'Time windows need a timestamp column.',
+        'Name it with --timestamp <column> (or drift.timestamp in mlops.yaml), or use row windows such as --window 5000rows.',
+      );
     const t = timestamp.raw;
     const align = spec.ms % WEEK === 0 ? MONDAY : 0;
     origin = Math.floor((timestamp.min - align) / spec.ms) * spec.ms + align;
     count = Number.isFinite(timestamp.max) ? Math.floor((timestamp.max - origin) / spec.ms) + 1 : 0;
     if (count > MAX_WINDOWS) {
-      throw new MlopsError('INVALID_ARGUMENT', `Windows of ${spec.label} over "${timestamp.name}" make ${count} windows (at most ${MAX_WINDOWS}).`, 'Choose a larger window, e.g. --window 1d or 1w.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `Windows of ${spec.label} over "${timestamp.name}" make ${count} windows (at most ${MAX_WINDOWS}).`,
+        'Choose a larger window, e.g. --window 1d or 1w.',
+      );
     }
     for (let i = 0; i < rows; i++) {
       const v = t[i];
@@ -50,7 +59,12 @@ export function computeWindows(
       else rowsWithoutTimestamp++;
     }
   }
-  if (count > MAX_WINDOWS) throw new MlopsError('INVALID_ARGUMENT', `Windows of ${spec.label} make ${count} windows (at most ${MAX_WINDOWS}).`, 'Choose a larger window.');
+  if (count > MAX_WINDOWS)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `Windows of ${spec.label} make ${count} windows (at most ${MAX_WINDOWS}).`,
+      'Choose a larger window.',
+    );
   // Counting sort of the row indexes by window.
   const offsets = new Int32Array(count + 1);
   for (let i = 0; i < rows; i++) if (win[i] >= 0) offsets[win[i] + 1]++;
@@ -68,7 +82,10 @@ export function computeWindows(
     const refSample = sampleOf(refCol);
     // Wasserstein against the same reference in every window: its sorted values, prefix sums and std
     // are prepared once, so a window of m values costs about m searches, not a pass over the whole reference.
-    const w1 = f.method === 'wasserstein' && refSample.kind === 'numeric' ? { ref: new WassersteinReference(refSample.sorted), std: Math.max(stdDev(refSample.sorted), 0.001) } : null;
+    const w1 =
+      f.method === 'wasserstein' && refSample.kind === 'numeric'
+        ? { ref: new WassersteinReference(refSample.sorted), std: Math.max(stdDev(refSample.sorted), 0.001) }
+        : null;
     const scores: (number | null)[] = [];
     const drifted: boolean[] = [];
     for (let w = 0; w < count; w++) {
@@ -98,7 +115,10 @@ export function computeWindows(
     const start = spec.by === 'time' ? origin + w * spec.ms : null;
     const end = spec.by === 'time' ? origin + (w + 1) * spec.ms : null;
     windows.push({
-      label: spec.by === 'time' ? timeLabel(start!, spec.ms) : `rows ${w * spec.rows + 1}–${Math.min(rows, (w + 1) * spec.rows)}`,
+      label:
+        spec.by === 'time'
+          ? timeLabel(start!, spec.ms)
+          : `rows ${w * spec.rows + 1}–${Math.min(rows, (w + 1) * spec.rows)}`,
       start: start === null ? null : new Date(start).toISOString(),
       end: end === null ? null : new Date(end).toISOString(),
       rows: offsets[w + 1] - offsets[w],
@@ -107,7 +127,14 @@ export function computeWindows(
       drifted: share !== null && share >= settings.driftShare,
     });
   }
-  return { by: spec.by, size: spec.label, timestamp: spec.by === 'time' ? (timestamp?.name ?? null) : null, rowsWithoutTimestamp, windows, features: series };
+  return {
+    by: spec.by,
+    size: spec.label,
+    timestamp: spec.by === 'time' ? (timestamp?.name ?? null) : null,
+    rowsWithoutTimestamp,
+    windows,
+    features: series,
+  };
 }
 
 function windowSample(c: ComparableColumn, order: Int32Array, from: number, to: number): Sample {

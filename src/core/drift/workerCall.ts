@@ -9,7 +9,13 @@ export type ReplyOutcome<T> = undefined | { result: T } | { error: Error };
  * result or an error; an abort, a crash or an early exit reject. The worker is always terminated, so a
  * cancelled comparison stops at once instead of finishing in the background.
  */
-export function callWorker<R, T>(script: string, request: unknown, what: string, signal: AbortSignal | undefined, interpret: (reply: R) => ReplyOutcome<T>): Promise<T> {
+export function callWorker<R, T>(
+  script: string,
+  request: unknown,
+  what: string,
+  signal: AbortSignal | undefined,
+  interpret: (reply: R) => ReplyOutcome<T>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelled(what));
     const worker = new Worker(script);

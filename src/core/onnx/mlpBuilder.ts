@@ -34,7 +34,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 function tensor(name: string, dims: number[], values: Float32Array) {
-  return { name, dims, dataType: DATA_TYPE.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+  return {
+    name,
+    dims,
+    dataType: DATA_TYPE.FLOAT,
+    rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
 }
 
 function valueInfo(name: string, dims: (number | string)[]) {
@@ -74,7 +79,13 @@ export function buildMlp(o: MlpOptions): Uint8Array {
       nodes.push({ opType: 'Relu', input: [add], output: [`relu${l}`], name: `Relu_${l}` });
       x = `relu${l}`;
     } else if (o.softmax) {
-      nodes.push({ opType: 'Softmax', input: [add], output: [outputName], name: 'Softmax', attribute: [{ name: 'axis', i: -1, type: 2 }] });
+      nodes.push({
+        opType: 'Softmax',
+        input: [add],
+        output: [outputName],
+        name: 'Softmax',
+        attribute: [{ name: 'axis', i: -1, type: 2 }],
+      });
     }
   }
   const model = {

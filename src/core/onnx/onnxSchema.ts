@@ -9,7 +9,12 @@ import * as protobuf from 'protobufjs';
  */
 type Fields = Record<string, { type: string; id: number; rule?: 'repeated'; options?: { packed: boolean } }>;
 
-const rep = (type: string, id: number, packed?: boolean) => ({ type, id, rule: 'repeated' as const, ...(packed ? { options: { packed: true } } : {}) });
+const rep = (type: string, id: number, packed?: boolean) => ({
+  type,
+  id,
+  rule: 'repeated' as const,
+  ...(packed ? { options: { packed: true } } : {}),
+});
 const opt = (type: string, id: number) => ({ type, id });
 
 function tensorFields(withData: boolean): Fields {
@@ -41,7 +46,9 @@ function descriptor(withData: boolean): protobuf.INamespace {
       StringStringEntryProto: { fields: { key: opt('string', 1), value: opt('string', 2) } },
       OperatorSetIdProto: { fields: { domain: opt('string', 1), version: opt('int64', 2) } },
       TensorProto: { fields: tensorFields(withData) },
-      SparseTensorProto: { fields: { values: opt('TensorProto', 1), indices: opt('TensorProto', 2), dims: rep('int64', 3, true) } },
+      SparseTensorProto: {
+        fields: { values: opt('TensorProto', 1), indices: opt('TensorProto', 2), dims: rep('int64', 3, true) },
+      },
       Dimension: { fields: { dimValue: opt('int64', 1), dimParam: opt('string', 2), denotation: opt('string', 3) } },
       TensorShapeProto: { fields: { dim: rep('Dimension', 1) } },
       TypeTensor: { fields: { elemType: opt('int32', 1), shape: opt('TensorShapeProto', 2) } },

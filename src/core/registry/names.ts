@@ -13,7 +13,11 @@ export function validateAlias(alias: string): string {
     throw new MlopsError('INVALID_ARGUMENT', 'The alias is empty.', 'Give an alias such as "staging" or "production".');
   }
   if (alias.length > MAX_NAME) {
-    throw new MlopsError('INVALID_ARGUMENT', `The alias is ${alias.length} characters long; at most ${MAX_NAME} are allowed.`, 'Use a shorter alias.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The alias is ${alias.length} characters long; at most ${MAX_NAME} are allowed.`,
+      'Use a shorter alias.',
+    );
   }
   if (!ALIAS_RE.test(alias)) {
     throw new MlopsError(
@@ -37,10 +41,18 @@ export function validateModelName(name: string): string {
     throw new MlopsError('INVALID_ARGUMENT', 'The model name is empty.', 'Give a name such as "churn-classifier".');
   }
   if (name !== name.trim()) {
-    throw new MlopsError('INVALID_ARGUMENT', `The model name "${name}" starts or ends with spaces.`, 'Remove the surrounding spaces.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The model name "${name}" starts or ends with spaces.`,
+      'Remove the surrounding spaces.',
+    );
   }
   if (name.length > MAX_NAME) {
-    throw new MlopsError('INVALID_ARGUMENT', `The model name is ${name.length} characters long; at most ${MAX_NAME} are allowed.`, 'Use a shorter name.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The model name is ${name.length} characters long; at most ${MAX_NAME} are allowed.`,
+      'Use a shorter name.',
+    );
   }
   if (/[/:]/.test(name)) {
     throw new MlopsError(
@@ -51,7 +63,11 @@ export function validateModelName(name: string): string {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw new MlopsError('INVALID_ARGUMENT', 'The model name contains control characters.', 'Use printable characters only.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      'The model name contains control characters.',
+      'Use printable characters only.',
+    );
   }
   return name;
 }
@@ -59,7 +75,11 @@ export function validateModelName(name: string): string {
 export function validateVersionNumber(v: unknown): number {
   const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw new MlopsError('INVALID_ARGUMENT', `"${String(v)}" is not a version number.`, 'Versions are whole numbers starting at 1, e.g. 3.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `"${String(v)}" is not a version number.`,
+      'Versions are whole numbers starting at 1, e.g. 3.',
+    );
   }
   return n;
 }
@@ -81,14 +101,21 @@ export function validateMetrics(metrics: Record<string, number> | undefined): Re
   for (const [k, v] of Object.entries(metrics ?? {})) {
     validateKey('metric', k);
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new MlopsError('INVALID_ARGUMENT', `The metric "${k}" is not a finite number (${String(v)}).`, 'Give metrics as numbers, e.g. auc=0.94.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `The metric "${k}" is not a finite number (${String(v)}).`,
+        'Give metrics as numbers, e.g. auc=0.94.',
+      );
     }
     out[k] = v;
   }
   return out;
 }
 
-export function validateStringMap(kind: 'tag' | 'param', map: Record<string, string> | undefined): Record<string, string> {
+export function validateStringMap(
+  kind: 'tag' | 'param',
+  map: Record<string, string> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map ?? {})) {
     validateKey(kind, k);
@@ -96,7 +123,11 @@ export function validateStringMap(kind: 'tag' | 'param', map: Record<string, str
       throw new MlopsError('INVALID_ARGUMENT', `The ${kind} "${k}" has no text value.`, `Give ${kind}s as key=value.`);
     }
     if (v.length > 5000) {
-      throw new MlopsError('INVALID_ARGUMENT', `The ${kind} "${k}" is longer than 5000 characters.`, 'Shorten the value.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `The ${kind} "${k}" is longer than 5000 characters.`,
+        'Shorten the value.',
+      );
     }
     out[k] = v;
   }

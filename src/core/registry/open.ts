@@ -41,18 +41,30 @@ export function parseRegistryUri(uri: string | undefined, cwd: string = process.
       url.password = '';
       return { kind: 'mlflow', url: url.toString().replace(/\/+$/, '') };
     } catch {
-      throw new MlopsError('INVALID_ARGUMENT', `"${hideUserInfo(u)}" is not a valid URL.`, 'Write it as http(s)://host:port.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `"${hideUserInfo(u)}" is not a valid URL.`,
+        'Write it as http(s)://host:port.',
+      );
     }
   }
   if (/^file:/i.test(u)) {
     try {
       return { kind: 'embedded', dir: fileURLToPath(u) };
     } catch {
-      throw new MlopsError('INVALID_ARGUMENT', `"${u}" is not a valid file: URI.`, 'Write it as file:///absolute/path or as a plain folder path.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `"${u}" is not a valid file: URI.`,
+        'Write it as file:///absolute/path or as a plain folder path.',
+      );
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
-    throw new MlopsError('INVALID_ARGUMENT', `The registry URI "${hideUserInfo(u)}" uses a scheme MLOps Studio does not know.`, 'Use a folder path, a file: URI, or an http(s):// MLflow tracking server.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The registry URI "${hideUserInfo(u)}" uses a scheme MLOps Studio does not know.`,
+      'Use a folder path, a file: URI, or an http(s):// MLflow tracking server.',
+    );
   }
   return { kind: 'embedded', dir: path.resolve(cwd, u) };
 }
@@ -62,7 +74,12 @@ export async function openRegistry(uri: string | undefined, opts: OpenOptions = 
   if (loc.kind === 'embedded') return EmbeddedRegistry.open(loc.dir, { create: opts.create, readOnly: opts.readOnly });
   // Loaded on first use only: the embedded path never pays for the HTTP client.
   const { MlflowRegistry } = await import('./mlflow/mlflowRegistry');
-  return MlflowRegistry.open(uri ?? loc.url, { ...opts.mlflow, credentials: opts.credentials, env: opts.env, readOnly: opts.readOnly });
+  return MlflowRegistry.open(uri ?? loc.url, {
+    ...opts.mlflow,
+    credentials: opts.credentials,
+    env: opts.env,
+    readOnly: opts.readOnly,
+  });
 }
 
 function hideUserInfo(u: string): string {

@@ -17,6 +17,7 @@ export function decodePageToken<T>(token: string, check: (v: unknown) => v is T)
 
 export function clampPageSize(n: number | undefined, dflt = 100, max = 1000): number {
   if (n === undefined) return dflt;
-  if (!Number.isInteger(n) || n < 1) throw new MlopsError('INVALID_ARGUMENT', `The page size ${n} is not a positive whole number.`, 'Use e.g. 50.');
+  if (!Number.isInteger(n) || n < 1)
+    throw new MlopsError('INVALID_ARGUMENT', `The page size ${n} is not a positive whole number.`, 'Use e.g. 50.');
   return Math.min(n, max);
 }

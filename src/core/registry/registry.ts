@@ -34,7 +34,10 @@ export interface Registry {
   listModels(opts?: ListOptions): Promise<Page<RegisteredModel>>;
   getModel(name: string): Promise<RegisteredModel>;
   createModel(name: string, init?: { description?: string; tags?: Record<string, string> }): Promise<RegisteredModel>;
-  updateModel(name: string, change: { description?: string; tags?: Record<string, string | null> }): Promise<RegisteredModel>;
+  updateModel(
+    name: string,
+    change: { description?: string; tags?: Record<string, string | null> },
+  ): Promise<RegisteredModel>;
   /** Deletes the model, its versions and aliases; the audit history keeps a record. */
   deleteModel(name: string, ctx: ActionContext): Promise<void>;
 

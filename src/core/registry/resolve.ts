@@ -14,7 +14,11 @@ export async function resolveModelRef(registry: Registry, refOrUri: ModelRef | s
     case 'latest': {
       const page = await registry.listVersions(ref.model, { maxResults: 1 });
       if (page.items.length === 0) {
-        throw new MlopsError('NOT_FOUND', `Model "${ref.model}" has no active version.`, `Push one with \`mlops push <file> --model ${ref.model}\`.`);
+        throw new MlopsError(
+          'NOT_FOUND',
+          `Model "${ref.model}" has no active version.`,
+          `Push one with \`mlops push <file> --model ${ref.model}\`.`,
+        );
       }
       return page.items[0];
     }

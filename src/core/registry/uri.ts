@@ -42,6 +42,7 @@ export function parseModelUri(uri: string): ModelRef {
   const model = validateModelName(rest.slice(0, slash));
   const tail = rest.slice(slash + 1);
   if (tail.toLowerCase() === 'latest') return { model, kind: 'latest' };
-  if (!/^\d+$/.test(tail)) throw new MlopsError('INVALID_ARGUMENT', `"${tail}" in "${uri}" is not a version number.`, USAGE);
+  if (!/^\d+$/.test(tail))
+    throw new MlopsError('INVALID_ARGUMENT', `"${tail}" in "${uri}" is not a version number.`, USAGE);
   return { model, kind: 'version', version: validateVersionNumber(tail) };
 }

@@ -5,7 +5,10 @@ import { chi2Sf } from './special';
  * sum (o - e)^2 / e with k - 1 degrees of freedom. An expected count of 0 with observations gives an
  * infinite statistic (p = 0).
  */
-export function chiSquare(observed: readonly number[], expected: readonly number[]): { statistic: number; pValue: number; df: number } {
+export function chiSquare(
+  observed: readonly number[],
+  expected: readonly number[],
+): { statistic: number; pValue: number; df: number } {
   let stat = 0;
   for (let i = 0; i < observed.length; i++) {
     const o = observed[i];

@@ -25,7 +25,8 @@ export function histogramCountsSorted(sorted: ArrayLike<number>, edges: readonly
   const bins = edges.length - 1;
   let prev = searchSorted(sorted, edges[0], 'left');
   for (let b = 0; b < bins; b++) {
-    const upTo = b === bins - 1 ? searchSorted(sorted, edges[b + 1], 'right') : searchSorted(sorted, edges[b + 1], 'left');
+    const upTo =
+      b === bins - 1 ? searchSorted(sorted, edges[b + 1], 'right') : searchSorted(sorted, edges[b + 1], 'left');
     counts.push(upTo - prev);
     prev = upTo;
   }

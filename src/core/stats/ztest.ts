@@ -4,7 +4,12 @@ import { normalSf } from './special';
  * Two-proportion Z-test with a pooled proportion, two-sided: the share of "successes" in two samples.
  * Both samples constant and equal means no difference (p = 1) rather than 0/0.
  */
-export function twoProportionZTest(successes1: number, n1: number, successes2: number, n2: number): { statistic: number; pValue: number } {
+export function twoProportionZTest(
+  successes1: number,
+  n1: number,
+  successes2: number,
+  n2: number,
+): { statistic: number; pValue: number } {
   const p1 = successes1 / n1;
   const p2 = successes2 / n2;
   const pooled = (successes1 + successes2) / (n1 + n2);

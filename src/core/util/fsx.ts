@@ -38,7 +38,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array, tmpSuffix:
 }
 
 export function isNodeError(e: unknown, ...codes: string[]): e is NodeJS.ErrnoException {
-  return e instanceof Error && 'code' in e && (codes.length === 0 || codes.includes(String((e as NodeJS.ErrnoException).code)));
+  return (
+    e instanceof Error &&
+    'code' in e &&
+    (codes.length === 0 || codes.includes(String((e as NodeJS.ErrnoException).code)))
+  );
 }
 
 /** Turns a file-system error into a sentence naming the path and what to do. */
@@ -47,18 +51,27 @@ export function fsError(e: unknown, action: string, target: string): MlopsError 
     return new MlopsError(
       'PERMISSION_DENIED',
       `Cannot ${action} ${target}: permission denied.`,
-      'Check the folder\'s permissions, or choose another registry with --registry / mlops.registry.uri.',
+      "Check the folder's permissions, or choose another registry with --registry / mlops.registry.uri.",
       { cause: e },
     );
   }
   if (isNodeError(e, 'ENOSPC', 'EDQUOT')) {
-    return new MlopsError('IO', `Cannot ${action} ${target}: the disk is full.`, 'Free some space and try again.', { cause: e });
+    return new MlopsError('IO', `Cannot ${action} ${target}: the disk is full.`, 'Free some space and try again.', {
+      cause: e,
+    });
   }
   if (isNodeError(e, 'ENOENT')) {
-    return new MlopsError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, 'Check the path.', { cause: e });
+    return new MlopsError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, 'Check the path.', {
+      cause: e,
+    });
   }
   const code = isNodeError(e) ? ` (${e.code})` : '';
-  return new MlopsError('IO', `Cannot ${action} ${target}${code}: ${e instanceof Error ? e.message : String(e)}.`, undefined, { cause: e });
+  return new MlopsError(
+    'IO',
+    `Cannot ${action} ${target}${code}: ${e instanceof Error ? e.message : String(e)}.`,
+    undefined,
+    { cause: e },
+  );
 }
 
 /** Is this process alive? EPERM means it exists but belongs to someone else. */
@@ -78,7 +91,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * Opens `file` for reading, runs `fn` on the handle and always closes it. A failure to open becomes the
  * usual sentence naming `display`; errors from `fn` pass through unchanged.
  */
-export async function withFileForReading<T>(file: string, display: string, fn: (fh: fsp.FileHandle) => Promise<T>): Promise<T> {
+export async function withFileForReading<T>(
+  file: string,
+  display: string,
+  fn: (fh: fsp.FileHandle) => Promise<T>,
+): Promise<T> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, 'r');

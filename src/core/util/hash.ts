@@ -7,7 +7,11 @@ export function sha256Hex(data: Uint8Array): string {
 }
 
 /** Streams a file through sha256; cancellable between chunks. */
-export async function sha256File(file: string, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<{ sha256: string; size: number }> {
+export async function sha256File(
+  file: string,
+  signal?: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {

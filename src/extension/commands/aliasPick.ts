@@ -20,13 +20,28 @@ export async function pickPromotionAlias(reg: Registry, v: ModelVersion): Promis
     return { label: `@${a}`, description: where, value: a };
   });
   items.push({ label: '$(add) New alias…', value: NEW_ALIAS });
-  const picked = await pickOne(items, { title: `Promote ${v.model} v${v.version}`, placeHolder: 'Move which alias to this version?' });
+  const picked = await pickOne(items, {
+    title: `Promote ${v.model} v${v.version}`,
+    placeHolder: 'Move which alias to this version?',
+  });
   if (picked !== NEW_ALIAS) return picked;
-  return (await askText({ title: `Promote ${v.model} v${v.version}`, prompt: 'New alias: letters, digits, "_" and "-"', placeHolder: 'e.g. champion', validate: validateAlias })).trim();
+  return (
+    await askText({
+      title: `Promote ${v.model} v${v.version}`,
+      prompt: 'New alias: letters, digits, "_" and "-"',
+      placeHolder: 'e.g. champion',
+      validate: validateAlias,
+    })
+  ).trim();
 }
 
 /** Roll Back's choice when the version holds several aliases; each says where it would go. */
-export async function pickRollbackAlias(reg: Registry, model: string, aliases: Record<string, number>, only?: string[]): Promise<string> {
+export async function pickRollbackAlias(
+  reg: Registry,
+  model: string,
+  aliases: Record<string, number>,
+  only?: string[],
+): Promise<string> {
   const names = only ?? Object.keys(aliases);
   if (names.length === 1) return names[0];
   const history = await reg.history(model);

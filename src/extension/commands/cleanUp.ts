@@ -32,12 +32,19 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
       throw readOnlyRegistry(reg.location);
     }
     if (!reg.collectGarbage) {
-      throw new MlopsError('INVALID_ARGUMENT', `${reg.location} is an MLflow server, which manages its own artifact store.`, 'Clean it up on the server (`mlflow gc`).');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${reg.location} is an MLflow server, which manages its own artifact store.`,
+        'Clean it up on the server (`mlflow gc`).',
+      );
     }
     const collect = reg.collectGarbage.bind(reg);
     const preview = await collect({ graceMs, dryRun: true });
     if (preview.removed.length === 0) {
-      const young = preview.keptRecent > 0 ? ` (${files(preview.keptRecent)} changed within the last hour stay, in case a push is under way)` : '';
+      const young =
+        preview.keptRecent > 0
+          ? ` (${files(preview.keptRecent)} changed within the last hour stay, in case a push is under way)`
+          : '';
       showInfo(`Nothing to clean up: every stored model file belongs to a version${young}.`);
       return preview;
     }
@@ -49,8 +56,13 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
         'Remove',
       ));
     if (!ok) return undefined;
-    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cleaning up the model store' }, () => collect({ graceMs }));
-    d.log.info(`Removed ${files(done.removed.length)} (${done.bytesFreed} bytes): ${done.removed.map((a) => a.sha256).join(', ')}`);
+    const done = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Cleaning up the model store' },
+      () => collect({ graceMs }),
+    );
+    d.log.info(
+      `Removed ${files(done.removed.length)} (${done.bytesFreed} bytes): ${done.removed.map((a) => a.sha256).join(', ')}`,
+    );
     showInfo(`Removed ${files(done.removed.length)} (${formatBytes(done.bytesFreed)}).`);
     return done;
   });

@@ -30,7 +30,7 @@ export function registerConnectMlflow(d: Deps): vscode.Disposable {
       answers.url ??
       (await askText({
         title: 'Connect to MLflow (1/3): server',
-        prompt: 'The tracking server\'s base URL. Credentials are asked next and kept in VS Code\'s secret storage.',
+        prompt: "The tracking server's base URL. Credentials are asked next and kept in VS Code's secret storage.",
         placeHolder: 'https://mlflow.example.com',
         value: /^https?:\/\//i.test(current) ? current : undefined,
         validate: (s) => core.normalizeMlflowUrl(s),
@@ -46,7 +46,9 @@ export function registerConnectMlflow(d: Deps): vscode.Disposable {
       },
     );
     await d.secrets.store(url, credentials);
-    d.log.info(`Connected to MLflow ${info.serverVersion} at ${info.url} (${credentials.kind === 'none' ? 'no credentials' : `${credentials.kind} credentials in secret storage`}).`);
+    d.log.info(
+      `Connected to MLflow ${info.serverVersion} at ${info.url} (${credentials.kind === 'none' ? 'no credentials' : `${credentials.kind} credentials in secret storage`}).`,
+    );
     if (current === url) await d.service.reopen('MLflow credentials changed');
     else await writeSetting('registryUri', url); // the setting change re-opens the registry
     showInfo(`Connected to MLflow ${info.serverVersion} at ${info.url}.${info.warning ? ` ${info.warning}` : ''}`);
@@ -59,8 +61,12 @@ async function askCredentials(a: ConnectAnswers): Promise<MlflowCredentials> {
     a.auth ??
     (await pickOne<MlflowCredentials['kind']>(
       [
-        { label: 'No sign-in', description: 'or MLFLOW_TRACKING_* variables in VS Code\'s environment', value: 'none' },
-        { label: 'Username and password', description: 'HTTP Basic, as MLFLOW_TRACKING_USERNAME/PASSWORD', value: 'basic' },
+        { label: 'No sign-in', description: "or MLFLOW_TRACKING_* variables in VS Code's environment", value: 'none' },
+        {
+          label: 'Username and password',
+          description: 'HTTP Basic, as MLFLOW_TRACKING_USERNAME/PASSWORD',
+          value: 'basic',
+        },
         { label: 'Token', description: 'Bearer, as MLFLOW_TRACKING_TOKEN', value: 'bearer' },
       ],
       { title: 'Connect to MLflow (2/3): sign-in', placeHolder: 'How does this server authenticate?' },
@@ -69,18 +75,37 @@ async function askCredentials(a: ConnectAnswers): Promise<MlflowCredentials> {
     if (!s.trim()) throw new Error(`The ${what} is empty.`);
   };
   if (kind === 'basic') {
-    const username = a.username ?? (await askText({ title: 'Connect to MLflow (3/3): username', prompt: 'Username', validate: required('username') }));
-    const password = a.password ?? (await askSecret('Connect to MLflow (3/3): password', 'Password (kept in VS Code\'s secret storage)'));
+    const username =
+      a.username ??
+      (await askText({
+        title: 'Connect to MLflow (3/3): username',
+        prompt: 'Username',
+        validate: required('username'),
+      }));
+    const password =
+      a.password ??
+      (await askSecret('Connect to MLflow (3/3): password', "Password (kept in VS Code's secret storage)"));
     return { kind, username, password };
   }
   if (kind === 'bearer') {
-    return { kind, token: a.token ?? (await askSecret('Connect to MLflow (3/3): token', 'Access token (kept in VS Code\'s secret storage)')) };
+    return {
+      kind,
+      token:
+        a.token ??
+        (await askSecret('Connect to MLflow (3/3): token', "Access token (kept in VS Code's secret storage)")),
+    };
   }
   return { kind: 'none' };
 }
 
 async function askSecret(title: string, prompt: string): Promise<string> {
-  const v = await vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true, validateInput: (s) => (s ? undefined : 'It is empty.') });
+  const v = await vscode.window.showInputBox({
+    title,
+    prompt,
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (s) => (s ? undefined : 'It is empty.'),
+  });
   if (v === undefined) throw new UserCancelled();
   return v;
 }

@@ -28,7 +28,8 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
       const other = typeof otherArg === 'number' ? otherArg : undefined;
       const reg = await d.service.get();
       const a = await targetVersion(reg, arg, 'Compare', true);
-      const b = other ?? (await pickVersion(reg, `Compare ${a.model} v${a.version} with…`, a.model, true, a.version)).version;
+      const b =
+        other ?? (await pickVersion(reg, `Compare ${a.model} v${a.version} with…`, a.model, true, a.version)).version;
       await reg.getVersion(a.model, b);
       return (await openDoc({ kind: 'compare', model: a.model, a: a.version, b })).uri.toString();
     }),
@@ -43,7 +44,10 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
           ? (uris.find((u) => u === which || u.endsWith(`@${which}`)) ?? uris[0])
           : uris.length === 1
             ? uris[0]
-            : await pickOne(uris.map((u) => ({ label: u, value: u })), { title: 'Copy Model URI', placeHolder: 'By version number, or by alias (follows promotions)' });
+            : await pickOne(
+                uris.map((u) => ({ label: u, value: u })),
+                { title: 'Copy Model URI', placeHolder: 'By version number, or by alias (follows promotions)' },
+              );
       await vscode.env.clipboard.writeText(uri);
       vscode.window.setStatusBarMessage(`Copied ${uri}`, 4000);
       return uri;

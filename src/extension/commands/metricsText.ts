@@ -8,11 +8,13 @@ export function parseMetricsText(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const pair of text.split(/[\s,;]+/).filter(Boolean)) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new MlopsError('INVALID_ARGUMENT', `"${pair}" is not a metric: write name=value, e.g. auc=0.94.`);
+    if (eq <= 0)
+      throw new MlopsError('INVALID_ARGUMENT', `"${pair}" is not a metric: write name=value, e.g. auc=0.94.`);
     const name = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
     const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) throw new MlopsError('INVALID_ARGUMENT', `The metric "${name}" needs a number, not "${raw}".`);
+    if (raw === '' || !Number.isFinite(value))
+      throw new MlopsError('INVALID_ARGUMENT', `The metric "${name}" needs a number, not "${raw}".`);
     if (name in out) throw new MlopsError('INVALID_ARGUMENT', `The metric "${name}" is given twice.`);
     out[name] = value;
   }

@@ -34,16 +34,27 @@ export function registerPush(d: Deps): vscode.Disposable {
     const opts = optionsArg<PushOptions>(rawOpts);
     const file = opts.file ?? (arg instanceof vscode.Uri ? arg.fsPath : undefined) ?? (await askFile());
     if (!file.toLowerCase().endsWith('.onnx')) {
-      throw new MlopsError('INVALID_ARGUMENT', `${path.basename(file)} is not an .onnx file.`, 'Export the model to ONNX first.');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${path.basename(file)} is not an .onnx file.`,
+        'Export the model to ONNX first.',
+      );
     }
     const reg = await d.service.get({ create: true });
-    const model = validateModelName(opts.model ?? (arg instanceof vscode.Uri ? undefined : asModelName(arg)) ?? (await askModel(reg, file)));
-    const metrics = typeof opts.metrics === 'object' ? opts.metrics : parseMetricsText(opts.metrics ?? (await askMetrics()));
+    const model = validateModelName(
+      opts.model ?? (arg instanceof vscode.Uri ? undefined : asModelName(arg)) ?? (await askModel(reg, file)),
+    );
+    const metrics =
+      typeof opts.metrics === 'object' ? opts.metrics : parseMetricsText(opts.metrics ?? (await askMetrics()));
     const alias = opts.alias ?? (await askAlias(reg, model));
     if (alias) validateAlias(alias);
 
     const v = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Pushing ${path.basename(file)} as ${model}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Pushing ${path.basename(file)} as ${model}`,
+        cancellable: true,
+      },
       async (progress, token): Promise<ModelVersion> => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
@@ -81,7 +92,12 @@ export function registerPush(d: Deps): vscode.Disposable {
 }
 
 async function askFile(): Promise<string> {
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, openLabel: 'Push', title: 'Push Model Version: the ONNX file' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { 'ONNX models': ['onnx'] },
+    openLabel: 'Push',
+    title: 'Push Model Version: the ONNX file',
+  });
   if (!picked?.[0]) throw new UserCancelled();
   return picked[0].fsPath;
 }
@@ -100,14 +116,28 @@ async function askModel(reg: Registry, file: string): Promise<string> {
 }
 
 async function askMetrics(): Promise<string> {
-  return askText({ title: 'Push Model Version: metrics (optional)', prompt: 'name=value pairs, separated by spaces', placeHolder: 'auc=0.94 accuracy=0.91', validate: parseMetricsText });
+  return askText({
+    title: 'Push Model Version: metrics (optional)',
+    prompt: 'name=value pairs, separated by spaces',
+    placeHolder: 'auc=0.94 accuracy=0.91',
+    validate: parseMetricsText,
+  });
 }
 
 async function askAlias(reg: Registry, model: string): Promise<string> {
-  const inUse = await reg.getModel(model).then((m) => Object.keys(m.aliases), () => []);
+  const inUse = await reg.getModel(model).then(
+    (m) => Object.keys(m.aliases),
+    () => [],
+  );
   const names = [...new Set([...readConfig().promotionAliases, ...inUse])];
-  return pickOne([{ label: 'No alias', value: '' }, ...names.map((a) => ({ label: `@${a}`, description: 'move this alias to the new version', value: a }))], {
-    title: 'Push Model Version: alias (optional)',
-    placeHolder: 'Give the new version an alias right away?',
-  });
+  return pickOne(
+    [
+      { label: 'No alias', value: '' },
+      ...names.map((a) => ({ label: `@${a}`, description: 'move this alias to the new version', value: a })),
+    ],
+    {
+      title: 'Push Model Version: alias (optional)',
+      placeHolder: 'Give the new version an alias right away?',
+    },
+  );
 }

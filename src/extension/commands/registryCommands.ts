@@ -42,11 +42,18 @@ export function registerRegistryCommands(d: Deps): vscode.Disposable[] {
       if (loc.kind === 'mlflow') return vscode.env.openExternal(vscode.Uri.parse(loc.url));
       const uri = vscode.Uri.file(loc.dir);
       const root = workspaceRoot();
-      const inside = root !== undefined && !path.relative(root, loc.dir).startsWith('..') && !path.isAbsolute(path.relative(root, loc.dir));
+      const inside =
+        root !== undefined &&
+        !path.relative(root, loc.dir).startsWith('..') &&
+        !path.isAbsolute(path.relative(root, loc.dir));
       try {
         await vscode.workspace.fs.stat(uri);
       } catch {
-        throw new MlopsError('NOT_FOUND', `There is no registry folder at ${loc.dir} yet.`, 'Push a model or create a registry first.');
+        throw new MlopsError(
+          'NOT_FOUND',
+          `There is no registry folder at ${loc.dir} yet.`,
+          'Push a model or create a registry first.',
+        );
       }
       return vscode.commands.executeCommand(inside ? 'revealInExplorer' : 'revealFileInOS', uri);
     }),
@@ -54,7 +61,12 @@ export function registerRegistryCommands(d: Deps): vscode.Disposable[] {
     registerCommand(d.log, COMMANDS.revealVersion, async (model: string, version: number) => {
       await vscode.commands.executeCommand(`${VIEWS.models}.focus`);
       const el = await d.tree.findVersion(model, version);
-      if (!el) throw new MlopsError('NOT_FOUND', `Version ${version} of "${model}" is not in the Models view.`, 'Show archived versions, or refresh.');
+      if (!el)
+        throw new MlopsError(
+          'NOT_FOUND',
+          `Version ${version} of "${model}" is not in the Models view.`,
+          'Show archived versions, or refresh.',
+        );
       await d.treeView.reveal(el, { select: true, focus: true, expand: true });
     }),
   ];
@@ -64,7 +76,11 @@ export function registerRegistryCommands(d: Deps): vscode.Disposable[] {
 async function askRegistryUri(): Promise<string> {
   const how = await pickOne(
     [
-      { label: '$(folder) Registry folder…', description: 'an embedded registry (a folder with registry.sqlite)', value: 'folder' },
+      {
+        label: '$(folder) Registry folder…',
+        description: 'an embedded registry (a folder with registry.sqlite)',
+        value: 'folder',
+      },
       { label: '$(globe) MLflow tracking server…', description: 'http(s)://host:port', value: 'mlflow' },
       { label: '$(home) Default', description: '.mlops at the workspace root', value: 'default' },
     ],
@@ -77,7 +93,13 @@ async function askRegistryUri(): Promise<string> {
     if (!info) throw new UserCancelled();
     return info.url;
   }
-  const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Use as Registry', title: 'Registry folder' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Use as Registry',
+    title: 'Registry folder',
+  });
   if (!picked?.[0]) throw new UserCancelled();
   return picked[0].fsPath;
 }

@@ -15,7 +15,12 @@ export interface VersionRef {
 export function asVersionRef(arg: unknown): VersionRef | undefined {
   if (typeof arg === 'string') {
     const ref = parseModelUri(arg);
-    if (ref.kind !== 'version') throw new MlopsError('INVALID_ARGUMENT', `"${arg}" does not name a version number.`, 'Use models:/<name>/<version>.');
+    if (ref.kind !== 'version')
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `"${arg}" does not name a version number.`,
+        'Use models:/<name>/<version>.',
+      );
     return { model: ref.model, version: ref.version };
   }
   if (arg && typeof arg === 'object') {
@@ -36,24 +41,59 @@ export function asModelName(arg: unknown): string | undefined {
 }
 
 /** The version a command targets, read fresh from the registry (the row may be seconds old). */
-export async function targetVersion(reg: Registry, arg: unknown, title: string, includeArchived = false): Promise<ModelVersion> {
+export async function targetVersion(
+  reg: Registry,
+  arg: unknown,
+  title: string,
+  includeArchived = false,
+): Promise<ModelVersion> {
   const ref = asVersionRef(arg) ?? (await pickVersion(reg, title, asModelName(arg), includeArchived));
   return reg.getVersion(ref.model, ref.version);
 }
 
 export async function pickModel(reg: Registry, title: string): Promise<string> {
   const page = await reg.listModels({ maxResults: 1000 });
-  if (page.items.length === 0) throw new MlopsError('NOT_FOUND', 'The registry has no models yet.', 'Push a model version first.');
-  return pickOne(page.items.map((m) => ({ label: m.name, description: Object.entries(m.aliases).map(([a, v]) => `@${a} v${v}`).join(' '), value: m.name })), { title, placeHolder: 'Model' });
+  if (page.items.length === 0)
+    throw new MlopsError('NOT_FOUND', 'The registry has no models yet.', 'Push a model version first.');
+  return pickOne(
+    page.items.map((m) => ({
+      label: m.name,
+      description: Object.entries(m.aliases)
+        .map(([a, v]) => `@${a} v${v}`)
+        .join(' '),
+      value: m.name,
+    })),
+    { title, placeHolder: 'Model' },
+  );
 }
 
-export async function pickVersion(reg: Registry, title: string, model?: string, includeArchived = false, exclude?: number): Promise<VersionRef> {
+export async function pickVersion(
+  reg: Registry,
+  title: string,
+  model?: string,
+  includeArchived = false,
+  exclude?: number,
+): Promise<VersionRef> {
   const name = model ?? (await pickModel(reg, title));
   const page = await reg.listVersions(name, { maxResults: 1000, includeArchived });
   const items = page.items
     .filter((v) => v.version !== exclude)
-    .map((v) => ({ label: `v${v.version}`, description: [v.aliases.map((a) => `@${a}`).join(' '), v.status === 'archived' ? 'archived' : '', timeAgo(v.createdAt)].filter(Boolean).join(' · '), value: { model: name, version: v.version } }));
-  if (items.length === 0) throw new MlopsError('NOT_FOUND', `Model "${name}" has no ${exclude === undefined ? '' : 'other '}version to choose.`);
+    .map((v) => ({
+      label: `v${v.version}`,
+      description: [
+        v.aliases.map((a) => `@${a}`).join(' '),
+        v.status === 'archived' ? 'archived' : '',
+        timeAgo(v.createdAt),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      value: { model: name, version: v.version },
+    }));
+  if (items.length === 0)
+    throw new MlopsError(
+      'NOT_FOUND',
+      `Model "${name}" has no ${exclude === undefined ? '' : 'other '}version to choose.`,
+    );
   return pickOne(items, { title, placeHolder: `Version of ${name}` });
 }
 

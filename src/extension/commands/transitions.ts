@@ -55,7 +55,8 @@ export function registerTransitions(d: Deps): vscode.Disposable[] {
         throw new MlopsError('INVALID_STATE', `${what}, so there is nothing to roll back.`, 'Promote a version first.');
       }
       const alias = opts.alias ?? (await pickRollbackAlias(reg, model, aliases, held));
-      if (!held.includes(alias)) throw new MlopsError('INVALID_ARGUMENT', `Version ${ref?.version} of "${model}" does not hold @${alias}.`);
+      if (!held.includes(alias))
+        throw new MlopsError('INVALID_ARGUMENT', `Version ${ref?.version} of "${model}" does not hold @${alias}.`);
       const reason = opts.reason ?? (await askReason(`Roll back @${alias} of ${model} (now v${aliases[alias]})`));
       const e = await reg.rollback(model, alias, actionContext(reason));
       done(model, e);
@@ -86,10 +87,16 @@ export function registerTransitions(d: Deps): vscode.Disposable[] {
       const opts = optionsArg<TransitionOptions>(rawOpts);
       const reg = await d.service.get();
       const v = await targetVersion(reg, arg, 'Delete', true);
-      const aliasNote = v.aliases.length ? ` Its aliases (${v.aliases.map((a) => `@${a}`).join(', ')}) are removed first.` : '';
+      const aliasNote = v.aliases.length
+        ? ` Its aliases (${v.aliases.map((a) => `@${a}`).join(', ')}) are removed first.`
+        : '';
       const ok =
         opts.confirm === true ||
-        (await confirmModal(`Delete version ${v.version} of "${v.model}"?`, `This cannot be undone; the audit history keeps a record and the number ${v.version} is never reused.${aliasNote}`, 'Delete'));
+        (await confirmModal(
+          `Delete version ${v.version} of "${v.model}"?`,
+          `This cannot be undone; the audit history keeps a record and the number ${v.version} is never reused.${aliasNote}`,
+          'Delete',
+        ));
       if (!ok) return false;
       const reason = opts.reason ?? (await askReason(`Delete ${v.model} v${v.version}`));
       await reg.deleteVersion(v.model, v.version, actionContext(reason));

@@ -13,9 +13,17 @@ export type DocRequest =
 
 export function docUri(req: DocRequest): vscode.Uri {
   const title =
-    req.kind === 'details' ? `${req.model} v${req.version}` : req.kind === 'history' ? `${req.model} history` : `${req.model} v${req.a} ↔ v${req.b}`;
+    req.kind === 'details'
+      ? `${req.model} v${req.version}`
+      : req.kind === 'history'
+        ? `${req.model} history`
+        : `${req.model} v${req.a} ↔ v${req.b}`;
   // The path names the tab; the query says what to render.
-  return vscode.Uri.from({ scheme: DOC_SCHEME, path: `/${title.replace(/[/\\]/g, '_')}.md`, query: new URLSearchParams({ q: JSON.stringify(req) }).toString() });
+  return vscode.Uri.from({
+    scheme: DOC_SCHEME,
+    path: `/${title.replace(/[/\\]/g, '_')}.md`,
+    query: new URLSearchParams({ q: JSON.stringify(req) }).toString(),
+  });
 }
 
 export function parseDocUri(uri: vscode.Uri): DocRequest {

@@ -42,13 +42,20 @@ export function registerDriftCommands(context: vscode.ExtensionContext, d: Deps)
   };
   return [
     registerCommand(d.log, COMMANDS.driftCompare, async (files: DriftFiles = {}) => {
-      const reference = asUri(files.reference) ?? (await pickFile('Drift: choose the REFERENCE data (e.g. the training set)'));
-      const current = asUri(files.current) ?? (await pickFile('Drift: choose the CURRENT data to compare with it', reference));
+      const reference =
+        asUri(files.reference) ?? (await pickFile('Drift: choose the REFERENCE data (e.g. the training set)'));
+      const current =
+        asUri(files.current) ?? (await pickFile('Drift: choose the CURRENT data to compare with it', reference));
       return open(reference, current);
     }),
     registerCommand(d.log, COMMANDS.driftCompareWith, async (clicked?: unknown, files: DriftFiles = {}) => {
-      const reference = asUri(clicked) ?? vscode.window.activeTextEditor?.document.uri ?? (await pickFile('Drift: choose the REFERENCE data'));
-      const current = asUri(files.current) ?? (await pickFile(`Compare drift of ${path.basename(reference.fsPath)} with…`, reference));
+      const reference =
+        asUri(clicked) ??
+        vscode.window.activeTextEditor?.document.uri ??
+        (await pickFile('Drift: choose the REFERENCE data'));
+      const current =
+        asUri(files.current) ??
+        (await pickFile(`Compare drift of ${path.basename(reference.fsPath)} with…`, reference));
       return open(reference, current);
     }),
     registerCommand(d.log, COMMANDS.showDrift, async (arg?: unknown, files: DriftFiles = {}) => {
@@ -64,7 +71,11 @@ export function registerDriftCommands(context: vscode.ExtensionContext, d: Deps)
         );
       }
       const reference = resolve(v.tags.reference_data);
-      const current = asUri(files.current) ?? (v.tags.current_data ? resolve(v.tags.current_data) : await pickFile(`Drift of ${v.model} v${v.version}: choose the CURRENT data`, reference));
+      const current =
+        asUri(files.current) ??
+        (v.tags.current_data
+          ? resolve(v.tags.current_data)
+          : await pickFile(`Drift of ${v.model} v${v.version}: choose the CURRENT data`, reference));
       return open(reference, current);
     }),
     vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, driftPanelSerializer(context, d.log)),

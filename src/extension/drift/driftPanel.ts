@@ -7,7 +7,13 @@ import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
 import type { DriftResult } from '../../core/drift/result';
 import { runDriftInWorker } from '../../core/drift/runInWorker';
-import { type DriftFiles, type HostToWebview, parseViewState, parseWebviewMessage, type WebviewToHost } from '../../shared/driftProtocol';
+import {
+  type DriftFiles,
+  type HostToWebview,
+  parseViewState,
+  parseWebviewMessage,
+  type WebviewToHost,
+} from '../../shared/driftProtocol';
 import { driftPanelHtml, newNonce } from './html';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
@@ -81,14 +87,25 @@ export class DriftPanel implements vscode.Disposable {
   private running: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  static show(context: vscode.ExtensionContext, reference: vscode.Uri, current: vscode.Uri, log: DriftLog, settings: DriftSettingsSource = projectSettingsSource()): DriftPanel {
+  static show(
+    context: vscode.ExtensionContext,
+    reference: vscode.Uri,
+    current: vscode.Uri,
+    log: DriftLog,
+    settings: DriftSettingsSource = projectSettingsSource(),
+  ): DriftPanel {
     const key = `${reference.toString()}|${current.toString()}`;
     const existing = DriftPanel.open.get(key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, titleOf(reference, current), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, panelOptions(context));
+    const panel = vscode.window.createWebviewPanel(
+      DRIFT_VIEW_TYPE,
+      titleOf(reference, current),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      panelOptions(context),
+    );
     return new DriftPanel(panel, context, reference, current, log, settings);
   }
 
@@ -119,7 +136,10 @@ export class DriftPanel implements vscode.Disposable {
 
   private get files(): DriftFiles {
     const label = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false);
-    return { reference: { path: this.reference.fsPath, label: label(this.reference) }, current: { path: this.current.fsPath, label: label(this.current) } };
+    return {
+      reference: { path: this.reference.fsPath, label: label(this.reference) },
+      current: { path: this.current.fsPath, label: label(this.current) },
+    };
   }
 
   private html(): string {
@@ -135,7 +155,9 @@ export class DriftPanel implements vscode.Disposable {
 
   /** A watcher on one file (works for files outside the workspace too); changes are debounced. */
   private watch(uri: vscode.Uri): vscode.Disposable {
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+    const w = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)),
+    );
     const changed = () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.recompute(), REFRESH_DELAY_MS);
@@ -170,7 +192,10 @@ export class DriftPanel implements vscode.Disposable {
         this.running?.abort();
         return;
       case 'openFile':
-        await vscode.window.showTextDocument(m.which === 'reference' ? this.reference : this.current, { viewColumn: vscode.ViewColumn.One, preview: true });
+        await vscode.window.showTextDocument(m.which === 'reference' ? this.reference : this.current, {
+          viewColumn: vscode.ViewColumn.One,
+          preview: true,
+        });
         return;
       case 'exportReport':
         return this.exportReport(m.format);
@@ -185,7 +210,12 @@ export class DriftPanel implements vscode.Disposable {
     const base = this.current.with({ path: this.current.path.replace(/\.[^./]+$/, '') + `.drift.${format}` });
     const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { Report: [format] } });
     if (!target) return;
-    const text = format === 'html' ? renderHtml(this.result) : format === 'md' ? renderMarkdown(this.result) : JSON.stringify(this.result, null, 2);
+    const text =
+      format === 'html'
+        ? renderHtml(this.result)
+        : format === 'md'
+          ? renderMarkdown(this.result)
+          : JSON.stringify(this.result, null, 2);
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     void vscode.window.showInformationMessage(`Drift report saved to ${vscode.workspace.asRelativePath(target)}.`);
   }
@@ -202,24 +232,52 @@ export class DriftPanel implements vscode.Disposable {
     } catch (e) {
       if (this.running !== ac) return;
       this.log.error('drift panel settings', e);
-      this.post({ type: 'error', files, message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e), hint: e instanceof MlopsError ? (e.hint ?? null) : null });
+      this.post({
+        type: 'error',
+        files,
+        message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e),
+        hint: e instanceof MlopsError ? (e.hint ?? null) : null,
+      });
       return;
     }
     if (ac.signal.aborted) return;
-    await runDriftInWorker({ reference: this.reference.fsPath, current: this.current.fsPath, referenceName: files.reference.label, currentName: files.current.label, settings }, ac.signal, (e) => {
-      if (e.phase === 'read') this.post({ type: 'loading', files, message: `Reading ${e.file}: ${Math.floor((e.bytes / Math.max(1, e.total)) * 100)}%`, fraction: e.bytes / Math.max(1, e.total) });
-      else this.post({ type: 'loading', files, message: e.message, fraction: null });
-    }).then(
+    await runDriftInWorker(
+      {
+        reference: this.reference.fsPath,
+        current: this.current.fsPath,
+        referenceName: files.reference.label,
+        currentName: files.current.label,
+        settings,
+      },
+      ac.signal,
+      (e) => {
+        if (e.phase === 'read')
+          this.post({
+            type: 'loading',
+            files,
+            message: `Reading ${e.file}: ${Math.floor((e.bytes / Math.max(1, e.total)) * 100)}%`,
+            fraction: e.bytes / Math.max(1, e.total),
+          });
+        else this.post({ type: 'loading', files, message: e.message, fraction: null });
+      },
+    ).then(
       (result) => {
         if (ac.signal.aborted) return;
         this.result = result;
         this.post({ type: 'result', files, result });
-        this.log.info(`drift: ${files.reference.label} vs ${files.current.label}: ${result.dataset.driftedFeatures}/${result.dataset.features} features drifted (${result.durationMs} ms)`);
+        this.log.info(
+          `drift: ${files.reference.label} vs ${files.current.label}: ${result.dataset.driftedFeatures}/${result.dataset.features} features drifted (${result.durationMs} ms)`,
+        );
       },
       (e: unknown) => {
         if (this.running !== ac && ac.signal.aborted) return; // superseded by a newer run
         this.log.error('drift panel', e);
-        this.post({ type: 'error', files, message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e), hint: e instanceof MlopsError ? (e.hint ?? null) : 'See the MLOps log for details.' });
+        this.post({
+          type: 'error',
+          files,
+          message: errorMessage(e instanceof MlopsError ? new MlopsError(e.code, e.message) : e),
+          hint: e instanceof MlopsError ? (e.hint ?? null) : 'See the MLOps log for details.',
+        });
       },
     );
   }
@@ -242,12 +300,21 @@ function panelOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOpti
   return {
     enableScripts: true,
     retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(context.extensionUri, 'dist'),
+      vscode.Uri.joinPath(context.extensionUri, 'media'),
+    ],
   };
 }
 
 /** Opens (or reveals) the drift panel for two data files beside the active editor. */
-export function openDriftPanel(context: vscode.ExtensionContext, referenceUri: vscode.Uri, currentUri: vscode.Uri, log: DriftLog, settings?: DriftSettingsSource): DriftPanel {
+export function openDriftPanel(
+  context: vscode.ExtensionContext,
+  referenceUri: vscode.Uri,
+  currentUri: vscode.Uri,
+  log: DriftLog,
+  settings?: DriftSettingsSource,
+): DriftPanel {
   return DriftPanel.show(context, referenceUri, currentUri, log, settings);
 }
 
@@ -260,7 +327,14 @@ export function driftPanelSerializer(context: vscode.ExtensionContext, log: Drif
         panel.dispose();
         return;
       }
-      new DriftPanel(panel, context, vscode.Uri.file(s.files.reference.path), vscode.Uri.file(s.files.current.path), log, projectSettingsSource());
+      new DriftPanel(
+        panel,
+        context,
+        vscode.Uri.file(s.files.reference.path),
+        vscode.Uri.file(s.files.current.path),
+        log,
+        projectSettingsSource(),
+      );
     },
   };
 }

@@ -55,7 +55,9 @@ export class RegistryService implements vscode.Disposable {
 
   /** The sentence describing why the registry is unusable, when it is. */
   get problem(): string | undefined {
-    return this.stateValue === 'error' && this.lastError !== undefined ? userSentence('Opening the registry', this.lastError) : undefined;
+    return this.stateValue === 'error' && this.lastError !== undefined
+      ? userSentence('Opening the registry', this.lastError)
+      : undefined;
   }
 
   /** The open registry, opened on first use. Rejects with an MlopsError when it cannot be opened. */
@@ -151,7 +153,11 @@ export class RegistryService implements vscode.Disposable {
       const cwd = workspaceRoot();
       if (cfg.registryUri === '' && cwd === undefined) {
         await this.setState('noFolder');
-        throw new MlopsError('INVALID_STATE', 'No folder is open, so there is no workspace registry.', 'Open a folder, or set mlops.registry.uri.');
+        throw new MlopsError(
+          'INVALID_STATE',
+          'No folder is open, so there is no workspace registry.',
+          'Open a folder, or set mlops.registry.uri.',
+        );
       }
       const loc = core.parseRegistryUri(cfg.registryUri || undefined, cwd);
       // MLflow: the credentials from "Connect to MLflow…" (SecretStorage), else MLflow's own variables.
@@ -162,7 +168,10 @@ export class RegistryService implements vscode.Disposable {
         readOnly: this.readOnly,
         env: process.env,
         credentials,
-        mlflow: { cacheDir: path.join(this.cacheDir, 'mlflow-cache'), log: (level, message) => this.log[level](message) },
+        mlflow: {
+          cacheDir: path.join(this.cacheDir, 'mlflow-cache'),
+          log: (level, message) => this.log[level](message),
+        },
       });
       if (gen !== this.generation) {
         // The setting changed while opening: this one is stale.
@@ -173,7 +182,9 @@ export class RegistryService implements vscode.Disposable {
       this.lastError = undefined;
       this.stopPoll();
       this.watcher = reg.watch(() => this.changed.fire());
-      this.log.info(`Opened the ${reg.kind} registry at ${reg.location}${this.readOnly ? ' read-only (untrusted workspace)' : ''} in ${Date.now() - started} ms.`);
+      this.log.info(
+        `Opened the ${reg.kind} registry at ${reg.location}${this.readOnly ? ' read-only (untrusted workspace)' : ''} in ${Date.now() - started} ms.`,
+      );
       await this.setState('ready');
       this.changed.fire();
       return reg;
@@ -216,7 +227,10 @@ export class RegistryService implements vscode.Disposable {
     const gen = this.generation;
     let last: string | undefined;
     const check = async () => {
-      const s = await fsp.stat(file).then((st) => `${st.ino}:${st.size}:${st.mtimeMs}`, () => 'none');
+      const s = await fsp.stat(file).then(
+        (st) => `${st.ino}:${st.size}:${st.mtimeMs}`,
+        () => 'none',
+      );
       if (gen !== this.generation) return;
       if (last !== undefined && s !== last) void this.reopen(`${file} changed`);
       last = s;

@@ -12,15 +12,23 @@ export function compareMarkdown(a: ModelVersion, b: ModelVersion): string {
   const sections = [
     `# ${md(a.model)}: ${A} ↔ ${B}`,
     'Rows marked **≠** differ.',
-    section('Version', ['', 'field', A, B], [
-      row('aliases', a.aliases.map((x) => `@${x}`).join(' ') || '—', b.aliases.map((x) => `@${x}`).join(' ') || '—'),
-      row('status', a.status, b.status),
-      row('created', isoTime(a.createdAt), isoTime(b.createdAt)),
-      row('author', a.createdBy, b.createdBy),
-      row('size', formatBytes(a.artifact.size), formatBytes(b.artifact.size)),
-      row('sha256', a.artifact.sha256.slice(0, 16), b.artifact.sha256.slice(0, 16)),
-      row('parent', a.parentVersion === null ? '—' : `v${a.parentVersion}`, b.parentVersion === null ? '—' : `v${b.parentVersion}`),
-    ]),
+    section(
+      'Version',
+      ['', 'field', A, B],
+      [
+        row('aliases', a.aliases.map((x) => `@${x}`).join(' ') || '—', b.aliases.map((x) => `@${x}`).join(' ') || '—'),
+        row('status', a.status, b.status),
+        row('created', isoTime(a.createdAt), isoTime(b.createdAt)),
+        row('author', a.createdBy, b.createdBy),
+        row('size', formatBytes(a.artifact.size), formatBytes(b.artifact.size)),
+        row('sha256', a.artifact.sha256.slice(0, 16), b.artifact.sha256.slice(0, 16)),
+        row(
+          'parent',
+          a.parentVersion === null ? '—' : `v${a.parentVersion}`,
+          b.parentVersion === null ? '—' : `v${b.parentVersion}`,
+        ),
+      ],
+    ),
     metricsSection(a, b, A, B),
     mapSection('Params', a.params, b.params, A, B),
     mapSection('Tags', a.tags, b.tags, A, B),
@@ -48,13 +56,23 @@ function metricsSection(a: ModelVersion, b: ModelVersion, A: string, B: string):
     const x = a.metrics[k];
     const y = b.metrics[k];
     const delta = x !== undefined && y !== undefined && x !== y ? `${y - x > 0 ? '+' : ''}${formatMetric(y - x)}` : '';
-    return [x === y ? '' : '**≠**', md(k), x === undefined ? '—' : formatMetric(x), y === undefined ? '—' : formatMetric(y), delta];
+    return [
+      x === y ? '' : '**≠**',
+      md(k),
+      x === undefined ? '—' : formatMetric(x),
+      y === undefined ? '—' : formatMetric(y),
+      delta,
+    ];
   });
   return section('Metrics', ['', 'metric', A, B, `Δ (${B} − ${A})`], rows);
 }
 
 function mapSection(title: string, x: Record<string, string>, y: Record<string, string>, A: string, B: string): string {
-  return section(title, ['', title.toLowerCase().replace(/s$/, ''), A, B], keys(x, y).map((k) => row(k, x[k] ?? '—', y[k] ?? '—')));
+  return section(
+    title,
+    ['', title.toLowerCase().replace(/s$/, ''), A, B],
+    keys(x, y).map((k) => row(k, x[k] ?? '—', y[k] ?? '—')),
+  );
 }
 
 function signatureSection(a: ModelVersion, b: ModelVersion, A: string, B: string): string {

@@ -27,8 +27,18 @@ export function eventChange(e: AuditEvent): string {
  * marked with ▶ (its creation, status changes, and aliases moving to or from it).
  */
 export function historyMarkdown(model: string, events: AuditEvent[], version?: number): string {
-  const concerns = (e: AuditEvent) => version !== undefined && (e.version === version || e.fromVersion === version || e.toVersion === version);
-  const rows = [...events].reverse().map((e) => [concerns(e) ? '▶' : '', isoTime(e.time), md(e.actor), VERBS[e.action] ?? e.action, md(eventChange(e)), e.reason ? md(e.reason) : '']);
+  const concerns = (e: AuditEvent) =>
+    version !== undefined && (e.version === version || e.fromVersion === version || e.toVersion === version);
+  const rows = [...events]
+    .reverse()
+    .map((e) => [
+      concerns(e) ? '▶' : '',
+      isoTime(e.time),
+      md(e.actor),
+      VERBS[e.action] ?? e.action,
+      md(eventChange(e)),
+      e.reason ? md(e.reason) : '',
+    ]);
   const title = `# ${md(model)}: history${version !== undefined ? ` (▶ = v${version})` : ''}`;
   return `${title}\n\n${rows.length ? table(['', 'time', 'actor', 'action', 'change', 'reason'], rows) : '_No events yet._'}\n`;
 }

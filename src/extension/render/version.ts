@@ -29,7 +29,9 @@ export function tensorText(t: TensorSpec): string {
 
 export function signatureText(sig: ModelSignature | null): string {
   if (!sig) return '_not recorded_';
-  return [...sig.inputs.map((t) => `in ${tensorText(t)}`), ...sig.outputs.map((t) => `out ${tensorText(t)}`)].join('  \n');
+  return [...sig.inputs.map((t) => `in ${tensorText(t)}`), ...sig.outputs.map((t) => `out ${tensorText(t)}`)].join(
+    '  \n',
+  );
 }
 
 function kvTable(title: string, rec: Record<string, string | number>, fmt: (v: string | number) => string): string {
@@ -49,7 +51,9 @@ export function versionMarkdown(v: ModelVersion, now = Date.now()): string {
     `size ${formatBytes(v.artifact.size)} · file ${code(v.artifact.fileName)}`,
     `source ${code(v.artifact.source)}`,
     lineage(v),
-    v.onnx ? `ONNX ir ${v.onnx.irVersion}, opset ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}, ${v.onnx.nodeCount} nodes, ${v.onnx.paramCount.toLocaleString('en-US')} parameters, by ${md(v.onnx.producerName || '?')}` : '',
+    v.onnx
+      ? `ONNX ir ${v.onnx.irVersion}, opset ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}, ${v.onnx.nodeCount} nodes, ${v.onnx.paramCount.toLocaleString('en-US')} parameters, by ${md(v.onnx.producerName || '?')}`
+      : '',
   ].filter(Boolean);
   return [
     head,

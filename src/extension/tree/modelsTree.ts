@@ -143,7 +143,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   }
 
   private async loadModels(registry: Registry): Promise<Paged<ModelElement>> {
-    const { items, more } = await collectPages((pageToken, maxResults) => registry.listModels({ pageToken, maxResults }), this.target(''));
+    const { items, more } = await collectPages(
+      (pageToken, maxResults) => registry.listModels({ pageToken, maxResults }),
+      this.target(''),
+    );
     const els = items.map((m: RegisteredModel): ModelElement => ({ kind: 'model', name: m.name, model: m }));
     return { items: els, more: more ? { kind: 'loadMore', parent: undefined } : undefined };
   }
@@ -151,7 +154,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   private async loadVersions(registry: Registry, parent: ModelElement): Promise<Paged<VersionElement>> {
     const includeArchived = readConfig().showArchived;
     const [{ items, more }, history] = await Promise.all([
-      collectPages((pageToken, maxResults) => registry.listVersions(parent.name, { pageToken, maxResults, includeArchived }), this.target(parent.name)),
+      collectPages(
+        (pageToken, maxResults) => registry.listVersions(parent.name, { pageToken, maxResults, includeArchived }),
+        this.target(parent.name),
+      ),
       registry.history(parent.name),
     ]);
     const els = items.map((v) => versionElement(parent, v, history));
@@ -165,7 +171,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
 }
 
 function versionElement(parent: ModelElement, v: ModelVersion, history: AuditEvent[]): VersionElement {
-  return { kind: 'version', model: v.model, version: v.version, data: v, parent, rollbackAliases: rollbackAliases(history, v.model, v.version, v.aliases) };
+  return {
+    kind: 'version',
+    model: v.model,
+    version: v.version,
+    data: v,
+    parent,
+    rollbackAliases: rollbackAliases(history, v.model, v.version, v.aliases),
+  };
 }
 
 function withMore<T extends TreeElement>(p: Paged<T>): TreeElement[] {

@@ -5,7 +5,12 @@ import type { AuditEvent } from '../../core/registry/types';
  * Which of a version's aliases can be rolled back, decided from the model's audit history with the
  * core's own rule (rollback.ts), so the menu offers Roll Back exactly when `mlops rollback` would work.
  */
-export function rollbackAliases(history: readonly AuditEvent[], model: string, version: number, aliases: readonly string[]): string[] {
+export function rollbackAliases(
+  history: readonly AuditEvent[],
+  model: string,
+  version: number,
+  aliases: readonly string[],
+): string[] {
   const events = currentIncarnation(history);
   const unavailable = unavailableVersions(events);
   return aliases.filter((alias) => {

@@ -3,7 +3,16 @@ import { timeAgo } from '../../core/util/format';
 import { COMMANDS, CONTEXT_VALUES } from '../ids';
 import { md } from '../render/markdown';
 import { versionDescription, versionMarkdown } from '../render/version';
-import { elementId, versionContextValue, type LoadMoreElement, type ModelElement, type ProblemElement, type ServerElement, type TreeElement, type VersionElement } from './elements';
+import {
+  elementId,
+  versionContextValue,
+  type LoadMoreElement,
+  type ModelElement,
+  type ProblemElement,
+  type ServerElement,
+  type TreeElement,
+  type VersionElement,
+} from './elements';
 
 /** Turns tree elements into TreeItems. Tooltips are built on hover (resolveTooltip), not per row. */
 
@@ -85,14 +94,24 @@ export function tooltipFor(e: TreeElement): vscode.MarkdownString | undefined {
     const lines = [
       `### ${md(m.name)}`,
       m.description ? md(m.description) : '',
-      Object.entries(m.aliases).map(([a, v]) => `\`@${a}\` → v${v}`).join('  \n'),
-      Object.entries(m.tags).map(([k, v]) => `${md(k)} = ${md(v)}`).join('  \n'),
+      Object.entries(m.aliases)
+        .map(([a, v]) => `\`@${a}\` → v${v}`)
+        .join('  \n'),
+      Object.entries(m.tags)
+        .map(([k, v]) => `${md(k)} = ${md(v)}`)
+        .join('  \n'),
       `updated ${timeAgo(m.updatedAt)}`,
     ];
     return markdown(lines.filter(Boolean).join('\n\n'));
   }
-  if (e.kind === 'server') return markdown(`Models from the MLflow tracking server **${md(e.url)}** (MLflow ${md(e.serverVersion)}).\n\nSign-in: the credentials kept by *Connect to MLflow…*, else MLflow's \`MLFLOW_TRACKING_*\` variables.`);
-  if (e.kind === 'problem') return markdown(`${md(e.message)}\n\nClick to open the log. **Select Registry…** or **Refresh** (the row's buttons) to try again.`);
+  if (e.kind === 'server')
+    return markdown(
+      `Models from the MLflow tracking server **${md(e.url)}** (MLflow ${md(e.serverVersion)}).\n\nSign-in: the credentials kept by *Connect to MLflow…*, else MLflow's \`MLFLOW_TRACKING_*\` variables.`,
+    );
+  if (e.kind === 'problem')
+    return markdown(
+      `${md(e.message)}\n\nClick to open the log. **Select Registry…** or **Refresh** (the row's buttons) to try again.`,
+    );
   return undefined;
 }
 

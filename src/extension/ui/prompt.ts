@@ -9,7 +9,12 @@ export interface PickItem<T> extends vscode.QuickPickItem {
 }
 
 export async function pickOne<T>(items: PickItem<T>[], opts: { title: string; placeHolder?: string }): Promise<T> {
-  const picked = await vscode.window.showQuickPick(items, { title: opts.title, placeHolder: opts.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: opts.title,
+    placeHolder: opts.placeHolder,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
   if (!picked) throw new UserCancelled();
   return picked.value;
 }
@@ -45,7 +50,11 @@ export async function askText(opts: {
 
 /** The optional one-line reason every transition records in the audit history ("" = none). */
 export async function askReason(title: string): Promise<string> {
-  const r = await askText({ title, prompt: 'Reason (optional, one line): it is recorded in the audit history. Press Enter to continue.', placeHolder: 'e.g. better AUC on the March holdout' });
+  const r = await askText({
+    title,
+    prompt: 'Reason (optional, one line): it is recorded in the audit history. Press Enter to continue.',
+    placeHolder: 'e.g. better AUC on the March holdout',
+  });
   return r.trim();
 }
 
@@ -53,7 +62,14 @@ export async function askReason(title: string): Promise<string> {
  * A quick pick that also accepts typed text not in the list (a new model name, a new alias): typing
  * adds a first item "New …: <text>".
  */
-export async function pickOrType(opts: { title: string; placeHolder: string; items: string[]; newLabel: string; value?: string; validate?: (s: string) => unknown }): Promise<string> {
+export async function pickOrType(opts: {
+  title: string;
+  placeHolder: string;
+  items: string[];
+  newLabel: string;
+  value?: string;
+  validate?: (s: string) => unknown;
+}): Promise<string> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { value: string }>();
   qp.title = opts.title;
   qp.placeholder = opts.placeHolder;
@@ -69,7 +85,17 @@ export async function pickOrType(opts: { title: string; placeHolder: string; ite
         problem = errorMessage(e);
       }
     }
-    const extra = typed && !opts.items.includes(typed) ? [{ label: `$(add) ${opts.newLabel}: ${typed}`, description: problem, value: problem ? '' : typed, alwaysShow: true }] : [];
+    const extra =
+      typed && !opts.items.includes(typed)
+        ? [
+            {
+              label: `$(add) ${opts.newLabel}: ${typed}`,
+              description: problem,
+              value: problem ? '' : typed,
+              alwaysShow: true,
+            },
+          ]
+        : [];
     qp.items = [...extra, ...fixed];
   };
   qp.onDidChangeValue(update);

@@ -20,7 +20,9 @@ export async function showWarning(message: string, ...actions: Action[]): Promis
 
 export function showInfo(message: string, ...actions: Action[]): void {
   // Not awaited: an information message must not hold the command open until it is dismissed.
-  void vscode.window.showInformationMessage(message, ...actions.map((a) => a.title)).then((picked) => actions.find((a) => a.title === picked)?.run());
+  void vscode.window
+    .showInformationMessage(message, ...actions.map((a) => a.title))
+    .then((picked) => actions.find((a) => a.title === picked)?.run());
 }
 
 /** A modal yes/no; true only when the user pressed `confirm`. */

@@ -23,7 +23,14 @@ const CODE_SERVER = path.join(INSTALL, 'code-server/node_modules/code-server/out
 const CHROMIUM = process.env.MLOPS_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const verbose = process.env.MLOPS_E2E_VERBOSE === '1';
 /** Workbench chatter with no bearing on the suite (no internet, no gallery, no accounts); MLOPS_E2E_VERBOSE=1 shows it. */
-const NOISE = [/ENOTFOUND/, /^\[(AccountPolicyGate|AgentHost|reconnection-grace-time|Service Worker)/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /^Updating additional builtin extensions cache/, /authentication provider/i];
+const NOISE = [
+  /ENOTFOUND/,
+  /^\[(AccountPolicyGate|AgentHost|reconnection-grace-time|Service Worker)/,
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /authentication provider/i,
+];
 const RUN_TIMEOUT_MS = Number(process.env.MLOPS_E2E_TIMEOUT_MS ?? 8 * 60_000);
 
 interface Args {
@@ -92,12 +99,20 @@ async function main(): Promise<number> {
   const { folder, flags } = parseArgs(process.argv.slice(2));
   const devPath = flags.get('extensionDevelopmentPath');
   const testsPath = flags.get('extensionTestsPath');
-  if (typeof devPath !== 'string' || typeof testsPath !== 'string') throw new Error('--extensionDevelopmentPath and --extensionTestsPath are required');
-  for (const f of [NODE24, CODE_SERVER]) if (!existsSync(f)) throw new Error(`${f} is missing: run scripts/install-code-server.sh`);
+  if (typeof devPath !== 'string' || typeof testsPath !== 'string')
+    throw new Error('--extensionDevelopmentPath and --extensionTestsPath are required');
+  for (const f of [NODE24, CODE_SERVER])
+    if (!existsSync(f)) throw new Error(`${f} is missing: run scripts/install-code-server.sh`);
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mlops-code-server-'));
-  const userDataDir = typeof flags.get('user-data-dir') === 'string' ? String(flags.get('user-data-dir')) : path.join(scratch, 'user-data');
-  const extensionsDir = typeof flags.get('extensions-dir') === 'string' ? String(flags.get('extensions-dir')) : path.join(scratch, 'extensions');
+  const userDataDir =
+    typeof flags.get('user-data-dir') === 'string'
+      ? String(flags.get('user-data-dir'))
+      : path.join(scratch, 'user-data');
+  const extensionsDir =
+    typeof flags.get('extensions-dir') === 'string'
+      ? String(flags.get('extensions-dir'))
+      : path.join(scratch, 'extensions');
   // runTests always passes --disable-workspace-trust; a suite that tests restricted mode asks for trust through this env var.
   const trust = process.env.MLOPS_E2E_WORKSPACE_TRUST === '1';
   writeUserSettings(userDataDir, trust);
@@ -113,14 +128,19 @@ async function main(): Promise<number> {
     NODE24,
     [
       CODE_SERVER,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       ...(trust ? [] : ['--disable-workspace-trust']),
-      '--vscode-option', 'enable-smoke-test-driver',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--vscode-option',
+      'enable-smoke-test-driver',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
     ],
     {
       // detached: its own process group, so the extension hosts it forks die with it.
@@ -153,7 +173,16 @@ async function main(): Promise<number> {
     await waitHealthy(base, server, 60_000);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });

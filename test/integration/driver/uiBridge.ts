@@ -42,7 +42,9 @@ export async function startUiBridge(): Promise<UiBridge> {
           const result = await perform(page, JSON.parse(body) as UiRequest);
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
         } catch (e) {
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: e instanceof Error ? e.message : String(e) }));
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, error: e instanceof Error ? e.message : String(e) }));
         }
       })();
     });
@@ -66,7 +68,9 @@ async function perform(page: Page, r: UiRequest): Promise<unknown> {
   const timeout = r.timeoutMs ?? 10_000;
   switch (r.op) {
     case 'click':
-      return locate(page, r).first().click({ button: r.button ?? 'left', timeout });
+      return locate(page, r)
+        .first()
+        .click({ button: r.button ?? 'left', timeout });
     case 'hover':
       return locate(page, r).first().hover({ timeout });
     case 'press':
@@ -74,12 +78,16 @@ async function perform(page: Page, r: UiRequest): Promise<unknown> {
     case 'type':
       return page.keyboard.type(r.text ?? '', { delay: 5 });
     case 'waitFor':
-      return locate(page, r).first().waitFor({ state: r.state ?? 'visible', timeout });
+      return locate(page, r)
+        .first()
+        .waitFor({ state: r.state ?? 'visible', timeout });
     case 'text':
       return (await locate(page, r).allInnerTexts()).join('\n');
     case 'html':
       // For writing and debugging tests: what the workbench's DOM looks like there.
-      return locate(page, r).first().evaluate((el) => el.outerHTML, undefined, { timeout });
+      return locate(page, r)
+        .first()
+        .evaluate((el) => el.outerHTML, undefined, { timeout });
     case 'count':
       return locate(page, r).count();
     case 'box':

@@ -10,7 +10,10 @@ const run = promisify(execFile);
  */
 export async function mlops(args: string[], opts: { cwd?: string } = {}): Promise<string> {
   try {
-    const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? WORKSPACE, env: { ...process.env, MLOPS_REGISTRY: '' } });
+    const { stdout } = await run(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? WORKSPACE,
+      env: { ...process.env, MLOPS_REGISTRY: '' },
+    });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };

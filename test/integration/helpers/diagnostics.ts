@@ -15,7 +15,9 @@ export async function captureOnFailure(this: Context): Promise<void> {
     const file = path.join(REPO, '.vscode-test', 'logs', `failed-${t.title.replace(/[^\w-]+/g, '-').slice(0, 60)}.png`);
     await ui.screenshot(file);
     await vscode.commands.executeCommand('notifications.showList');
-    console.log(`      screenshot: ${file}\n      notifications: ${(await ui.text(SEL.notifications)).replace(/\n/g, ' | ')}`);
+    console.log(
+      `      screenshot: ${file}\n      notifications: ${(await ui.text(SEL.notifications)).replace(/\n/g, ' | ')}`,
+    );
   } catch (e) {
     console.log(`      (could not capture the failure: ${String(e)})`);
   }

@@ -10,22 +10,26 @@ async function call<T>(r: UiRequest): Promise<T> {
   if (!url) throw new Error('No UI bridge (MLOPS_E2E_UI_BRIDGE): run through the code-server driver.');
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(r) });
   const body = (await res.json()) as { ok: boolean; result?: T; error?: string };
-  if (!body.ok) throw new Error(`UI ${r.op} ${r.selector ?? r.key ?? ''}${r.hasText ? ` "${r.hasText}"` : ''}: ${body.error}`);
+  if (!body.ok)
+    throw new Error(`UI ${r.op} ${r.selector ?? r.key ?? ''}${r.hasText ? ` "${r.hasText}"` : ''}: ${body.error}`);
   return body.result as T;
 }
 
 export const uiAvailable = url !== undefined;
 
 export const ui = {
-  click: (selector: string, o: { hasText?: string; button?: 'left' | 'right'; timeoutMs?: number } = {}) => call<void>({ op: 'click', selector, ...o }),
+  click: (selector: string, o: { hasText?: string; button?: 'left' | 'right'; timeoutMs?: number } = {}) =>
+    call<void>({ op: 'click', selector, ...o }),
   hover: (selector: string, o: { hasText?: string } = {}) => call<void>({ op: 'hover', selector, ...o }),
   press: (key: string) => call<void>({ op: 'press', key }),
   type: (text: string) => call<void>({ op: 'type', text }),
-  waitFor: (selector: string, o: { hasText?: string; state?: UiRequest['state']; timeoutMs?: number } = {}) => call<void>({ op: 'waitFor', selector, ...o }),
+  waitFor: (selector: string, o: { hasText?: string; state?: UiRequest['state']; timeoutMs?: number } = {}) =>
+    call<void>({ op: 'waitFor', selector, ...o }),
   text: (selector: string, o: { hasText?: string } = {}) => call<string>({ op: 'text', selector, ...o }),
   html: (selector: string, o: { hasText?: string } = {}) => call<string>({ op: 'html', selector, ...o }),
   count: (selector: string, o: { hasText?: string } = {}) => call<number>({ op: 'count', selector, ...o }),
-  box: (selector: string) => call<{ x: number; y: number; width: number; height: number } | null>({ op: 'box', selector }),
+  box: (selector: string) =>
+    call<{ x: number; y: number; width: number; height: number } | null>({ op: 'box', selector }),
   drag: (from: [number, number], to: [number, number]) => call<void>({ op: 'drag', from, to }),
   screenshot: (path: string) => call<string>({ op: 'screenshot', path }),
 };

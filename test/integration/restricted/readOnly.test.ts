@@ -21,13 +21,27 @@ describe('untrusted workspace (restricted mode)', () => {
       const list = await versions(a, 'churn');
       return list.length === 2 ? list : undefined;
     });
-    assert.deepEqual(vs.map((v) => [v.version, v.data.aliases]), [[2, ['production']], [1, []]]);
+    assert.deepEqual(
+      vs.map((v) => [v.version, v.data.aliases]),
+      [
+        [2, ['production']],
+        [1, []],
+      ],
+    );
   });
 
   it('refuses changes with one sentence and changes nothing', async function () {
     const before = await withRegistry(REG, (r) => r.history('churn'));
-    const promoted = await vscode.commands.executeCommand(COMMANDS.promote, { model: 'churn', version: 1 }, { alias: 'production', reason: '' });
-    const rolled = await vscode.commands.executeCommand(COMMANDS.rollback, { model: 'churn', version: 2 }, { alias: 'production', reason: '' });
+    const promoted = await vscode.commands.executeCommand(
+      COMMANDS.promote,
+      { model: 'churn', version: 1 },
+      { alias: 'production', reason: '' },
+    );
+    const rolled = await vscode.commands.executeCommand(
+      COMMANDS.rollback,
+      { model: 'churn', version: 2 },
+      { alias: 'production', reason: '' },
+    );
     const cleaned = await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true, graceMs: 0 });
     assert.equal(promoted, undefined);
     assert.equal(rolled, undefined);
@@ -51,7 +65,9 @@ describe('untrusted workspace (restricted mode)', () => {
     await ui.waitFor(SEL.contextMenu, { hasText: 'Compare With…' });
     const menu = await ui.text(SEL.contextMenu);
     await ui.press('Escape');
-    for (const shown of ['Compare With…', 'Show History', 'Show Details', 'Copy Model URI']) assert.ok(menu.includes(shown), `${shown} missing:\n${menu}`);
-    for (const hidden of ['Promote…', 'Roll Back', 'Archive', 'Delete…']) assert.ok(!menu.includes(hidden), `${hidden} offered:\n${menu}`);
+    for (const shown of ['Compare With…', 'Show History', 'Show Details', 'Copy Model URI'])
+      assert.ok(menu.includes(shown), `${shown} missing:\n${menu}`);
+    for (const hidden of ['Promote…', 'Roll Back', 'Archive', 'Delete…'])
+      assert.ok(!menu.includes(hidden), `${hidden} offered:\n${menu}`);
   });
 });

@@ -22,15 +22,23 @@ describe('activation', () => {
   it('registers exactly the commands package.json contributes, and the ids module names them all', async () => {
     const contributed = (packageJson().contributes as unknown as Contributed).commands.map((c) => c.command).sort();
     // VS Code adds focus/reset commands for each view ("mlops.models.focus"): not ours to declare.
-    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('mlops.') && !c.startsWith(`${VIEWS.models}.`)).sort();
-    assert.deepEqual(registered, contributed, 'registered mlops.* commands differ from package.json contributes.commands');
+    const registered = (await vscode.commands.getCommands(true))
+      .filter((c) => c.startsWith('mlops.') && !c.startsWith(`${VIEWS.models}.`))
+      .sort();
+    assert.deepEqual(
+      registered,
+      contributed,
+      'registered mlops.* commands differ from package.json contributes.commands',
+    );
     assert.deepEqual(Object.values(COMMANDS).sort(), contributed, 'src/extension/ids.ts differs from package.json');
   });
 
   it('every menu item names a contributed command', () => {
     const c = packageJson().contributes as unknown as Contributed;
     const ids = new Set(c.commands.map((x) => x.command));
-    const dangling = Object.entries(c.menus).flatMap(([menu, items]) => items.filter((i) => !ids.has(i.command)).map((i) => `${menu}: ${i.command}`));
+    const dangling = Object.entries(c.menus).flatMap(([menu, items]) =>
+      items.filter((i) => !ids.has(i.command)).map((i) => `${menu}: ${i.command}`),
+    );
     assert.deepEqual(dangling, []);
   });
 });

@@ -28,9 +28,16 @@ describe('drift panel', () => {
 
   it('opens beside the editor from the command and its webview draws every feature', async () => {
     const a = await api();
-    const opened = await vscode.commands.executeCommand(COMMANDS.driftCompare, { reference: vscode.Uri.file(ref), current: vscode.Uri.file(cur) });
+    const opened = await vscode.commands.executeCommand(COMMANDS.driftCompare, {
+      reference: vscode.Uri.file(ref),
+      current: vscode.Uri.file(cur),
+    });
     assert.ok(opened, 'the command returned the files it compared');
-    const p = await waitFor('the drift webview to draw its result', () => a.driftPanels().find((x) => x.current === cur && x.renderedRows !== undefined), 30_000);
+    const p = await waitFor(
+      'the drift webview to draw its result',
+      () => a.driftPanels().find((x) => x.current === cur && x.renderedRows !== undefined),
+      30_000,
+    );
     assert.equal(p.ready, true, 'the webview completed the ready handshake');
     const header = readFileSync(ref, 'utf8').split('\n')[0].split(',');
     // Every column but the timestamp is a feature, and the webview's table shows each as a row.
@@ -45,11 +52,15 @@ describe('drift panel', () => {
     assert.ok(before?.renderedAt);
     const lines = readFileSync(cur, 'utf8').trim().split('\n').slice(1, 200);
     appendFileSync(cur, lines.map((l) => l.replace(/^\d+,/, '95,')).join('\n') + '\n');
-    const after = await waitFor('a second result after the file changed', () => a.driftPanels().find((x) => x.current === cur && x.renderedAt !== before.renderedAt), 20_000);
+    const after = await waitFor(
+      'a second result after the file changed',
+      () => a.driftPanels().find((x) => x.current === cur && x.renderedAt !== before.renderedAt),
+      20_000,
+    );
     assert.equal(after.renderedRows, before.renderedRows);
   });
 
-  it('follows the drift: section of the workspace\'s mlops.yaml, and says what is wrong with a broken one', async () => {
+  it("follows the drift: section of the workspace's mlops.yaml, and says what is wrong with a broken one", async () => {
     const a = await api();
     const yaml = path.join(WORKSPACE, 'mlops.yaml');
     const shown = () => a.driftPanels().find((x) => x.current === cur);
@@ -57,18 +68,36 @@ describe('drift panel', () => {
       writeFileSync(yaml, 'drift:\n  features:\n    age: { ignore: true }\n');
       await waitFor('the panel to drop the ignored feature', () => shown()?.renderedRows === 8, 20_000);
       writeFileSync(yaml, 'drift:\n  features:\n    age: { ignore: true\n');
-      await waitFor('the panel to report the broken file', () => /mlops\.yaml, line \d+/.test(shown()?.error ?? ''), 20_000);
+      await waitFor(
+        'the panel to report the broken file',
+        () => /mlops\.yaml, line \d+/.test(shown()?.error ?? ''),
+        20_000,
+      );
     } finally {
       rmSync(yaml, { force: true });
     }
-    await waitFor('all features again without the file', () => shown()?.renderedRows === 9 && shown()?.error === undefined, 20_000);
+    await waitFor(
+      'all features again without the file',
+      () => shown()?.renderedRows === 9 && shown()?.error === undefined,
+      20_000,
+    );
   });
 
   it('opens from a model version that names its reference data, and says so when it names none', async () => {
     const model = writeModel('drift-model', 31);
-    await mlops(['push', model, '--model', 'with-data', '--tag', 'reference_data=data/reference.csv', '--tag', 'current_data=data/current.csv']);
+    await mlops([
+      'push',
+      model,
+      '--model',
+      'with-data',
+      '--tag',
+      'reference_data=data/reference.csv',
+      '--tag',
+      'current_data=data/current.csv',
+    ]);
     await mlops(['push', model, '--model', 'without-data']);
-    const res = (await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'with-data', version: 1 })) as { reference: string; current: string } | undefined;
+    const res = (await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'with-data', version: 1 })) as
+      { reference: string; current: string } | undefined;
     assert.equal(res?.reference, vscode.Uri.file(ref).toString());
     assert.equal(res?.current, vscode.Uri.file(cur).toString());
     const none = await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'without-data', version: 1 });

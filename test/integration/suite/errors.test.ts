@@ -30,7 +30,10 @@ describe('errors', () => {
     const a = await api();
     const dir = path.join(WORKSPACE, 'registries', 'corrupt');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'registry.sqlite'), 'this is not a SQLite database, it was overwritten by a bad merge\n'.repeat(20));
+    writeFileSync(
+      path.join(dir, 'registry.sqlite'),
+      'this is not a SQLite database, it was overwritten by a bad merge\n'.repeat(20),
+    );
     await showModelsView();
     await setSetting('registry.uri', 'registries/corrupt');
     try {
@@ -66,9 +69,19 @@ describe('errors', () => {
   it('a command on a registry it cannot use reports the error instead of throwing', async function () {
     const bad = path.join(WORKSPACE, 'models', 'not-a-model.onnx');
     writeFileSync(bad, 'plain text, not protobuf');
-    const r = await vscode.commands.executeCommand(COMMANDS.pushVersion, undefined, { file: bad, model: 'bad', metrics: '', alias: '' });
+    const r = await vscode.commands.executeCommand(COMMANDS.pushVersion, undefined, {
+      file: bad,
+      model: 'bad',
+      metrics: '',
+      alias: '',
+    });
     assert.equal(r, undefined);
-    await withRegistry(REG, async (reg) => assert.equal((await reg.listModels()).items.some((m) => m.name === 'bad'), false));
+    await withRegistry(REG, async (reg) =>
+      assert.equal(
+        (await reg.listModels()).items.some((m) => m.name === 'bad'),
+        false,
+      ),
+    );
     if (!uiAvailable) this.skip();
     const shown = await notification('not-a-model.onnx');
     assert.match(shown, /Show Log/);
@@ -76,8 +89,21 @@ describe('errors', () => {
 
   it('bad input is refused with a clear sentence: a reserved alias, a file that is not .onnx', async function () {
     const before = await withRegistry(REG, (reg) => reg.history('churn'));
-    assert.equal(await vscode.commands.executeCommand(COMMANDS.promote, { model: 'churn', version: 2 }, { alias: 'latest', reason: '' }), undefined);
-    assert.equal(await vscode.commands.executeCommand(COMMANDS.pushVersion, undefined, { file: path.join(WORKSPACE, 'notes.txt'), model: 'x' }), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand(
+        COMMANDS.promote,
+        { model: 'churn', version: 2 },
+        { alias: 'latest', reason: '' },
+      ),
+      undefined,
+    );
+    assert.equal(
+      await vscode.commands.executeCommand(COMMANDS.pushVersion, undefined, {
+        file: path.join(WORKSPACE, 'notes.txt'),
+        model: 'x',
+      }),
+      undefined,
+    );
     assert.deepEqual(await withRegistry(REG, (reg) => reg.history('churn')), before);
     if (!uiAvailable) this.skip();
     assert.match(await notification('reserved'), /The alias "latest" is reserved/);

@@ -11,7 +11,14 @@ const ORDER = ['activation', 'welcome', 'tree', 'transitions', 'live', 'errors',
 
 export async function run(): Promise<void> {
   // MLOPS_E2E_GREP runs only the matching tests (while writing one); the order above still applies.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, slow: 2_000, grep: process.env.MLOPS_E2E_GREP || undefined });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    color: false,
+    timeout: 30_000,
+    slow: 2_000,
+    grep: process.env.MLOPS_E2E_GREP || undefined,
+  });
   for (const f of ORDER) mocha.addFile(path.join(__dirname, `${f}.test.js`));
   mocha.suite.afterEach(captureOnFailure);
   const started = Date.now();

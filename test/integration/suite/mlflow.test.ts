@@ -30,13 +30,23 @@ describe('MLflow registry', () => {
   });
 
   it('refuses wrong credentials with a sentence and changes no setting', async () => {
-    const res = await vscode.commands.executeCommand(COMMANDS.connectMlflow, { url: server.url, auth: 'basic', username: 'alice', password: 'wrong' });
+    const res = await vscode.commands.executeCommand(COMMANDS.connectMlflow, {
+      url: server.url,
+      auth: 'basic',
+      username: 'alice',
+      password: 'wrong',
+    });
     assert.equal(res, undefined);
     assert.notEqual(vscode.workspace.getConfiguration('mlops').get('registry.uri'), server.url);
   });
 
-  it('connects, shows the server and its version at the root, and lists the server\'s models', async () => {
-    const info = (await vscode.commands.executeCommand(COMMANDS.connectMlflow, { url: server.url, auth: 'basic', username: 'alice', password: PASSWORD })) as { serverVersion: string } | undefined;
+  it("connects, shows the server and its version at the root, and lists the server's models", async () => {
+    const info = (await vscode.commands.executeCommand(COMMANDS.connectMlflow, {
+      url: server.url,
+      auth: 'basic',
+      username: 'alice',
+      password: PASSWORD,
+    })) as { serverVersion: string } | undefined;
     assert.equal(info?.serverVersion, '2.17.0');
     assert.equal(vscode.workspace.getConfiguration('mlops').get('registry.uri'), server.url);
     const settings = path.join(WORKSPACE, '.vscode', 'settings.json');
@@ -44,19 +54,34 @@ describe('MLflow registry', () => {
     assert.doesNotMatch(readFileSync(settings, 'utf8'), new RegExp(PASSWORD), 'the password is not in settings');
 
     // Another client (CI) pushes to the server; the tree shows it through its polling watch.
-    const ci = await MlflowRegistry.open(server.url, { env: {}, credentials: { kind: 'basic', username: 'alice', password: PASSWORD } });
+    const ci = await MlflowRegistry.open(server.url, {
+      env: {},
+      credentials: { kind: 'basic', username: 'alice', password: PASSWORD },
+    });
     try {
-      await ci.pushVersion({ filePath: writeModel('mlflow-1', 41), model: 'remote-churn', metrics: { auc: 0.9 } }, { actor: 'ci' });
-      await ci.pushVersion({ filePath: writeModel('mlflow-2', 42), model: 'remote-churn', metrics: { auc: 0.93 } }, { actor: 'ci' });
+      await ci.pushVersion(
+        { filePath: writeModel('mlflow-1', 41), model: 'remote-churn', metrics: { auc: 0.9 } },
+        { actor: 'ci' },
+      );
+      await ci.pushVersion(
+        { filePath: writeModel('mlflow-2', 42), model: 'remote-churn', metrics: { auc: 0.93 } },
+        { actor: 'ci' },
+      );
     } finally {
       await ci.close();
     }
     const a = await api();
-    const roots = await waitForTree('the MLflow server row and its model', async () => {
-      // One read for both checks: two reads could straddle a refresh and see different lists.
-      const rows = await a.treeChildren();
-      return rows[0]?.kind === 'server' && rows.some((m) => m.kind === 'model' && m.name === 'remote-churn') ? rows : undefined;
-    }, 15_000);
+    const roots = await waitForTree(
+      'the MLflow server row and its model',
+      async () => {
+        // One read for both checks: two reads could straddle a refresh and see different lists.
+        const rows = await a.treeChildren();
+        return rows[0]?.kind === 'server' && rows.some((m) => m.kind === 'model' && m.name === 'remote-churn')
+          ? rows
+          : undefined;
+      },
+      15_000,
+    );
     const srv = roots[0] as ServerElement;
     assert.equal(srv.kind, 'server');
     const item = a.treeItem(srv);
@@ -72,7 +97,11 @@ describe('MLflow registry', () => {
       await sleep(i % 20);
       await vscode.commands.executeCommand(COMMANDS.refresh);
       const rows = await listing;
-      assert.deepEqual(rows.filter((r) => r.kind === 'problem'), [], `listing ${i} crossed by a refresh showed a problem`);
+      assert.deepEqual(
+        rows.filter((r) => r.kind === 'problem'),
+        [],
+        `listing ${i} crossed by a refresh showed a problem`,
+      );
       assert.notEqual(a.registryState(), 'error', `listing ${i} crossed by a refresh set the error state`);
     }
     await waitForTree('the server and its model again', async () => {
@@ -82,9 +111,21 @@ describe('MLflow registry', () => {
   });
 
   it('promotes and rolls back on the server from the commands, with the audit history on the model', async () => {
-    await vscode.commands.executeCommand(COMMANDS.promote, { model: 'remote-churn', version: 1 }, { alias: 'production', reason: 'first' });
-    await vscode.commands.executeCommand(COMMANDS.promote, { model: 'remote-churn', version: 2 }, { alias: 'production', reason: 'better' });
-    const back = (await vscode.commands.executeCommand(COMMANDS.rollback, { model: 'remote-churn', version: 2 }, { reason: 'regression' })) as AuditEvent | undefined;
+    await vscode.commands.executeCommand(
+      COMMANDS.promote,
+      { model: 'remote-churn', version: 1 },
+      { alias: 'production', reason: 'first' },
+    );
+    await vscode.commands.executeCommand(
+      COMMANDS.promote,
+      { model: 'remote-churn', version: 2 },
+      { alias: 'production', reason: 'better' },
+    );
+    const back = (await vscode.commands.executeCommand(
+      COMMANDS.rollback,
+      { model: 'remote-churn', version: 2 },
+      { reason: 'regression' },
+    )) as AuditEvent | undefined;
     assert.deepEqual([back?.action, back?.fromVersion, back?.toVersion], ['rollback', 2, 1]);
     const m = server.store.models.get('remote-churn');
     assert.ok(m, 'the model is on the server');

@@ -14,11 +14,28 @@ const REG = `${WORKSPACE}/.mlops`;
 
 /** What must match between the CLI and the extension: everything but ids, times and the model name. */
 function shape(events: AuditEvent[]) {
-  return events.map((e) => ({ action: e.action, alias: e.alias, from: e.fromVersion, to: e.toVersion, version: e.version, actor: e.actor, reason: e.reason }));
+  return events.map((e) => ({
+    action: e.action,
+    alias: e.alias,
+    from: e.fromVersion,
+    to: e.toVersion,
+    version: e.version,
+    actor: e.actor,
+    reason: e.reason,
+  }));
 }
 
 async function pushThree(model: string): Promise<void> {
-  await mlops(['push', writeModel(`${model}-1`, 11), '--model', model, '--metric', 'auc=0.90', '--alias', 'production']);
+  await mlops([
+    'push',
+    writeModel(`${model}-1`, 11),
+    '--model',
+    model,
+    '--metric',
+    'auc=0.90',
+    '--alias',
+    'production',
+  ]);
   await mlops(['push', writeModel(`${model}-2`, 12), '--model', model, '--metric', 'auc=0.92']);
   await mlops(['push', writeModel(`${model}-3`, 13), '--model', model, '--metric', 'auc=0.95', '--param', 'depth=6']);
 }
@@ -41,7 +58,8 @@ describe('transitions through the commands', () => {
     await mlops(['rollback', 'by-cli', '--alias', 'production', '--reason', 'latency regression']);
     await mlops(['promote', 'by-cli', '3', '--alias', 'staging']);
 
-    const run = (cmd: string, version: number, opts: object) => vscode.commands.executeCommand(cmd, { model: 'by-ext', version }, opts);
+    const run = (cmd: string, version: number, opts: object) =>
+      vscode.commands.executeCommand(cmd, { model: 'by-ext', version }, opts);
     const e1 = (await run(COMMANDS.promote, 2, { alias: 'production', reason: 'better auc' })) as AuditEvent;
     assert.equal(e1.toVersion, 2);
     await run(COMMANDS.promote, 3, { alias: 'production', reason: 'even better' });
@@ -70,14 +88,22 @@ describe('transitions through the commands', () => {
 
   it('promoting to the alias a version already holds records nothing', async () => {
     const before = (await withRegistry(REG, (r) => r.history('by-ext'))).length;
-    const e = await vscode.commands.executeCommand(COMMANDS.promote, { model: 'by-ext', version: 3 }, { alias: 'staging', reason: '' });
+    const e = await vscode.commands.executeCommand(
+      COMMANDS.promote,
+      { model: 'by-ext', version: 3 },
+      { alias: 'staging', reason: '' },
+    );
     assert.equal(e, null);
     assert.equal((await withRegistry(REG, (r) => r.history('by-ext'))).length, before);
   });
 
   it('a rollback with no earlier holder fails without changing anything', async () => {
     const before = await withRegistry(REG, (r) => r.history('by-ext'));
-    const e = await vscode.commands.executeCommand(COMMANDS.rollback, { model: 'by-ext', version: 3 }, { alias: 'staging', reason: '' });
+    const e = await vscode.commands.executeCommand(
+      COMMANDS.rollback,
+      { model: 'by-ext', version: 3 },
+      { alias: 'staging', reason: '' },
+    );
     assert.equal(e, undefined, 'the command reported the error instead of returning an event');
     await withRegistry(REG, async (r) => {
       assert.deepEqual(await r.history('by-ext'), before);
@@ -103,7 +129,9 @@ describe('transitions through the commands', () => {
   });
 
   it('Show History lists the audit events with actor and reason; Show Details the version', async () => {
-    const history = docText(await vscode.commands.executeCommand<string>(COMMANDS.showHistory, { model: 'by-ext', version: 2 }));
+    const history = docText(
+      await vscode.commands.executeCommand<string>(COMMANDS.showHistory, { model: 'by-ext', version: 2 }),
+    );
     assert.match(history, /rolled back \| @production v3 → v2 \| latency regression/);
     assert.match(history, /e2e-tester/);
     assert.match(history, /▶/);
@@ -115,16 +143,27 @@ describe('transitions through the commands', () => {
   });
 
   it('Copy Model URI copies models:/name/N or models:/name@alias', async () => {
-    const byVersion = await vscode.commands.executeCommand<string>(COMMANDS.copyModelUri, { model: 'by-ext', version: 1 });
+    const byVersion = await vscode.commands.executeCommand<string>(COMMANDS.copyModelUri, {
+      model: 'by-ext',
+      version: 1,
+    });
     assert.equal(byVersion, 'models:/by-ext/1');
-    const byAlias = await vscode.commands.executeCommand<string>(COMMANDS.copyModelUri, { model: 'by-ext', version: 2 }, 'production');
+    const byAlias = await vscode.commands.executeCommand<string>(
+      COMMANDS.copyModelUri,
+      { model: 'by-ext', version: 2 },
+      'production',
+    );
     assert.equal(byAlias, 'models:/by-ext@production');
     assert.equal(await vscode.env.clipboard.readText(), 'models:/by-ext@production');
   });
 
   it('Delete removes the version after confirmation and records it with its reason', async () => {
     const a = await api();
-    const ok = await vscode.commands.executeCommand(COMMANDS.deleteVersion, { model: 'by-ext', version: 1 }, { confirm: true, reason: 'trained on leaked data' });
+    const ok = await vscode.commands.executeCommand(
+      COMMANDS.deleteVersion,
+      { model: 'by-ext', version: 1 },
+      { confirm: true, reason: 'trained on leaked data' },
+    );
     assert.equal(ok, true);
     await withRegistry(REG, async (r) => {
       await assert.rejects(r.getVersion('by-ext', 1), /has no version 1/);
@@ -136,25 +175,36 @@ describe('transitions through the commands', () => {
 
   it('Clean Up Unreferenced Model Files… removes what deleted versions left, and nothing a version uses', async () => {
     await mlops(['push', writeModel('scrap-1', 77), '--model', 'scrap']);
-    await vscode.commands.executeCommand(COMMANDS.deleteVersion, { model: 'scrap', version: 1 }, { confirm: true, reason: 'scrap' });
+    await vscode.commands.executeCommand(
+      COMMANDS.deleteVersion,
+      { model: 'scrap', version: 1 },
+      { confirm: true, reason: 'scrap' },
+    );
     const before = await withRegistry(REG, (r) => r.verify());
     assert.ok(before.orphanArtifacts >= 1, 'the deleted version left its file');
     // Files an hour old or more are fair game; make every stored file look two hours old.
     const store = path.join(REG, 'artifacts', 'sha256');
     const old = new Date(Date.now() - 2 * 3_600_000);
-    for (const d of readdirSync(store)) for (const f of readdirSync(path.join(store, d))) utimesSync(path.join(store, d, f), old, old);
-    const report = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as GcReport | undefined;
+    for (const d of readdirSync(store))
+      for (const f of readdirSync(path.join(store, d))) utimesSync(path.join(store, d, f), old, old);
+    const report = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as
+      GcReport | undefined;
     assert.equal(report?.removed.length, before.orphanArtifacts);
     const after = await withRegistry(REG, (r) => r.verify());
     assert.deepEqual([after.ok, after.orphanArtifacts, after.versions], [true, 0, before.versions]);
-    const again = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as GcReport | undefined;
+    const again = (await vscode.commands.executeCommand(COMMANDS.cleanUpArtifacts, { confirm: true })) as
+      GcReport | undefined;
     assert.equal(again?.removed.length, 0, 'nothing left to remove');
   });
 
   it('Push Model Version… registers an ONNX file with metrics and an alias (as from the Explorer menu)', async () => {
     const a = await api();
     const file = writeModel('fraud', 21, 6);
-    const v = (await vscode.commands.executeCommand(COMMANDS.pushVersion, vscode.Uri.file(file), { model: 'fraud', metrics: 'auc=0.81 recall=0.7', alias: 'staging' })) as {
+    const v = (await vscode.commands.executeCommand(COMMANDS.pushVersion, vscode.Uri.file(file), {
+      model: 'fraud',
+      metrics: 'auc=0.81 recall=0.7',
+      alias: 'staging',
+    })) as {
       version: number;
     };
     assert.equal(v.version, 1);
@@ -163,7 +213,10 @@ describe('transitions through the commands', () => {
       assert.deepEqual(got.metrics, { auc: 0.81, recall: 0.7 });
       assert.deepEqual(got.aliases, ['staging']);
       assert.equal(got.createdBy, 'e2e-tester');
-      assert.deepEqual(got.signature?.inputs.map((i) => i.shape), [['batch', 6]]);
+      assert.deepEqual(
+        got.signature?.inputs.map((i) => i.shape),
+        [['batch', 6]],
+      );
     });
     await waitForTree('fraud v1', async () => (await versions(a, 'fraud')).length === 1);
   });

@@ -15,11 +15,59 @@ const V2 = SEL.rowByLabel('churn-classifier version 2,');
 async function seedDemo(): Promise<void> {
   const reg = ['--registry', 'registries/demo'];
   const m = 'churn-classifier';
-  await mlops(['push', writeModel('cc-1', 41, 12), '--model', m, '--metric', 'auc=0.912', '--metric', 'f1=0.81', '--alias', 'production', ...reg]);
-  await mlops(['push', writeModel('cc-2', 42, 12), '--model', m, '--metric', 'auc=0.934', '--metric', 'f1=0.83', '--parent', '1', ...reg]);
+  await mlops([
+    'push',
+    writeModel('cc-1', 41, 12),
+    '--model',
+    m,
+    '--metric',
+    'auc=0.912',
+    '--metric',
+    'f1=0.81',
+    '--alias',
+    'production',
+    ...reg,
+  ]);
+  await mlops([
+    'push',
+    writeModel('cc-2', 42, 12),
+    '--model',
+    m,
+    '--metric',
+    'auc=0.934',
+    '--metric',
+    'f1=0.83',
+    '--parent',
+    '1',
+    ...reg,
+  ]);
   await mlops(['promote', m, '2', '--alias', 'production', '--reason', 'better AUC on the March holdout', ...reg]);
-  await mlops(['push', writeModel('cc-3', 43, 12), '--model', m, '--metric', 'auc=0.941', '--metric', 'f1=0.84', '--parent', '2', '--alias', 'staging', ...reg]);
-  await mlops(['push', writeModel('fd-1', 44, 30), '--model', 'fraud-detector', '--metric', 'auc=0.887', '--alias', 'production', ...reg]);
+  await mlops([
+    'push',
+    writeModel('cc-3', 43, 12),
+    '--model',
+    m,
+    '--metric',
+    'auc=0.941',
+    '--metric',
+    'f1=0.84',
+    '--parent',
+    '2',
+    '--alias',
+    'staging',
+    ...reg,
+  ]);
+  await mlops([
+    'push',
+    writeModel('fd-1', 44, 30),
+    '--model',
+    'fraud-detector',
+    '--metric',
+    'auc=0.887',
+    '--alias',
+    'production',
+    ...reg,
+  ]);
 }
 
 async function openContextMenuOnV2(): Promise<string> {
@@ -80,7 +128,15 @@ describe('clicking through the Models view like a user', () => {
     await ui.click(V2);
 
     const menu = await openContextMenuOnV2();
-    for (const item of ['Promote…', 'Roll Back', 'Compare With…', 'Show History', 'Show Details', 'Copy Model URI', 'Delete…']) {
+    for (const item of [
+      'Promote…',
+      'Roll Back',
+      'Compare With…',
+      'Show History',
+      'Show Details',
+      'Copy Model URI',
+      'Delete…',
+    ]) {
       assert.ok(menu.includes(item), `the context menu lacks ${item}:\n${menu}`);
     }
     assert.ok(!menu.includes('Archive'), 'a version that serves an alias cannot be archived, so it is not offered');
@@ -95,11 +151,21 @@ describe('clicking through the Models view like a user', () => {
     assert.match(choices, /New alias…/);
     await ui.click(SEL.quickInputRow, { hasText: '@staging' });
     await giveReason('validated on the April holdout');
-    await waitFor('staging on v2', () => withRegistry(DEMO, async (r) => (await r.getModel('churn-classifier')).aliases.staging === 2));
+    await waitFor('staging on v2', () =>
+      withRegistry(DEMO, async (r) => (await r.getModel('churn-classifier')).aliases.staging === 2),
+    );
     const promoted = (await withRegistry(DEMO, (r) => r.history('churn-classifier'))).at(-1);
-    assert.deepEqual([promoted?.action, promoted?.alias, promoted?.fromVersion, promoted?.toVersion, promoted?.reason, promoted?.actor], [
-      'promote', 'staging', 3, 2, 'validated on the April holdout', 'e2e-tester',
-    ]);
+    assert.deepEqual(
+      [
+        promoted?.action,
+        promoted?.alias,
+        promoted?.fromVersion,
+        promoted?.toVersion,
+        promoted?.reason,
+        promoted?.actor,
+      ],
+      ['promote', 'staging', 3, 2, 'validated on the April holdout', 'e2e-tester'],
+    );
 
     // Roll Back: v2 now holds production and staging, so it asks which alias.
     await ui.waitFor(V2, { hasText: '@production @staging' });
@@ -110,9 +176,14 @@ describe('clicking through the Models view like a user', () => {
     assert.match(await ui.text(SEL.quickInputRow, { hasText: '@production' }), /v2 → v1/);
     await ui.click(SEL.quickInputRow, { hasText: '@production' });
     await giveReason('latency regression in canary');
-    await waitFor('production back on v1', () => withRegistry(DEMO, async (r) => (await r.getModel('churn-classifier')).aliases.production === 1));
+    await waitFor('production back on v1', () =>
+      withRegistry(DEMO, async (r) => (await r.getModel('churn-classifier')).aliases.production === 1),
+    );
     const rolled = (await withRegistry(DEMO, (r) => r.history('churn-classifier'))).at(-1);
-    assert.deepEqual([rolled?.action, rolled?.alias, rolled?.fromVersion, rolled?.toVersion, rolled?.reason], ['rollback', 'production', 2, 1, 'latency regression in canary']);
+    assert.deepEqual(
+      [rolled?.action, rolled?.alias, rolled?.fromVersion, rolled?.toVersion, rolled?.reason],
+      ['rollback', 'production', 2, 1, 'latency regression in canary'],
+    );
     await ui.waitFor(SEL.rowByLabel('churn-classifier version 1,'), { hasText: '@production' });
   });
 });

@@ -23,7 +23,10 @@ describe('project drift settings (mlops.yaml)', () => {
   });
 
   it('applies the drift: section', async () => {
-    writeFileSync(file, 'drift:\n  drift_share: 0.3\n  features:\n    age: { ignore: true }\n    country: { method: psi, threshold: 0.2 }\n');
+    writeFileSync(
+      file,
+      'drift:\n  drift_share: 0.3\n  features:\n    age: { ignore: true }\n    country: { method: psi, threshold: 0.2 }\n',
+    );
     const s = await projectDriftSettings(file);
     assert.equal(s.driftShare, 0.3);
     assert.equal(s.features.age?.ignore, true);
@@ -32,8 +35,14 @@ describe('project drift settings (mlops.yaml)', () => {
 
   it('refuses a broken file with its line and column instead of falling back to the defaults', async () => {
     writeFileSync(file, 'drift:\n  features:\n    age: { ignore: true\n');
-    await assert.rejects(projectDriftSettings(file), (e: unknown) => isMlopsError(e, 'INVALID_ARGUMENT') && /mlops\.yaml, line \d+, column \d+/.test(e.message));
+    await assert.rejects(
+      projectDriftSettings(file),
+      (e: unknown) => isMlopsError(e, 'INVALID_ARGUMENT') && /mlops\.yaml, line \d+, column \d+/.test(e.message),
+    );
     writeFileSync(file, 'drift:\n  drift_share: lots\n');
-    await assert.rejects(projectDriftSettings(file), (e: unknown) => isMlopsError(e) && /drift_share/.test(e.describe()));
+    await assert.rejects(
+      projectDriftSettings(file),
+      (e: unknown) => isMlopsError(e) && /drift_share/.test(e.describe()),
+    );
   });
 });

@@ -10,7 +10,9 @@ const catValues = (c: CategoricalColumn) => Array.from(c.codes, (k) => (k < 0 ? 
 
 /** Reads with every chunk size from tiny to large: results must not depend on where chunks end. */
 async function readAll(file: string): Promise<Dataset[]> {
-  return Promise.all([5, 7, 16, 64, 4 << 20].map((chunkSize) => readDataset(file, { chunkSize, displayName: 'data.csv' })));
+  return Promise.all(
+    [5, 7, 16, 64, 4 << 20].map((chunkSize) => readDataset(file, { chunkSize, displayName: 'data.csv' })),
+  );
 }
 
 describe('drift readers: CSV good inputs', () => {
@@ -44,7 +46,14 @@ describe('drift readers: CSV good inputs', () => {
   });
 
   it('counts missing values per column (never zeros) and infers numeric, boolean, timestamp and categorical', async () => {
-    const csv = ['x,flag,when,city', '1.25,true,2024-03-01T10:00:00Z,Paris', ',False,2024-03-01 11:30:00,', 'NA,TRUE,,Berlin', '4,false,2024-03-02,NULL', ''].join('\n');
+    const csv = [
+      'x,flag,when,city',
+      '1.25,true,2024-03-01T10:00:00Z,Paris',
+      ',False,2024-03-01 11:30:00,',
+      'NA,TRUE,,Berlin',
+      '4,false,2024-03-02,NULL',
+      '',
+    ].join('\n');
     const t = tempFiles({ 'm.csv': csv });
     try {
       for (const d of await readAll(t.file('m.csv'))) {
@@ -77,7 +86,10 @@ describe('drift readers: CSV good inputs', () => {
       const v = num(d, 'v');
       assert.equal(v.type, 'numeric');
       assert.equal(v.invalid.count, 1);
-      assert.deepEqual({ value: v.invalid.example?.value, line: v.invalid.example?.line, column: v.invalid.example?.column }, { value: 'oops', line: 1202, column: 1 });
+      assert.deepEqual(
+        { value: v.invalid.example?.value, line: v.invalid.example?.line, column: v.invalid.example?.column },
+        { value: 'oops', line: 1202, column: 1 },
+      );
     } finally {
       t.cleanup();
     }
@@ -88,7 +100,10 @@ describe('drift readers: CSV good inputs', () => {
     try {
       const d = await readDataset(t.file('f.csv'), { types: { zip: 'categorical' }, columns: ['zip', 'n'] });
       assert.deepEqual(catValues(cat(d, 'zip')), ['01234', '99999']);
-      assert.deepEqual(d.columns.map((c) => c.name), ['zip', 'n']);
+      assert.deepEqual(
+        d.columns.map((c) => c.name),
+        ['zip', 'n'],
+      );
     } finally {
       t.cleanup();
     }
@@ -117,20 +132,40 @@ async function expectError(content: string | Uint8Array, pattern: RegExp, name =
 }
 
 describe('drift readers: bad inputs name file, line and column', () => {
-  it('a row with too few fields', () => expectError('a,b,c\n1,2,3\n4,5\n', /^bad\.csv, line 3, column 4: this row has 2 fields but the header has 3/));
-  it('a row with too many fields', () => expectError('a,b\n1,2\n3,4,5\n', /^bad\.csv, line 3, column 4: this row has more fields than the 2 in the header/));
-  it('an unterminated quote', () => expectError('a,b\n1,"open\n2,3\n', /^bad\.csv, line 2, column 3: a quoted field starts here but its closing quote is missing/));
-  it('text after a closing quote', () => expectError('a,b\n1,"x"y\n', /^bad\.csv, line 2, column 6: unexpected "y" after a closing quote/));
+  it('a row with too few fields', () =>
+    expectError('a,b,c\n1,2,3\n4,5\n', /^bad\.csv, line 3, column 4: this row has 2 fields but the header has 3/));
+  it('a row with too many fields', () =>
+    expectError('a,b\n1,2\n3,4,5\n', /^bad\.csv, line 3, column 4: this row has more fields than the 2 in the header/));
+  it('an unterminated quote', () =>
+    expectError(
+      'a,b\n1,"open\n2,3\n',
+      /^bad\.csv, line 2, column 3: a quoted field starts here but its closing quote is missing/,
+    ));
+  it('text after a closing quote', () =>
+    expectError('a,b\n1,"x"y\n', /^bad\.csv, line 2, column 6: unexpected "y" after a closing quote/));
   it('an empty file', () => expectError('', /^bad\.csv, line 1, column 1: the file is empty/));
   it('a header without rows', () => expectError('a,b\n', /^bad\.csv, line 2: there is a header but no data rows/));
-  it('a binary file', () => expectError(Uint8Array.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0x00, 0xff]), /^bad\.csv, line 2, column 3: the file is binary/));
-  it('a file in another encoding', () => expectError(Uint8Array.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]), /^bad\.csv, line 2, column 4: the file is not valid UTF-8/));
-  it('duplicate column names', () => expectError('a,b,a\n1,2,3\n', /^bad\.csv, line 1: the header names column "a" twice \(columns 1 and 3\)/));
-  it('a Parquet file with a .csv name', () => expectError(Uint8Array.from([0x50, 0x41, 0x52, 0x31, 0, 0]), /^bad\.csv: this is a Parquet file/));
+  it('a binary file', () =>
+    expectError(
+      Uint8Array.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0x00, 0xff]),
+      /^bad\.csv, line 2, column 3: the file is binary/,
+    ));
+  it('a file in another encoding', () =>
+    expectError(
+      Uint8Array.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]),
+      /^bad\.csv, line 2, column 4: the file is not valid UTF-8/,
+    ));
+  it('duplicate column names', () =>
+    expectError('a,b,a\n1,2,3\n', /^bad\.csv, line 1: the header names column "a" twice \(columns 1 and 3\)/));
+  it('a Parquet file with a .csv name', () =>
+    expectError(Uint8Array.from([0x50, 0x41, 0x52, 0x31, 0, 0]), /^bad\.csv: this is a Parquet file/));
   it('a column asked for that is not there', async () => {
     const t = tempFiles({ 'c.csv': 'a,b\n1,2\n' });
     try {
-      await assert.rejects(readDataset(t.file('c.csv'), { columns: ['zzz'], displayName: 'c.csv' }), /c\.csv, line 1: there is no column "zzz"/);
+      await assert.rejects(
+        readDataset(t.file('c.csv'), { columns: ['zzz'], displayName: 'c.csv' }),
+        /c\.csv, line 1: there is no column "zzz"/,
+      );
     } finally {
       t.cleanup();
     }

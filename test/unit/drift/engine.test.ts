@@ -5,21 +5,36 @@ import { runDrift } from '../../../src/core/drift/run';
 import { assertClose, fixture, readJson, tempFiles } from './fixtures';
 
 interface Expected {
-  features: { name: string; method: string; statistic: number; p_value: number | null; drifted: boolean; psi: number; reference_missing: number; current_missing: number }[];
+  features: {
+    name: string;
+    method: string;
+    statistic: number;
+    p_value: number | null;
+    drifted: boolean;
+    psi: number;
+    reference_missing: number;
+    current_missing: number;
+  }[];
   drifted_count: number;
   share: number;
   dataset_drift: boolean;
 }
 
-const run = (ref: string, cur: string, settings = defaultSettings(), extra: Partial<Parameters<typeof runDrift>[0]> = {}) =>
-  runDrift({ reference: ref, current: cur, settings, ...extra });
+const run = (
+  ref: string,
+  cur: string,
+  settings = defaultSettings(),
+  extra: Partial<Parameters<typeof runDrift>[0]> = {},
+) => runDrift({ reference: ref, current: cur, settings, ...extra });
 
 describe('drift engine vs pandas + scipy on the fixture files', () => {
   for (const size of ['small', 'large'] as const) {
     it(`${size}: same method, statistic, p-value, PSI and verdict per feature (test/scipy/drift_pandas.py)`, async () => {
       const expected = readJson<Expected>(`expected-${size}.json`);
       for (const useWorker of [true, false]) {
-        const r = await run(fixture(`${size}_reference.csv`), fixture(`${size}_current.csv`), defaultSettings(), { useWorker });
+        const r = await run(fixture(`${size}_reference.csv`), fixture(`${size}_current.csv`), defaultSettings(), {
+          useWorker,
+        });
         assert.equal(r.features.length, expected.features.length);
         for (const e of expected.features) {
           const f = r.features.find((x) => x.name === e.name)!;
@@ -33,7 +48,10 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
         }
         assert.equal(r.dataset.driftedFeatures, expected.drifted_count);
         assert.equal(r.dataset.drifted, expected.dataset_drift);
-        assert.deepEqual(r.skipped.map((s) => s.name), ['event_time']);
+        assert.deepEqual(
+          r.skipped.map((s) => s.name),
+          ['event_time'],
+        );
       }
     });
   }
@@ -47,11 +65,24 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     assert.equal(age.histogram!.reference.length, 30);
     const country = r.features.find((f) => f.name === 'country')!;
     assert.equal(country.histogram?.kind, 'categorical');
-    assertClose(country.histogram!.current.reduce((a, b) => a + b, 0), 1, 1e-12, 'shares sum to 1');
+    assertClose(
+      country.histogram!.current.reduce((a, b) => a + b, 0),
+      1,
+      1e-12,
+      'shares sum to 1',
+    );
   });
 
   it('overrides per feature and per method (mlops.yaml drift section)', async () => {
-    const s = applyDriftConfig(defaultSettings(), { drift_share: 0.3, thresholds: { ks: 1e-12 }, features: { country: { method: 'psi', threshold: 0.5 }, income: { ignore: true } } }, 'mlops.yaml');
+    const s = applyDriftConfig(
+      defaultSettings(),
+      {
+        drift_share: 0.3,
+        thresholds: { ks: 1e-12 },
+        features: { country: { method: 'psi', threshold: 0.5 }, income: { ignore: true } },
+      },
+      'mlops.yaml',
+    );
     const r = await run(fixture('small_reference.csv'), fixture('small_current.csv'), s);
     const country = r.features.find((f) => f.name === 'country')!;
     assert.equal(country.method, 'psi');
@@ -60,7 +91,10 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     assert.equal(r.features.find((f) => f.name === 'age')!.threshold, 1e-12);
     assert.ok(r.skipped.some((x) => x.name === 'income' && /ignored/.test(x.reason)));
     assert.equal(r.dataset.threshold, 0.3);
-    assert.throws(() => applyDriftConfig(defaultSettings(), { features: { a: { methd: 'ks' } } }, 'mlops.yaml'), /mlops\.yaml: drift\.features\.a: unknown key "methd"/);
+    assert.throws(
+      () => applyDriftConfig(defaultSettings(), { features: { a: { methd: 'ks' } } }, 'mlops.yaml'),
+      /mlops\.yaml: drift\.features\.a: unknown key "methd"/,
+    );
   });
 
   it('windows over the timestamp and over rows, and the staleness check', async () => {
@@ -71,17 +105,25 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     const newest = Date.UTC(2024, 2, 21, 19);
     const r = await run(fixture('small_reference.csv'), fixture('small_current.csv'), s, { now: newest + 3_600_000 });
     assert.equal(r.windows!.windows.length, 4);
-    assert.deepEqual(r.windows!.windows.map((w) => w.rows), [72, 168, 168, 92]);
+    assert.deepEqual(
+      r.windows!.windows.map((w) => w.rows),
+      [72, 168, 168, 92],
+    );
     assert.equal(r.windows!.windows[0].start, '2024-02-26T00:00:00.000Z', 'weeks start on Monday');
     const age = r.windows!.features.find((f) => f.name === 'age')!;
     assert.equal(age.scores.length, 4);
     assert.equal(r.staleness!.stale, false);
-    const late = await run(fixture('small_reference.csv'), fixture('small_current.csv'), s, { now: newest + 2 * 86_400_000 });
+    const late = await run(fixture('small_reference.csv'), fixture('small_current.csv'), s, {
+      now: newest + 2 * 86_400_000,
+    });
     assert.equal(late.staleness!.stale, true);
     const rows = defaultSettings();
     rows.window = { by: 'rows', rows: 200, label: '200 rows' };
     const byRows = await run(fixture('small_reference.csv'), fixture('small_current.csv'), rows);
-    assert.deepEqual(byRows.windows!.windows.map((w) => w.label), ['rows 1–200', 'rows 201–400', 'rows 401–500']);
+    assert.deepEqual(
+      byRows.windows!.windows.map((w) => w.label),
+      ['rows 1–200', 'rows 201–400', 'rows 401–500'],
+    );
   });
 
   it('a window holding every current row scores each feature as the whole comparison does (the scipy-checked path)', async () => {
@@ -101,11 +143,17 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     const t = tempFiles({ 'ref.csv': 'a,b,c\n1,2,3\n', 'cur.csv': 'a,c\n1,3\n' });
     try {
       await assert.rejects(
-        run(t.file('ref.csv'), t.file('cur.csv'), defaultSettings(), { referenceName: 'ref.csv', currentName: 'cur.csv' }),
+        run(t.file('ref.csv'), t.file('cur.csv'), defaultSettings(), {
+          referenceName: 'ref.csv',
+          currentName: 'cur.csv',
+        }),
         /cur\.csv, line 1: there is no column "b", which ref\.csv has \(column 2 of its header, line 1\)/,
       );
       const ok = await run(t.file('ref.csv'), t.file('cur.csv'), { ...defaultSettings(), columns: ['a', 'c'] });
-      assert.deepEqual(ok.features.map((f) => f.name), ['a', 'c']);
+      assert.deepEqual(
+        ok.features.map((f) => f.name),
+        ['a', 'c'],
+      );
     } finally {
       t.cleanup();
     }

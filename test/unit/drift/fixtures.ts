@@ -20,11 +20,18 @@ export function assertClose(actual: number, expected: number, rel = 1e-6, what =
   // Subnormal results carry few significant bits in any implementation: require only that both are tiny.
   if (Math.abs(expected) < 1e-300 && Math.abs(actual) < 1e-300) return;
   const ok = Number.isFinite(expected) && Math.abs(actual - expected) <= rel * Math.abs(expected);
-  if (!ok) throw new Error(`${what}: expected ${expected}, got ${actual} (relative error ${Math.abs(actual - expected) / Math.abs(expected)})`);
+  if (!ok)
+    throw new Error(
+      `${what}: expected ${expected}, got ${actual} (relative error ${Math.abs(actual - expected) / Math.abs(expected)})`,
+    );
 }
 
 /** A temporary folder with files written from `files`; removed by the returned cleanup. */
-export function tempFiles(files: Record<string, string | Uint8Array>): { dir: string; file: (n: string) => string; cleanup: () => void } {
+export function tempFiles(files: Record<string, string | Uint8Array>): {
+  dir: string;
+  file: (n: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlops-drift-test-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
   return { dir, file: (n) => path.join(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

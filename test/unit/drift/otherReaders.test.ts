@@ -6,7 +6,12 @@ import { tempFiles } from './fixtures';
 
 describe('drift readers: JSON Lines and Parquet', () => {
   it('JSON Lines: keys become columns, later keys fill earlier rows as missing, null is missing', async () => {
-    const lines = ['{"x": 1.5, "c": "a", "t": "2024-01-01T00:00:00Z", "ok": true}', '', '{"x": null, "c": "b", "ok": false}', '{"x": 3, "c": "a", "late": 7}'];
+    const lines = [
+      '{"x": 1.5, "c": "a", "t": "2024-01-01T00:00:00Z", "ok": true}',
+      '',
+      '{"x": null, "c": "b", "ok": false}',
+      '{"x": 3, "c": "a", "late": 7}',
+    ];
     const t = tempFiles({ 'd.jsonl': lines.join('\n') });
     try {
       const d = await readDataset(t.file('d.jsonl'), { chunkSize: 9 });
@@ -25,11 +30,24 @@ describe('drift readers: JSON Lines and Parquet', () => {
   });
 
   it('JSON Lines: a broken line is an error with its line and column', async () => {
-    const t = tempFiles({ 'b.jsonl': '{"a": 1}\n{"a": 2,, "b": 3}\n', 'arr.jsonl': '{"a": 1}\n[1, 2]\n', 'e.jsonl': '' });
+    const t = tempFiles({
+      'b.jsonl': '{"a": 1}\n{"a": 2,, "b": 3}\n',
+      'arr.jsonl': '{"a": 1}\n[1, 2]\n',
+      'e.jsonl': '',
+    });
     try {
-      await assert.rejects(readDataset(t.file('b.jsonl'), { displayName: 'b.jsonl' }), /^MlopsError: b\.jsonl, line 2, column 9: this line is not valid JSON/);
-      await assert.rejects(readDataset(t.file('arr.jsonl'), { displayName: 'arr.jsonl' }), /arr\.jsonl, line 2, column 1: this line is not a JSON object/);
-      await assert.rejects(readDataset(t.file('e.jsonl'), { displayName: 'e.jsonl' }), /e\.jsonl, line 1, column 1: the file is empty/);
+      await assert.rejects(
+        readDataset(t.file('b.jsonl'), { displayName: 'b.jsonl' }),
+        /^MlopsError: b\.jsonl, line 2, column 9: this line is not valid JSON/,
+      );
+      await assert.rejects(
+        readDataset(t.file('arr.jsonl'), { displayName: 'arr.jsonl' }),
+        /arr\.jsonl, line 2, column 1: this line is not a JSON object/,
+      );
+      await assert.rejects(
+        readDataset(t.file('e.jsonl'), { displayName: 'e.jsonl' }),
+        /e\.jsonl, line 1, column 1: the file is empty/,
+      );
     } finally {
       t.cleanup();
     }
@@ -58,7 +76,10 @@ describe('drift readers: JSON Lines and Parquet', () => {
       assert.equal(k.missing, Math.ceil(n / 7));
       assert.equal(d.columns.find((c) => c.name === 'b')!.type, 'boolean');
       assert.equal((d.columns.find((c) => c.name === 'big') as NumericColumn).values[1234], 1234);
-      await assert.rejects(readDataset(t.file('bad.parquet'), { displayName: 'bad.parquet' }), /bad\.parquet: this is not a readable Parquet file/);
+      await assert.rejects(
+        readDataset(t.file('bad.parquet'), { displayName: 'bad.parquet' }),
+        /bad\.parquet: this is not a readable Parquet file/,
+      );
     } finally {
       t.cleanup();
     }

@@ -14,7 +14,10 @@ async function rejectsInvalid(file: string, pattern: RegExp, code = 'INVALID_MOD
     assert.ok(isMlopsError(e), String(e));
     assert.equal(e.code, code);
     assert.match(e.describe(), pattern);
-    assert.ok(e.describe().includes(path.basename(file)) || code !== 'INVALID_MODEL_FILE', 'the message names the file');
+    assert.ok(
+      e.describe().includes(path.basename(file)) || code !== 'INVALID_MODEL_FILE',
+      'the message names the file',
+    );
     return true;
   });
 }
@@ -25,7 +28,15 @@ describe('ONNX inspection', () => {
   afterEach(() => t.cleanup());
 
   it('reads the signature, opsets, IR version, producer and parameter count of a built MLP', () => {
-    const bytes = buildMlp({ inputDim: 10, hidden: [16, 8], outputDim: 2, batch: 'N', inputName: 'features', outputName: 'logits', opset: 15 });
+    const bytes = buildMlp({
+      inputDim: 10,
+      hidden: [16, 8],
+      outputDim: 2,
+      batch: 'N',
+      inputName: 'features',
+      outputName: 'logits',
+      opset: 15,
+    });
     const { summary, signature } = inspectOnnx(bytes);
     assert.deepEqual(signature.inputs, [{ name: 'features', elemType: 'float32', shape: ['N', 10] }]);
     assert.deepEqual(signature.outputs, [{ name: 'logits', elemType: 'float32', shape: ['N', 2] }]);
@@ -36,7 +47,7 @@ describe('ONNX inspection', () => {
     assert.equal(summary.nodeCount, 3 + 3 + 2);
   });
 
-  it('reads a model written by ONNX\'s own Python API (initializer listed as input, int64, open dims, two opsets)', async () => {
+  it("reads a model written by ONNX's own Python API (initializer listed as input, int64, open dims, two opsets)", async () => {
     const { inspection } = await readOnnxFile(path.join(FIXTURES, 'legacy_mixed.onnx'));
     assert.deepEqual(inspection.signature.inputs, [
       { name: 'x', elemType: 'float32', shape: ['N', 3] },
@@ -44,7 +55,10 @@ describe('ONNX inspection', () => {
     ]);
     assert.deepEqual(inspection.signature.outputs[1], { name: 'ids_f', elemType: 'float32', shape: ['batch', null] });
     assert.equal(inspection.summary.irVersion, 7);
-    assert.deepEqual(inspection.summary.opsets, [{ domain: '', version: 13 }, { domain: 'ai.onnx.ml', version: 3 }]);
+    assert.deepEqual(inspection.summary.opsets, [
+      { domain: '', version: 13 },
+      { domain: 'ai.onnx.ml', version: 3 },
+    ]);
     assert.equal(inspection.summary.producerName, 'onnx-python-fixture');
     assert.equal(inspection.summary.paramCount, 6);
   });
@@ -55,7 +69,9 @@ describe('ONNX inspection', () => {
     writeFileSync(file, buildMlp({ inputDim: 4, hidden: [8], outputDim: 3, softmax: true, seed: 7 }));
     assert.deepEqual(buildMlp({ inputDim: 4, hidden: [8], outputDim: 3, softmax: true, seed: 7 }), readFileSync(file));
     const session = await ort.InferenceSession.create(file);
-    const out = await session.run({ input: new ort.Tensor('float32', new Float32Array([0.1, 0.2, 0.3, 0.4, 1, 2, 3, 4]), [2, 4]) });
+    const out = await session.run({
+      input: new ort.Tensor('float32', new Float32Array([0.1, 0.2, 0.3, 0.4, 1, 2, 3, 4]), [2, 4]),
+    });
     const probs = out.output.data as Float32Array;
     assert.equal(probs.length, 6);
     for (const row of [0, 1]) {

@@ -54,7 +54,15 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
 
     it('pushes a version with its metadata, signature and sha256', async () => {
       const v = await reg.pushVersion(
-        { filePath: small, model: 'churn', metrics: { auc: 0.94, f1: 0.81 }, params: { lr: '0.01' }, tags: { team: 'risk' }, description: 'first', runId: 'run-1' },
+        {
+          filePath: small,
+          model: 'churn',
+          metrics: { auc: 0.94, f1: 0.81 },
+          params: { lr: '0.01' },
+          tags: { team: 'risk' },
+          description: 'first',
+          runId: 'run-1',
+        },
         ctx,
       );
       assert.equal(v.model, 'churn');
@@ -81,7 +89,10 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       await reg.deleteVersion('churn', 2, ctx);
       assert.equal((await push()).version, 3);
       const list = await reg.listVersions('churn');
-      assert.deepEqual(list.items.map((v) => v.version), [3, 1]);
+      assert.deepEqual(
+        list.items.map((v) => v.version),
+        [3, 1],
+      );
     });
 
     it('lists versions newest first, page by page', async () => {
@@ -127,9 +138,19 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.equal((await reg.getVersionByAlias('churn', 'production')).version, 2);
       assert.deepEqual((await reg.getVersion('churn', 1)).aliases, []);
       assert.deepEqual((await reg.getVersion('churn', 2)).aliases, ['production']);
-      assert.equal(await reg.promote('churn', 'production', 2, ctx), null, 'a promotion to the current holder is a no-op');
+      assert.equal(
+        await reg.promote('churn', 'production', 2, ctx),
+        null,
+        'a promotion to the current holder is a no-op',
+      );
       const hist = await reg.history('churn', { alias: 'production' });
-      assert.deepEqual(hist.map((e) => [e.action, e.fromVersion, e.toVersion]), [['promote', null, 1], ['promote', 1, 2]]);
+      assert.deepEqual(
+        hist.map((e) => [e.action, e.fromVersion, e.toVersion]),
+        [
+          ['promote', null, 1],
+          ['promote', 1, 2],
+        ],
+      );
     });
 
     it('keeps one version per alias and several aliases per version', async () => {
@@ -146,12 +167,19 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       for (let i = 0; i < 3; i++) await push();
       for (const v of [1, 2, 3]) await reg.promote('churn', 'production', v, ctx);
       const r1 = await reg.rollback('churn', 'production', { actor: 'carol', reason: 'p99 regression' });
-      assert.deepEqual([r1.action, r1.fromVersion, r1.toVersion, r1.actor, r1.reason], ['rollback', 3, 2, 'carol', 'p99 regression']);
+      assert.deepEqual(
+        [r1.action, r1.fromVersion, r1.toVersion, r1.actor, r1.reason],
+        ['rollback', 3, 2, 'carol', 'p99 regression'],
+      );
       const r2 = await reg.rollback('churn', 'production', ctx);
       assert.deepEqual([r2.fromVersion, r2.toVersion], [2, 1]);
       assert.equal((await reg.getVersionByAlias('churn', 'production')).version, 1);
       await rejectsWith(reg.rollback('churn', 'production', ctx), 'INVALID_STATE', /no earlier holder/);
-      assert.equal((await reg.getVersionByAlias('churn', 'production')).version, 1, 'a failed rollback changes nothing');
+      assert.equal(
+        (await reg.getVersionByAlias('churn', 'production')).version,
+        1,
+        'a failed rollback changes nothing',
+      );
     });
 
     it('rolls back to the holder before a new promotion after a rollback', async () => {
@@ -185,8 +213,17 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       const e = await reg.setVersionStatus('churn', 2, 'archived', ctx);
       assert.equal(e.action, 'archive');
       await rejectsWith(reg.promote('churn', 'staging', 2, ctx), 'INVALID_STATE', /archived/);
-      assert.deepEqual((await reg.listVersions('churn')).items.map((v) => v.version), [1]);
-      assert.deepEqual((await reg.listVersions('churn', { includeArchived: true })).items.map((v) => [v.version, v.status]), [[2, 'archived'], [1, 'active']]);
+      assert.deepEqual(
+        (await reg.listVersions('churn')).items.map((v) => v.version),
+        [1],
+      );
+      assert.deepEqual(
+        (await reg.listVersions('churn', { includeArchived: true })).items.map((v) => [v.version, v.status]),
+        [
+          [2, 'archived'],
+          [1, 'active'],
+        ],
+      );
       await reg.setVersionStatus('churn', 2, 'active', ctx);
       assert.ok(await reg.promote('churn', 'staging', 2, ctx));
     });
@@ -201,7 +238,10 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.deepEqual((await reg.getModel('churn')).aliases, {});
       const hist = await reg.history('churn');
       const tail = hist.slice(-2).map((e) => [e.action, e.alias, e.fromVersion, e.version]);
-      assert.deepEqual(tail, [['remove-alias', 'production', 2, null], ['delete-version', null, null, 2]]);
+      assert.deepEqual(tail, [
+        ['remove-alias', 'production', 2, null],
+        ['delete-version', null, null, 2],
+      ]);
     });
 
     it('deletes a whole model', async () => {
@@ -216,7 +256,10 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       const v = await push('churn', { alias: 'staging' });
       assert.deepEqual(v.aliases, ['staging']);
       const hist = await reg.history('churn');
-      assert.deepEqual(hist.map((e) => e.action), ['create-version', 'create-version', 'promote']);
+      assert.deepEqual(
+        hist.map((e) => e.action),
+        ['create-version', 'create-version', 'promote'],
+      );
     });
 
     it('links a version to its parent, and refuses an unknown parent without registering anything', async () => {
@@ -251,7 +294,10 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       const m = await reg.updateModel('churn', { description: 'churn model', tags: { owner: 'risk' } });
       assert.equal(m.description, 'churn model');
       assert.equal(m.tags.owner, 'risk');
-      const v = await reg.updateVersion('churn', 1, { description: 'retrained', tags: { reference_data: 'data/ref.csv' } });
+      const v = await reg.updateVersion('churn', 1, {
+        description: 'retrained',
+        tags: { reference_data: 'data/ref.csv' },
+      });
       assert.equal(v.description, 'retrained');
       assert.equal(v.tags.reference_data, 'data/ref.csv');
       const v2 = await reg.updateVersion('churn', 1, { tags: { reference_data: null } });
@@ -303,12 +349,18 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       await rejectsWith(reg.setVersionStatus('churn', 1, 'active', ctx), 'INVALID_STATE', /already active/);
       await reg.setVersionStatus('churn', 1, 'archived', ctx);
       await rejectsWith(reg.setVersionStatus('churn', 1, 'archived', ctx), 'INVALID_STATE', /already archived/);
-      assert.deepEqual((await reg.history('churn')).map((e) => e.action), ['create-version', 'archive']);
+      assert.deepEqual(
+        (await reg.history('churn')).map((e) => e.action),
+        ['create-version', 'archive'],
+      );
     });
 
     it('creates a model explicitly, and refuses an existing name', async () => {
       const m = await reg.createModel('fraud', { description: 'card fraud', tags: { team: 'risk' } });
-      assert.deepEqual([m.name, m.description, m.tags.team, m.latestVersion, m.aliases], ['fraud', 'card fraud', 'risk', null, {}]);
+      assert.deepEqual(
+        [m.name, m.description, m.tags.team, m.latestVersion, m.aliases],
+        ['fraud', 'card fraud', 'risk', null, {}],
+      );
       await rejectsWith(reg.createModel('fraud'), 'ALREADY_EXISTS', /"fraud" already exists/);
     });
 
@@ -343,7 +395,11 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
         const bad = path.join(files.dir, 'bad.onnx');
         writeFileSync(bad, 'definitely not a protobuf model');
         await rejectsWith(reg.pushVersion({ filePath: bad, model: 'churn' }, ctx), 'INVALID_MODEL_FILE', /bad\.onnx/);
-        await rejectsWith(reg.pushVersion({ filePath: path.join(files.dir, 'missing.onnx'), model: 'churn' }, ctx), 'NOT_FOUND', /missing\.onnx/);
+        await rejectsWith(
+          reg.pushVersion({ filePath: path.join(files.dir, 'missing.onnx'), model: 'churn' }, ctx),
+          'NOT_FOUND',
+          /missing\.onnx/,
+        );
         assert.deepEqual((await reg.listModels()).items, []);
       });
 

@@ -97,7 +97,10 @@ describe('EmbeddedRegistry on disk', function () {
     await rejectsWith(reg.localArtifactPath('churn', 1), 'CORRUPT', /version 1/);
     const report = await reg.verify();
     assert.equal(report.ok, false);
-    assert.deepEqual(report.problems.map((p) => [p.model, p.version]), [['churn', 1]]);
+    assert.deepEqual(
+      report.problems.map((p) => [p.model, p.version]),
+      [['churn', 1]],
+    );
     assert.match(report.problems[0].problem, /corrupt/);
     // Pushing the original file again repairs the stored copy.
     await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);
@@ -142,7 +145,10 @@ describe('EmbeddedRegistry on disk', function () {
     const reg = await open({ create: true });
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const pid = Number(dead.stdout.toString());
-    writeFileSync(path.join(dir, 'registry.lock'), JSON.stringify({ pid, host: os.hostname(), token: 'dead', time: Date.now() }));
+    writeFileSync(
+      path.join(dir, 'registry.lock'),
+      JSON.stringify({ pid, host: os.hostname(), token: 'dead', time: Date.now() }),
+    );
     const v = await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);
     assert.equal(v.version, 1);
     assert.equal(existsSync(path.join(dir, 'registry.lock')), false, 'the lock is released after the change');
@@ -157,7 +163,11 @@ describe('EmbeddedRegistry on disk', function () {
     const t0 = Date.now();
     assert.deepEqual((await reg.listModels()).items, [], 'reads do not wait for the lock');
     assert.ok(Date.now() - t0 < 250, `a read took ${Date.now() - t0} ms under a held lock`);
-    await rejectsWith(reg.pushVersion({ filePath: model, model: 'churn' }, ctx), 'LOCKED', new RegExp(`process ${process.pid}`));
+    await rejectsWith(
+      reg.pushVersion({ filePath: model, model: 'churn' }, ctx),
+      'LOCKED',
+      new RegExp(`process ${process.pid}`),
+    );
     // The artifact was stored before the lock was tried (a harmless orphan); the database is untouched.
     assert.equal(db(), before);
     assert.equal((await reg.listModels()).items.length, 0, 'nothing was registered');

@@ -17,7 +17,8 @@ describe('EmbeddedRegistry garbage collection', function () {
   let reg: EmbeddedRegistry;
   const artifact = (sha: string) => path.join(dir, 'artifacts', 'sha256', sha.slice(0, 2), sha);
   /** Makes a stored file look last written `ms` ago. */
-  const age = (sha: string, ms: number) => utimesSync(artifact(sha), new Date(Date.now() - ms), new Date(Date.now() - ms));
+  const age = (sha: string, ms: number) =>
+    utimesSync(artifact(sha), new Date(Date.now() - ms), new Date(Date.now() - ms));
 
   beforeEach(async () => {
     t = tempDir('mlops-gc-');
@@ -66,7 +67,10 @@ describe('EmbeddedRegistry garbage collection', function () {
     const ro = await EmbeddedRegistry.open(dir, { readOnly: true });
     try {
       const r = await ro.collectGarbage({ graceMs: HOUR, dryRun: true });
-      assert.deepEqual([r.dryRun, r.removed.map((a) => a.sha256), r.bytesFreed], [true, [v.artifact.sha256], v.artifact.size]);
+      assert.deepEqual(
+        [r.dryRun, r.removed.map((a) => a.sha256), r.bytesFreed],
+        [true, [v.artifact.sha256], v.artifact.size],
+      );
       await rejectsWith(ro.collectGarbage({ graceMs: HOUR }), 'PERMISSION_DENIED', /read-only/);
     } finally {
       await ro.close();

@@ -17,25 +17,49 @@ describe('mlops CLI against an MLflow server (test double)', function () {
   beforeEach(async () => {
     s = await startMlflowDouble({ auth: { users: { ci: 'pa55-word' } } });
     t = tempDir('mlops-cli-mlflow-');
-    env = { MLFLOW_TRACKING_URI: s.url, MLFLOW_TRACKING_USERNAME: 'ci', MLFLOW_TRACKING_PASSWORD: 'pa55-word', TMPDIR: t.dir };
+    env = {
+      MLFLOW_TRACKING_URI: s.url,
+      MLFLOW_TRACKING_USERNAME: 'ci',
+      MLFLOW_TRACKING_PASSWORD: 'pa55-word',
+      TMPDIR: t.dir,
+    };
   });
   afterEach(async () => {
     await s.close();
     t.cleanup();
   });
 
-  it('push, promote, rollback, history, archive, pull and verify give the embedded registry\'s results', async () => {
+  it("push, promote, rollback, history, archive, pull and verify give the embedded registry's results", async () => {
     const file = writeModel(t.dir, 'm.onnx', { seed: 4 });
     const run = <T>(...args: string[]) => mlopsJson<T>(args, t.dir, env);
     for (let i = 0; i < 3; i++) await run('push', file, '--model', 'churn', '--metric', `auc=0.9${i}`);
     for (const v of ['1', '2', '3']) await run('promote', 'churn', v, '--alias', 'production');
-    const rb = await run<{ event: { fromVersion: number; toVersion: number } }>('rollback', 'churn', '--alias', 'production', '--reason', 'p99');
+    const rb = await run<{ event: { fromVersion: number; toVersion: number } }>(
+      'rollback',
+      'churn',
+      '--alias',
+      'production',
+      '--reason',
+      'p99',
+    );
     assert.deepEqual([rb.event.fromVersion, rb.event.toVersion], [3, 2]);
     const hist = await run<{ events: { action: string }[] }>('history', 'churn', '--alias', 'production');
-    assert.deepEqual(hist.events.map((e) => e.action), ['promote', 'promote', 'promote', 'rollback']);
+    assert.deepEqual(
+      hist.events.map((e) => e.action),
+      ['promote', 'promote', 'promote', 'rollback'],
+    );
     await run('archive', 'churn', '3');
-    const versions = await run<{ versions: { version: number; aliases: string[]; metrics: Record<string, number> }[] }>('versions', 'churn');
-    assert.deepEqual(versions.versions.map((v) => [v.version, v.aliases, v.metrics.auc]), [[2, ['production'], 0.91], [1, [], 0.9]]);
+    const versions = await run<{ versions: { version: number; aliases: string[]; metrics: Record<string, number> }[] }>(
+      'versions',
+      'churn',
+    );
+    assert.deepEqual(
+      versions.versions.map((v) => [v.version, v.aliases, v.metrics.auc]),
+      [
+        [2, ['production'], 0.91],
+        [1, [], 0.9],
+      ],
+    );
     const out = path.join(t.dir, 'pulled.onnx');
     await run('pull', 'models:/churn@production', '-o', out);
     assert.deepEqual(readFileSync(out), readFileSync(file));
@@ -43,21 +67,34 @@ describe('mlops CLI against an MLflow server (test double)', function () {
     assert.deepEqual([verify.ok, verify.artifactsChecked], [true, 3]);
     // What MLflow's UI shows: the alias moved back, three FINISHED runs with their metric.
     assert.equal(s.store.model('churn').aliases.get('production'), 2);
-    assert.deepEqual([...s.store.runs.values()].map((r) => [r.status, r.metrics[0]?.key]), [['FINISHED', 'auc'], ['FINISHED', 'auc'], ['FINISHED', 'auc']]);
+    assert.deepEqual(
+      [...s.store.runs.values()].map((r) => [r.status, r.metrics[0]?.key]),
+      [
+        ['FINISHED', 'auc'],
+        ['FINISHED', 'auc'],
+        ['FINISHED', 'auc'],
+      ],
+    );
   });
 
   it('without credentials: exit 1 and one sentence naming the server and the variables to set', async () => {
     const r = await runMlops(['models'], { cwd: t.dir, env: { MLFLOW_TRACKING_URI: s.url } });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr.trim(), /^error: MLflow at http:\/\/127\.0\.0\.1:\d+ requires credentials \(401\) and none were given\. Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN/);
+    assert.match(
+      r.stderr.trim(),
+      /^error: MLflow at http:\/\/127\.0\.0\.1:\d+ requires credentials \(401\) and none were given\. Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN/,
+    );
   });
 
   it('gc says the server manages its own artifact store (exit 1) and changes nothing there', async () => {
     await mlopsJson(['push', writeModel(t.dir, 'm.onnx', { seed: 4 }), '--model', 'churn'], t.dir, env);
     const r = await runMlops(['gc', '--grace', '1s'], { cwd: t.dir, env });
     assert.equal(r.code, 1);
-    assert.match(r.stderr.trim(), /^error: http:\/\/127\.0\.0\.1:\d+ is an MLflow server, which manages its own artifact store; mlops gc cleans an embedded registry\. Run `mlflow gc`/);
+    assert.match(
+      r.stderr.trim(),
+      /^error: http:\/\/127\.0\.0\.1:\d+ is an MLflow server, which manages its own artifact store; mlops gc cleans an embedded registry\. Run `mlflow gc`/,
+    );
     assert.equal(s.store.versionsOf('churn').length, 1);
   });
 

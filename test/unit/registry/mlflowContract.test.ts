@@ -8,7 +8,12 @@ import { registryContract } from './contract';
 registryContract('mlflow (REST over HTTP to the MLflow test double)', async () => {
   const server = await startMlflowDouble();
   const cache = tempDir('mlops-mlflow-cache-');
-  const registry = await MlflowRegistry.open(server.url, { env: {}, cacheDir: cache.dir, timeoutMs: 5_000, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  const registry = await MlflowRegistry.open(server.url, {
+    env: {},
+    cacheDir: cache.dir,
+    timeoutMs: 5_000,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
   return {
     registry,
     cleanup: async () => {

@@ -16,7 +16,11 @@ describe('MLflow test double: faithful to the reference', () => {
     s = await startMlflowDouble();
     await json('POST', 'registered-models/create', { name: 'churn' });
     const run = s.store.createRun('0', 'r', '', 0, []);
-    await json('POST', 'model-versions/create', { name: 'churn', source: `mlflow-artifacts:/0/${run.runId}/artifacts/model`, run_id: run.runId });
+    await json('POST', 'model-versions/create', {
+      name: 'churn',
+      source: `mlflow-artifacts:/0/${run.runId}/artifacts/model`,
+      run_id: run.runId,
+    });
   });
   afterEach(async () => {
     await s.close();
@@ -33,7 +37,9 @@ describe('MLflow test double: faithful to the reference', () => {
     const bad = await json('POST', 'registered-models/alias', { name: 'churn', alias: 'prod', version: 1 });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error_code: string }).error_code, 'INVALID_PARAMETER_VALUE');
-    const v = ((await (await get('model-versions/get?name=churn&version=1')).json()) as { model_version: { version: unknown } }).model_version;
+    const v = (
+      (await (await get('model-versions/get?name=churn&version=1')).json()) as { model_version: { version: unknown } }
+    ).model_version;
     assert.equal(v.version, '1');
   });
 
@@ -46,7 +52,11 @@ describe('MLflow test double: faithful to the reference', () => {
   });
 
   it('POST without Content-Type: application/json is a 400', async () => {
-    const r = await fetch(api('registered-models/create'), { method: 'POST', body: JSON.stringify({ name: 'x' }), headers: { 'Content-Type': 'text/plain' } });
+    const r = await fetch(api('registered-models/create'), {
+      method: 'POST',
+      body: JSON.stringify({ name: 'x' }),
+      headers: { 'Content-Type': 'text/plain' },
+    });
     assert.equal(r.status, 400);
   });
 
@@ -67,29 +77,45 @@ describe('MLflow test double: faithful to the reference', () => {
 
   it('version search results carry no aliases; the model and model-versions/get do', async () => {
     await json('POST', 'registered-models/alias', { name: 'churn', alias: 'prod', version: '1' });
-    const search = (await (await get("model-versions/search?filter=name%3D'churn'")).json()) as { model_versions: Record<string, unknown>[] };
+    const search = (await (await get("model-versions/search?filter=name%3D'churn'")).json()) as {
+      model_versions: Record<string, unknown>[];
+    };
     assert.equal('aliases' in search.model_versions[0], false);
-    const one = (await (await get('model-versions/get?name=churn&version=1')).json()) as { model_version: { aliases: string[] } };
+    const one = (await (await get('model-versions/get?name=churn&version=1')).json()) as {
+      model_version: { aliases: string[] };
+    };
     assert.deepEqual(one.model_version.aliases, ['prod']);
-    const model = (await (await get('registered-models/get?name=churn')).json()) as { registered_model: { aliases: unknown } };
+    const model = (await (await get('registered-models/get?name=churn')).json()) as {
+      registered_model: { aliases: unknown };
+    };
     assert.deepEqual(model.registered_model.aliases, [{ alias: 'prod', version: '1' }]);
   });
 
   it('deleting a version leaves its aliases dangling, and its number is never reused', async () => {
     await json('POST', 'registered-models/alias', { name: 'churn', alias: 'prod', version: '1' });
     await json('DELETE', 'model-versions/delete', { name: 'churn', version: '1' });
-    const model = (await (await get('registered-models/get?name=churn')).json()) as { registered_model: { aliases: unknown } };
+    const model = (await (await get('registered-models/get?name=churn')).json()) as {
+      registered_model: { aliases: unknown };
+    };
     assert.deepEqual(model.registered_model.aliases, [{ alias: 'prod', version: '1' }]);
-    const v = (await (await json('POST', 'model-versions/create', { name: 'churn', source: 'mlflow-artifacts:/x' })).json()) as { model_version: { version: string } };
+    const v = (await (
+      await json('POST', 'model-versions/create', { name: 'churn', source: 'mlflow-artifacts:/x' })
+    ).json()) as { model_version: { version: string } };
     assert.equal(v.model_version.version, '2');
   });
 
   it('unset optional strings are "" and empty lists are omitted', async () => {
-    const m = ((await (await get('registered-models/get?name=churn')).json()) as { registered_model: Record<string, unknown> }).registered_model;
+    const m = (
+      (await (await get('registered-models/get?name=churn')).json()) as { registered_model: Record<string, unknown> }
+    ).registered_model;
     assert.equal(m.description, '');
     assert.equal('tags' in m, false);
     assert.equal('aliases' in m, false);
-    const v = ((await (await get('model-versions/get?name=churn&version=1')).json()) as { model_version: Record<string, unknown> }).model_version;
+    const v = (
+      (await (await get('model-versions/get?name=churn&version=1')).json()) as {
+        model_version: Record<string, unknown>;
+      }
+    ).model_version;
     assert.deepEqual([v.description, v.user_id, v.run_link, v.status_message], ['', '', '', '']);
     assert.equal('tags' in v, false);
   });
@@ -106,10 +132,15 @@ describe('MLflow test double: faithful to the reference', () => {
 
   it('page tokens are opaque; the last page has none; max_results is bounded', async () => {
     for (const n of ['a', 'b']) await json('POST', 'registered-models/create', { name: n });
-    const p1 = (await (await get('registered-models/search?max_results=2')).json()) as { registered_models: unknown[]; next_page_token?: string };
+    const p1 = (await (await get('registered-models/search?max_results=2')).json()) as {
+      registered_models: unknown[];
+      next_page_token?: string;
+    };
     assert.equal(p1.registered_models.length, 2);
     assert.ok(p1.next_page_token);
-    const p2 = (await (await get(`registered-models/search?max_results=2&page_token=${encodeURIComponent(p1.next_page_token)}`)).json()) as { next_page_token?: string };
+    const p2 = (await (
+      await get(`registered-models/search?max_results=2&page_token=${encodeURIComponent(p1.next_page_token)}`)
+    ).json()) as { next_page_token?: string };
     assert.equal(p2.next_page_token, undefined);
     assert.equal((await get('registered-models/search?max_results=1001')).status, 400);
     assert.equal((await get('registered-models/search?page_token=%25%25')).status, 400);
@@ -130,7 +161,8 @@ describe('MLflow test double: faithful to the reference', () => {
   });
 
   it('refuses reserved and invalid alias names, and model names with / or :', async () => {
-    for (const alias of ['latest', 'V3', 'a b']) assert.equal((await json('POST', 'registered-models/alias', { name: 'churn', alias, version: '1' })).status, 400);
+    for (const alias of ['latest', 'V3', 'a b'])
+      assert.equal((await json('POST', 'registered-models/alias', { name: 'churn', alias, version: '1' })).status, 400);
     assert.equal((await json('POST', 'registered-models/create', { name: 'a/b' })).status, 400);
   });
 });

@@ -33,7 +33,10 @@ describe('MLflow backend: faults', function () {
         assert.ok(isMlopsError(e, 'UNAUTHENTICATED'));
         assert.match(e.message, SERVER);
         assert.match(e.message, /requires credentials \(401\) and none were given\.$/);
-        assert.match(e.hint ?? '', /MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN.*'MLOps: Connect to MLflow…'/);
+        assert.match(
+          e.hint ?? '',
+          /MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN.*'MLOps: Connect to MLflow…'/,
+        );
         assert.doesNotMatch(e.describe(), /You are not authenticated/, 'the HTML body is not echoed');
         return true;
       });
@@ -44,23 +47,41 @@ describe('MLflow backend: faults', function () {
       await pushOne();
       const before = serverState(f.server.store);
       f.server.inject({ kind: 'forbidden-text', path: 'registered-models/alias', method: 'POST' });
-      await rejectsWith(f.registry.promote('churn', 'production', 1, ctx), 'PERMISSION_DENIED', /denied permission for POST registered-models\/alias \(403\)/);
+      await rejectsWith(
+        f.registry.promote('churn', 'production', 1, ctx),
+        'PERMISSION_DENIED',
+        /denied permission for POST registered-models\/alias \(403\)/,
+      );
       assert.deepEqual(serverState(f.server.store), before);
     });
 
-    it('404 HTML page (the URI is not the server\'s base URL): says so instead of failing to parse', async () => {
+    it("404 HTML page (the URI is not the server's base URL): says so instead of failing to parse", async () => {
       const wrong = await MlflowRegistry.open(`${f.server.url}/mlflow`, FAST);
       try {
-        await rejectsWith(wrong.listModels(), 'REMOTE', /has no such endpoint \(404 for GET registered-models\/search\).*base URL/);
+        await rejectsWith(
+          wrong.listModels(),
+          'REMOTE',
+          /has no such endpoint \(404 for GET registered-models\/search\).*base URL/,
+        );
       } finally {
         await wrong.close();
       }
     });
 
     it('405 HTML page (a method the route does not take)', async () => {
-      const t = new MlflowTransport({ url: f.server.url, credentials: { kind: 'none' }, tls: {}, timeoutMs: 2000, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      const t = new MlflowTransport({
+        url: f.server.url,
+        credentials: { kind: 'none' },
+        tls: {},
+        timeoutMs: 2000,
+        retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      });
       try {
-        await rejectsWith(t.api('GET', 'registered-models/create', { name: 'x' }), 'REMOTE', /does not accept this method there \(405/);
+        await rejectsWith(
+          t.api('GET', 'registered-models/create', { name: 'x' }),
+          'REMOTE',
+          /does not accept this method there \(405/,
+        );
       } finally {
         t.close();
       }
@@ -68,7 +89,11 @@ describe('MLflow backend: faults', function () {
 
     it('malformed JSON with status 200: says the body is not JSON and where to look', async () => {
       f.server.inject({ kind: 'malformed-json', path: 'registered-models/get' });
-      await rejectsWith(f.registry.getModel('churn'), 'REMOTE', /answered GET registered-models\/get with a body that is not valid JSON.*not at a login page or a proxy/);
+      await rejectsWith(
+        f.registry.getModel('churn'),
+        'REMOTE',
+        /answered GET registered-models\/get with a body that is not valid JSON.*not at a login page or a proxy/,
+      );
     });
   });
 
@@ -85,12 +110,17 @@ describe('MLflow backend: faults', function () {
 
     it('429 that does not stop: gives up after the configured attempts with a clear sentence', async () => {
       f.server.inject({ kind: 'status', status: 429, path: 'registered-models/search', times: 10 });
-      await rejectsWith(f.registry.listModels(), 'UNAVAILABLE', /is limiting requests \(429\) and refused GET registered-models\/search after 4 attempts/);
+      await rejectsWith(
+        f.registry.listModels(),
+        'UNAVAILABLE',
+        /is limiting requests \(429\) and refused GET registered-models\/search after 4 attempts/,
+      );
       assert.equal(f.server.calls('registered-models/search').length, 4);
     });
 
     it('502, 503 and 504 on reads are retried', async () => {
-      for (const status of [502, 503, 504]) f.server.inject({ kind: 'status', status, path: 'registered-models/search' });
+      for (const status of [502, 503, 504])
+        f.server.inject({ kind: 'status', status, path: 'registered-models/search' });
       assert.deepEqual((await f.registry.listModels()).items, []);
       assert.equal(f.server.calls('registered-models/search').length, 4);
     });
@@ -116,7 +146,11 @@ describe('MLflow backend: faults', function () {
       try {
         f.server.inject({ kind: 'hang', path: 'registered-models/get' });
         const t0 = Date.now();
-        await rejectsWith(slow.getModel('churn'), 'UNAVAILABLE', /did not answer GET registered-models\/get within 300 ms/);
+        await rejectsWith(
+          slow.getModel('churn'),
+          'UNAVAILABLE',
+          /did not answer GET registered-models\/get within 300 ms/,
+        );
         assert.ok(Date.now() - t0 < 2_000, 'gave up near the timeout');
         assert.equal(f.server.calls('registered-models/get').length, 1);
       } finally {
@@ -126,11 +160,19 @@ describe('MLflow backend: faults', function () {
 
     it('a download that never answers: pull times out and writes nothing', async () => {
       await pushOne();
-      const slow = await MlflowRegistry.open(f.server.url, { ...FAST, timeoutMs: 300, cacheDir: `${f.dir}/slow-cache` });
+      const slow = await MlflowRegistry.open(f.server.url, {
+        ...FAST,
+        timeoutMs: 300,
+        cacheDir: `${f.dir}/slow-cache`,
+      });
       try {
         f.server.inject({ kind: 'hang', method: 'GET', path: 'model.onnx' });
         const dest = `${f.dir}/pulled.onnx`;
-        await rejectsWith(slow.pullArtifact('churn', 1, dest), 'UNAVAILABLE', /did not answer download of .*model\.onnx within 300 ms/);
+        await rejectsWith(
+          slow.pullArtifact('churn', 1, dest),
+          'UNAVAILABLE',
+          /did not answer download of .*model\.onnx within 300 ms/,
+        );
         assert.equal(existsSync(dest), false);
         assert.deepEqual(readdirSync(`${f.dir}/slow-cache`), [], 'no partial file in the cache');
       } finally {
@@ -142,7 +184,13 @@ describe('MLflow backend: faults', function () {
       const port = await closedPort();
       const r = await MlflowRegistry.open(`http://127.0.0.1:${port}`, FAST);
       try {
-        await rejectsWith(r.listModels(), 'UNAVAILABLE', new RegExp(`Cannot connect to MLflow at http://127\\.0\\.0\\.1:${port}: connection refused\\..*MLFLOW_TRACKING_URI`));
+        await rejectsWith(
+          r.listModels(),
+          'UNAVAILABLE',
+          new RegExp(
+            `Cannot connect to MLflow at http://127\\.0\\.0\\.1:${port}: connection refused\\..*MLFLOW_TRACKING_URI`,
+          ),
+        );
       } finally {
         await r.close();
       }
@@ -153,20 +201,35 @@ describe('MLflow backend: faults', function () {
     it('500 on model-versions/create: no retry; the run is FAILED and deleted, the files and the new model are gone', async () => {
       f.server.inject({ kind: 'status', status: 500, path: 'model-versions/create' });
       const before = serverState(f.server.store);
-      await rejectsWith(pushOne(), 'REMOTE', /failed with an internal error \(500\) during POST model-versions\/create: injected 500/);
+      await rejectsWith(
+        pushOne(),
+        'REMOTE',
+        /failed with an internal error \(500\) during POST model-versions\/create: injected 500/,
+      );
       assert.equal(f.server.calls('model-versions/create').length, 1);
       assert.deepEqual(serverState(f.server.store), before);
       const runs = [...f.server.store.runs.values()];
-      assert.deepEqual(runs.map((r) => [r.status, r.lifecycleStage]), [['FAILED', 'deleted']]);
+      assert.deepEqual(
+        runs.map((r) => [r.status, r.lifecycleStage]),
+        [['FAILED', 'deleted']],
+      );
     });
 
     it('the answer to model-versions/create is lost (connection dropped after registering): the version is found by run id and removed', async () => {
       await pushOne();
       const before = serverState(f.server.store);
       f.server.inject({ kind: 'reset-after', path: 'model-versions/create' });
-      await rejectsWith(pushOne(), 'UNAVAILABLE', /connection to MLflow at .* was dropped during POST model-versions\/create/);
+      await rejectsWith(
+        pushOne(),
+        'UNAVAILABLE',
+        /connection to MLflow at .* was dropped during POST model-versions\/create/,
+      );
       assert.deepEqual(serverState(f.server.store), before);
-      assert.equal(f.server.store.models.get('churn')?.lastVersion, 2, 'MLflow burnt number 2 (numbers are never reused)');
+      assert.equal(
+        f.server.store.models.get('churn')?.lastVersion,
+        2,
+        'MLflow burnt number 2 (numbers are never reused)',
+      );
       assert.equal((await f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx)).version, 3);
     });
 
@@ -181,7 +244,11 @@ describe('MLflow backend: faults', function () {
     it('a refused alias at push time (--alias): the registered version and the model are removed again', async () => {
       f.server.inject({ kind: 'forbidden-text', method: 'POST', path: 'registered-models/alias' });
       const before = serverState(f.server.store);
-      await rejectsWith(f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx), 'PERMISSION_DENIED', /403/);
+      await rejectsWith(
+        f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx),
+        'PERMISSION_DENIED',
+        /403/,
+      );
       assert.deepEqual(serverState(f.server.store), before);
     });
 
@@ -190,7 +257,11 @@ describe('MLflow backend: faults', function () {
       try {
         f.server.inject({ kind: 'hang', method: 'PUT' });
         const before = serverState(f.server.store);
-        await rejectsWith(slow.pushVersion({ filePath: f.model, model: 'churn' }, ctx), 'UNAVAILABLE', /did not answer upload of .*model\.onnx within 300 ms/);
+        await rejectsWith(
+          slow.pushVersion({ filePath: f.model, model: 'churn' }, ctx),
+          'UNAVAILABLE',
+          /did not answer upload of .*model\.onnx within 300 ms/,
+        );
         assert.deepEqual(serverState(f.server.store), before);
       } finally {
         await slow.close();
@@ -202,7 +273,11 @@ describe('MLflow backend: faults', function () {
       const before = serverState(f.server.store);
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
-      await rejectsWith(f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx, { signal: ac.signal }), 'CANCELLED', /cancelled/);
+      await rejectsWith(
+        f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx, { signal: ac.signal }),
+        'CANCELLED',
+        /cancelled/,
+      );
       assert.deepEqual(serverState(f.server.store), before);
     });
 
@@ -211,10 +286,17 @@ describe('MLflow backend: faults', function () {
       f.server.inject({ kind: 'status', status: 500, path: 'runs/delete', times: 10 });
       await assert.rejects(pushOne(), (e: unknown) => {
         assert.ok(isMlopsError(e, 'REMOTE'));
-        assert.match(e.hint ?? '', /Cleaning up failed, so this remains on the server: run [0-9a-f]{32} \(failed push\)\./);
+        assert.match(
+          e.hint ?? '',
+          /Cleaning up failed, so this remains on the server: run [0-9a-f]{32} \(failed push\)\./,
+        );
         return true;
       });
-      assert.deepEqual([...f.server.store.runs.values()].map((r) => r.status), ['FAILED'], 'marked FAILED even though it could not be deleted');
+      assert.deepEqual(
+        [...f.server.store.runs.values()].map((r) => r.status),
+        ['FAILED'],
+        'marked FAILED even though it could not be deleted',
+      );
     });
   });
 

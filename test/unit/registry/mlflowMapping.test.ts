@@ -20,13 +20,25 @@ describe('MLflow backend: mapping onto MLflow', function () {
 
   it('a push is a FINISHED run with the metrics and params, a proxied file, and a tagged version with an explicit source', async () => {
     await f.registry.pushVersion(
-      { filePath: f.model, model: 'churn', metrics: { auc: 0.94 }, params: { lr: '0.01' }, tags: { team: 'risk' }, description: 'first', runId: 'train-42', alias: 'staging' },
+      {
+        filePath: f.model,
+        model: 'churn',
+        metrics: { auc: 0.94 },
+        params: { lr: '0.01' },
+        tags: { team: 'risk' },
+        description: 'first',
+        runId: 'train-42',
+        alias: 'staging',
+      },
       ctx,
     );
     const s = f.server.store;
     const [run] = [...s.runs.values()];
     assert.deepEqual([run.status, run.lifecycleStage, run.experimentId], ['FINISHED', 'active', '0']);
-    assert.deepEqual(run.metrics.map((m) => [m.key, m.value, m.step]), [['auc', 0.94, 0]]);
+    assert.deepEqual(
+      run.metrics.map((m) => [m.key, m.value, m.step]),
+      [['auc', 0.94, 0]],
+    );
     assert.equal(run.params.get('lr'), '0.01');
     assert.equal(run.tags.get('mlflow.user'), 'alice');
     assert.equal(run.tags.get('mlops.source_run_id'), 'train-42');
@@ -49,17 +61,33 @@ describe('MLflow backend: mapping onto MLflow', function () {
     assert.equal(tags['mlops.param.lr'], '0.01');
     assert.equal(tags['mlops.created_by'], 'alice');
     assert.equal(tags['mlops.run_id'], 'train-42');
-    assert.deepEqual(JSON.parse(tags['mlops.signature']).inputs, [{ name: 'input', elemType: 'float32', shape: ['batch', 4] }]);
+    assert.deepEqual(JSON.parse(tags['mlops.signature']).inputs, [
+      { name: 'input', elemType: 'float32', shape: ['batch', 4] },
+    ]);
 
     const m = s.model('churn');
     assert.equal(m.aliases.get('staging'), 1);
     const history = [...m.tags].filter(([k]) => k.startsWith('mlops.history.'));
-    assert.deepEqual(history.map(([k]) => k), ['mlops.history.000001', 'mlops.history.000002']);
-    assert.deepEqual(JSON.parse(history[1][1]), { action: 'promote', alias: 'staging', to: 1, actor: 'alice', time: JSON.parse(history[1][1]).time, reason: 'mapping test' });
-    assert.deepEqual((await f.registry.getModel('churn')).tags, {}, 'our bookkeeping tags are not shown as the user\'s tags');
+    assert.deepEqual(
+      history.map(([k]) => k),
+      ['mlops.history.000001', 'mlops.history.000002'],
+    );
+    assert.deepEqual(JSON.parse(history[1][1]), {
+      action: 'promote',
+      alias: 'staging',
+      to: 1,
+      actor: 'alice',
+      time: JSON.parse(history[1][1]).time,
+      reason: 'mapping test',
+    });
+    assert.deepEqual(
+      (await f.registry.getModel('churn')).tags,
+      {},
+      "our bookkeeping tags are not shown as the user's tags",
+    );
   });
 
-  it('speaks MLflow\'s dialect: string versions, JSON-bodied DELETE, GET without a body', async () => {
+  it("speaks MLflow's dialect: string versions, JSON-bodied DELETE, GET without a body", async () => {
     await f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx);
     await f.registry.deleteVersion('churn', 1, ctx);
     const deletes = f.server.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/api/2.0/mlflow/'));
@@ -85,16 +113,33 @@ describe('MLflow backend: mapping onto MLflow', function () {
     assert.equal(v.tags.get('mlops.status'), 'archived');
     assert.equal(v.stage, 'None');
     await f.registry.setVersionStatus('churn', 1, 'active', ctx);
-    assert.deepEqual((await f.registry.history('churn')).map((e) => [e.action, e.version]), [['create-version', 1], ['archive', 1], ['restore', 1]]);
+    assert.deepEqual(
+      (await f.registry.history('churn')).map((e) => [e.action, e.version]),
+      [
+        ['create-version', 1],
+        ['archive', 1],
+        ['restore', 1],
+      ],
+    );
   });
 
   it('keeps the newest events only (capped history), and rollback works within it', async () => {
-    const capped = await MlflowRegistry.open(f.server.url, { ...FAST, historyLimit: 5, cacheDir: path.join(f.dir, 'c2') });
+    const capped = await MlflowRegistry.open(f.server.url, {
+      ...FAST,
+      historyLimit: 5,
+      cacheDir: path.join(f.dir, 'c2'),
+    });
     try {
       for (let i = 0; i < 3; i++) await capped.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
       for (const v of [1, 2, 3, 1, 2]) await capped.promote('churn', 'production', v, ctx);
       const keys = [...f.server.store.model('churn').tags.keys()].filter((k) => k.startsWith('mlops.history.')).sort();
-      assert.deepEqual(keys, ['mlops.history.000004', 'mlops.history.000005', 'mlops.history.000006', 'mlops.history.000007', 'mlops.history.000008']);
+      assert.deepEqual(keys, [
+        'mlops.history.000004',
+        'mlops.history.000005',
+        'mlops.history.000006',
+        'mlops.history.000007',
+        'mlops.history.000008',
+      ]);
       assert.equal((await capped.rollback('churn', 'production', ctx)).toVersion, 1);
       assert.equal((await capped.history('churn')).length, 5);
     } finally {
@@ -112,15 +157,23 @@ describe('MLflow backend: mapping onto MLflow', function () {
       const r = await f.registry.rollback('churn', 'production', ctx);
       assert.deepEqual([r.fromVersion, r.toVersion], [2, 1]);
       const last = (await other.history('churn', { alias: 'production' })).slice(-2);
-      assert.deepEqual(last.map((e) => [e.action, e.actor, e.fromVersion, e.toVersion]), [['rollback', 'bob', 3, 2], ['rollback', 'alice', 2, 1]]);
+      assert.deepEqual(
+        last.map((e) => [e.action, e.actor, e.fromVersion, e.toVersion]),
+        [
+          ['rollback', 'bob', 3, 2],
+          ['rollback', 'alice', 2, 1],
+        ],
+      );
     } finally {
       await other.close();
     }
   });
 
-  it('lists versions with their aliases although MLflow\'s version search leaves them out', async () => {
+  it("lists versions with their aliases although MLflow's version search leaves them out", async () => {
     await f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx);
-    const search = await fetch(`${f.server.url}/api/2.0/mlflow/model-versions/search?filter=name%3D%27churn%27`).then((r) => r.json()) as { model_versions: { aliases?: unknown }[] };
+    const search = (await fetch(`${f.server.url}/api/2.0/mlflow/model-versions/search?filter=name%3D%27churn%27`).then(
+      (r) => r.json(),
+    )) as { model_versions: { aliases?: unknown }[] };
     assert.equal(search.model_versions[0].aliases, undefined);
     assert.deepEqual((await f.registry.listVersions('churn')).items[0].aliases, ['production']);
   });
@@ -131,16 +184,30 @@ describe('MLflow backend: mapping onto MLflow', function () {
     v.stage = 'Archived';
     f.server.store.createVersion('legacy', 'mlflow-artifacts:/0/def/artifacts/model', 'def', '', []);
     const all = (await f.registry.listVersions('legacy', { includeArchived: true })).items;
-    assert.deepEqual(all.map((x) => [x.version, x.status, x.artifact.sha256, x.runId]), [[2, 'active', '', 'def'], [1, 'archived', '', 'abc']]);
-    await rejectsWith(f.registry.pullArtifact('legacy', 2, path.join(f.dir, 'x.onnx')), 'INVALID_STATE', /not registered by MLOps Studio/);
+    assert.deepEqual(
+      all.map((x) => [x.version, x.status, x.artifact.sha256, x.runId]),
+      [
+        [2, 'active', '', 'def'],
+        [1, 'archived', '', 'abc'],
+      ],
+    );
+    await rejectsWith(
+      f.registry.pullArtifact('legacy', 2, path.join(f.dir, 'x.onnx')),
+      'INVALID_STATE',
+      /not registered by MLOps Studio/,
+    );
     assert.equal(existsSync(path.join(f.dir, 'x.onnx')), false);
   });
 
-  it('says when an alias dangles (left by another client\'s delete), and never leaves one itself', async () => {
+  it("says when an alias dangles (left by another client's delete), and never leaves one itself", async () => {
     await f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
     await f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx);
     f.server.store.deleteVersion('churn', 2); // as MLflow's own client does: the alias stays
-    await rejectsWith(f.registry.getVersionByAlias('churn', 'production'), 'NOT_FOUND', /points at version 2, which no longer exists/);
+    await rejectsWith(
+      f.registry.getVersionByAlias('churn', 'production'),
+      'NOT_FOUND',
+      /points at version 2, which no longer exists/,
+    );
     await f.registry.promote('churn', 'staging', 1, ctx);
     await f.registry.deleteVersion('churn', 1, ctx);
     assert.deepEqual([...f.server.store.model('churn').aliases.keys()], ['production']);
@@ -148,7 +215,8 @@ describe('MLflow backend: mapping onto MLflow', function () {
 
   it('pulls through a verified download cache: one download, re-fetched when the cached copy was damaged', async () => {
     await f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
-    const downloads = () => f.server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/model.onnx')).length;
+    const downloads = () =>
+      f.server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/model.onnx')).length;
     const n0 = downloads();
     const p1 = await f.registry.localArtifactPath('churn', 1);
     await f.registry.pullArtifact('churn', 1, path.join(f.dir, 'a.onnx'));
@@ -168,21 +236,37 @@ describe('MLflow backend: mapping onto MLflow', function () {
     assert.equal(existsSync(dest), false);
   });
 
-  it('handles a model name with a quote in MLflow\'s search filter', async () => {
+  it("handles a model name with a quote in MLflow's search filter", async () => {
     await f.registry.pushVersion({ filePath: f.model, model: "bob's model" }, ctx);
-    assert.deepEqual((await f.registry.listVersions("bob's model")).items.map((v) => v.version), [1]);
+    assert.deepEqual(
+      (await f.registry.listVersions("bob's model")).items.map((v) => v.version),
+      [1],
+    );
   });
 
   it('refuses our reserved tag prefix, and MLflow-illegal key lengths, before writing anything', async () => {
-    await rejectsWith(f.registry.pushVersion({ filePath: f.model, model: 'churn', tags: { 'mlops.sha256': 'x' } }, ctx), 'INVALID_ARGUMENT', /reserves/);
-    await rejectsWith(f.registry.pushVersion({ filePath: f.model, model: 'churn', metrics: { ['m'.repeat(245)]: 1 } }, ctx), 'INVALID_ARGUMENT', /too long for MLflow/);
+    await rejectsWith(
+      f.registry.pushVersion({ filePath: f.model, model: 'churn', tags: { 'mlops.sha256': 'x' } }, ctx),
+      'INVALID_ARGUMENT',
+      /reserves/,
+    );
+    await rejectsWith(
+      f.registry.pushVersion({ filePath: f.model, model: 'churn', metrics: { ['m'.repeat(245)]: 1 } }, ctx),
+      'INVALID_ARGUMENT',
+      /too long for MLflow/,
+    );
     assert.equal(f.server.requests.filter((r) => r.method !== 'GET').length, 0);
   });
 
   it('uses MLFLOW_EXPERIMENT_ID for the run, and says when that experiment is missing or not proxied', async () => {
     f.server.store.experiments.set('7', 'mlflow-artifacts:/7');
     f.server.store.experiments.set('8', 's3://bucket/8');
-    const open = (id: string) => MlflowRegistry.open(f.server.url, { ...FAST, env: { MLFLOW_EXPERIMENT_ID: id }, cacheDir: path.join(f.dir, `c${id}`) });
+    const open = (id: string) =>
+      MlflowRegistry.open(f.server.url, {
+        ...FAST,
+        env: { MLFLOW_EXPERIMENT_ID: id },
+        cacheDir: path.join(f.dir, `c${id}`),
+      });
     const in7 = await open('7');
     const in8 = await open('8');
     const in9 = await open('9');
@@ -190,8 +274,16 @@ describe('MLflow backend: mapping onto MLflow', function () {
       await in7.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
       assert.match(f.server.store.version('churn', 1).source, /^mlflow-artifacts:\/7\//);
       const before = [...f.server.store.versions.keys()];
-      await rejectsWith(in8.pushVersion({ filePath: f.model, model: 'churn' }, ctx), 'INVALID_STATE', /s3:\/\/bucket\/8.*does not proxy them/);
-      await rejectsWith(in9.pushVersion({ filePath: f.model, model: 'churn' }, ctx), 'NOT_FOUND', /no experiment with id "9".*MLFLOW_EXPERIMENT_ID/);
+      await rejectsWith(
+        in8.pushVersion({ filePath: f.model, model: 'churn' }, ctx),
+        'INVALID_STATE',
+        /s3:\/\/bucket\/8.*does not proxy them/,
+      );
+      await rejectsWith(
+        in9.pushVersion({ filePath: f.model, model: 'churn' }, ctx),
+        'NOT_FOUND',
+        /no experiment with id "9".*MLFLOW_EXPERIMENT_ID/,
+      );
       assert.deepEqual([...f.server.store.versions.keys()], before);
       assert.deepEqual([...f.server.store.runs.values()].filter((r) => r.lifecycleStage === 'active').length, 1);
     } finally {

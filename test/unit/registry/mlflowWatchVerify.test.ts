@@ -81,12 +81,15 @@ describe('MLflow backend: watch and verify', function () {
     const r = await f.registry.verify();
     assert.equal(r.ok, false);
     const problems = r.problems.map((p) => `${p.model} v${p.version ?? '-'}: ${p.problem}`).sort();
-    assert.deepEqual(problems.map((p) => p.replace(/\(sha256 .*\)/, '(sha256 …)')), [
-      'churn v-: history tag mlops.history.000099 cannot be read',
-      'churn v1: artifact is corrupt (sha256 …)',
-      'churn v2: alias @production points at a version that is missing or archived',
-      'churn v3: has no valid mlops.sha256 tag (not pushed by MLOps Studio?), so its file cannot be verified',
-    ]);
+    assert.deepEqual(
+      problems.map((p) => p.replace(/\(sha256 .*\)/, '(sha256 …)')),
+      [
+        'churn v-: history tag mlops.history.000099 cannot be read',
+        'churn v1: artifact is corrupt (sha256 …)',
+        'churn v2: alias @production points at a version that is missing or archived',
+        'churn v3: has no valid mlops.sha256 tag (not pushed by MLOps Studio?), so its file cannot be verified',
+      ],
+    );
     assert.equal(r.versions, 2);
   });
 

@@ -6,13 +6,14 @@ import { holderStack } from '../../../src/core/registry/rollback';
 import type { AuditEvent } from '../../../src/core/registry/types';
 import { aliasUri, parseModelUri, versionUri } from '../../../src/core/registry/uri';
 
-const invalid = (fn: () => unknown) =>
-  assert.throws(fn, (e: unknown) => isMlopsError(e, 'INVALID_ARGUMENT'));
+const invalid = (fn: () => unknown) => assert.throws(fn, (e: unknown) => isMlopsError(e, 'INVALID_ARGUMENT'));
 
 describe('names, URIs and registry locations', () => {
   it('accepts MLflow-compatible aliases and rejects the rest', () => {
-    for (const ok of ['production', 'staging', 'champion', 'canary-eu', 'a_b', 'v', 'v1x', 'x'.repeat(255)]) assert.equal(validateAlias(ok), ok);
-    for (const bad of ['', 'latest', 'Latest', 'v1', 'V99', 'with space', 'a.b', 'a/b', 'é', 'x'.repeat(256)]) invalid(() => validateAlias(bad));
+    for (const ok of ['production', 'staging', 'champion', 'canary-eu', 'a_b', 'v', 'v1x', 'x'.repeat(255)])
+      assert.equal(validateAlias(ok), ok);
+    for (const bad of ['', 'latest', 'Latest', 'v1', 'V99', 'with space', 'a.b', 'a/b', 'é', 'x'.repeat(256)])
+      invalid(() => validateAlias(bad));
   });
 
   it('rejects model names with / or :, empty or padded', () => {
@@ -26,23 +27,49 @@ describe('names, URIs and registry locations', () => {
     assert.deepEqual(parseModelUri('models:/churn/3'), { model: 'churn', kind: 'version', version: 3 });
     assert.deepEqual(parseModelUri('models:/churn@production'), { model: 'churn', kind: 'alias', alias: 'production' });
     assert.deepEqual(parseModelUri('models:/churn/latest'), { model: 'churn', kind: 'latest' });
-    for (const bad of ['churn/3', 'models:/churn', 'models:/churn/x', 'models:/churn/0', 'models:/churn@latest', 'models:/a/b/3']) invalid(() => parseModelUri(bad));
+    for (const bad of [
+      'churn/3',
+      'models:/churn',
+      'models:/churn/x',
+      'models:/churn/0',
+      'models:/churn@latest',
+      'models:/a/b/3',
+    ])
+      invalid(() => parseModelUri(bad));
   });
 
   it('tells embedded folders from MLflow servers', () => {
     assert.deepEqual(parseRegistryUri(undefined, '/ws'), { kind: 'embedded', dir: '/ws/.mlops' });
     assert.deepEqual(parseRegistryUri('reg', '/ws'), { kind: 'embedded', dir: '/ws/reg' });
     assert.deepEqual(parseRegistryUri('file:///srv/reg', '/ws'), { kind: 'embedded', dir: '/srv/reg' });
-    assert.deepEqual(parseRegistryUri('https://mlflow.example.com/', '/ws'), { kind: 'mlflow', url: 'https://mlflow.example.com' });
+    assert.deepEqual(parseRegistryUri('https://mlflow.example.com/', '/ws'), {
+      kind: 'mlflow',
+      url: 'https://mlflow.example.com',
+    });
     invalid(() => parseRegistryUri('s3://bucket/reg', '/ws'));
   });
 
   it('derives the holder stack from promotions and rollbacks', () => {
     let id = 0;
     const ev = (action: AuditEvent['action'], from: number | null, to: number | null): AuditEvent => ({
-      id: ++id, time: id, actor: 'a', model: 'm', action, alias: 'production', fromVersion: from, toVersion: to, version: null, reason: null,
+      id: ++id,
+      time: id,
+      actor: 'a',
+      model: 'm',
+      action,
+      alias: 'production',
+      fromVersion: from,
+      toVersion: to,
+      version: null,
+      reason: null,
     });
-    const events = [ev('promote', null, 1), ev('promote', 1, 2), ev('promote', 2, 3), ev('rollback', 3, 2), ev('promote', 2, 5)];
+    const events = [
+      ev('promote', null, 1),
+      ev('promote', 1, 2),
+      ev('promote', 2, 3),
+      ev('rollback', 3, 2),
+      ev('promote', 2, 5),
+    ];
     assert.deepEqual(holderStack(events, 'production'), [1, 2, 5]);
     assert.deepEqual(holderStack(events, 'staging'), []);
   });

@@ -25,7 +25,13 @@ interface Vectors {
   norm_sf: { z: number; sf: number }[];
   wasserstein: (Sample & { distance: number; normed: number })[];
   jensenshannon: { p: number[]; q: number[]; distance: number }[];
-  histogram: (Sample & { edges: number[]; countsA: number[]; countsB: number[]; psi: number | null; js: number | null })[];
+  histogram: (Sample & {
+    edges: number[];
+    countsA: number[];
+    countsB: number[];
+    psi: number | null;
+    js: number | null;
+  })[];
 }
 
 const V = readJson<Vectors>('scipy-vectors.json');
@@ -68,7 +74,8 @@ describe('stats vs scipy', () => {
   });
 
   it('jensenshannon (natural log)', () => {
-    for (const [i, c] of V.jensenshannon.entries()) assertClose(jensenShannon(c.p, c.q), c.distance, 1e-6, `jensenshannon ${i}`);
+    for (const [i, c] of V.jensenshannon.entries())
+      assertClose(jensenShannon(c.p, c.q), c.distance, 1e-6, `jensenshannon ${i}`);
   });
 
   it('histogram bins as numpy, and PSI / JS over them', () => {

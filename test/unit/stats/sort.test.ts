@@ -5,9 +5,17 @@ import { quantileSorted } from '../../../src/core/stats/summary';
 describe('stats: sorting and summaries', () => {
   it('radix sort orders like a numeric sort, negatives, ties, infinities and -0 included', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const a = new Float64Array(50000);
-    for (let i = 0; i < a.length; i++) a[i] = i % 97 === 0 ? -0 : i % 101 === 0 ? Infinity : i % 103 === 0 ? -Infinity : Math.round((rnd() - 0.5) * 1e6) / 1e3;
+    for (let i = 0; i < a.length; i++)
+      a[i] =
+        i % 97 === 0
+          ? -0
+          : i % 101 === 0
+            ? Infinity
+            : i % 103 === 0
+              ? -Infinity
+              : Math.round((rnd() - 0.5) * 1e6) / 1e3;
     const expected = Array.from(a).sort((x, y) => x - y);
     const got = Array.from(sortFloat64(a.slice()));
     assert.equal(got.length, expected.length);

@@ -11,12 +11,34 @@ describe('WassersteinReference (W1 of one reference against many windows)', () =
 
   it('agrees with the merge algorithm to 1e-9 relative on continuous, tied, shifted and offset samples', () => {
     const cases: [string, number[], number[]][] = [];
-    for (const [n, m] of [[1, 1], [5, 3], [1000, 17], [20_000, 1000], [3, 500]]) {
-      cases.push([`normal ${n} vs ${m}`, Array.from({ length: n }, normal), Array.from({ length: m }, () => normal() + 0.3)]);
+    for (const [n, m] of [
+      [1, 1],
+      [5, 3],
+      [1000, 17],
+      [20_000, 1000],
+      [3, 500],
+    ]) {
+      cases.push([
+        `normal ${n} vs ${m}`,
+        Array.from({ length: n }, normal),
+        Array.from({ length: m }, () => normal() + 0.3),
+      ]);
     }
-    cases.push(['heavy ties', Array.from({ length: 5000 }, () => Math.floor(rand() * 4)), Array.from({ length: 300 }, () => Math.floor(rand() * 5))]);
-    cases.push(['window outside the reference', Array.from({ length: 800 }, normal), Array.from({ length: 40 }, () => 50 + normal())]);
-    cases.push(['large offset (timestamps)', Array.from({ length: 4000 }, () => 1.7e9 + 1e4 * normal()), Array.from({ length: 200 }, () => 1.7e9 + 1e4 * normal() + 3e3)]);
+    cases.push([
+      'heavy ties',
+      Array.from({ length: 5000 }, () => Math.floor(rand() * 4)),
+      Array.from({ length: 300 }, () => Math.floor(rand() * 5)),
+    ]);
+    cases.push([
+      'window outside the reference',
+      Array.from({ length: 800 }, normal),
+      Array.from({ length: 40 }, () => 50 + normal()),
+    ]);
+    cases.push([
+      'large offset (timestamps)',
+      Array.from({ length: 4000 }, () => 1.7e9 + 1e4 * normal()),
+      Array.from({ length: 200 }, () => 1.7e9 + 1e4 * normal() + 3e3),
+    ]);
     cases.push(['identical', [1, 2, 3, 4], [1, 2, 3, 4]]);
     for (const [name, u, v] of cases) {
       const ref = sorted(u);
@@ -37,7 +59,10 @@ describe('WassersteinReference (W1 of one reference against many windows)', () =
       const win = sorted(Array.from({ length: m }, () => draw(rand() - 0.5)));
       const want = wasserstein1Sorted(ref, win);
       const got = new WassersteinReference(ref).distanceTo(win);
-      assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(Math.abs(want), 1e-12), `case ${i} (n ${n}, m ${m}, ties ${ties}): ${got} vs ${want}`);
+      assert.ok(
+        Math.abs(got - want) <= 1e-9 * Math.max(Math.abs(want), 1e-12),
+        `case ${i} (n ${n}, m ${m}, ties ${ties}): ${got} vs ${want}`,
+      );
     }
   });
 

@@ -1,7 +1,14 @@
 import type { Column, ColumnType, InvalidValues, SourcePosition } from '../types';
 import { parseNumberBytes, parseTimestampBytes } from './bytes';
 import { ByteDictionary, hashBytes } from './dictionary';
-import { classifyText, epochToMs, parseBooleanText, parseNumberText, parseTimestampText, type TextKind } from './tokens';
+import {
+  classifyText,
+  epochToMs,
+  parseBooleanText,
+  parseNumberText,
+  parseTimestampText,
+  type TextKind,
+} from './tokens';
 
 /** How the CSV fast path treats a column's fields. */
 export const KIND_SKIP = 0;
@@ -86,7 +93,15 @@ export class ColumnBuilder {
     const kinds = new Set(this.samples.map((s) => s.kind));
     kinds.delete('missing');
     const only = kinds.size === 1 ? [...kinds][0] : undefined;
-    this.decide(only === 'number' ? 'numeric' : only === 'boolean' ? 'boolean' : only === 'timestamp' ? 'timestamp' : 'categorical');
+    this.decide(
+      only === 'number'
+        ? 'numeric'
+        : only === 'boolean'
+          ? 'boolean'
+          : only === 'timestamp'
+            ? 'timestamp'
+            : 'categorical',
+    );
   }
 
   /** A text value (CSV slow path, JSON strings with kind 'text' / 'timestamp' / 'missing'). */
@@ -175,8 +190,10 @@ export class ColumnBuilder {
   private invalid(row: number, text: string, pos?: SourcePosition): void {
     if (this.values) this.values[row] = NaN;
     if (this.codes) this.codes[row] = -1;
-    if (this.invalidRows.length === 0 || this.invalidRows[this.invalidRows.length - 1] < row) this.invalidRows.push(row);
-    if (!this.firstInvalid || (this.firstInvalid.row ?? Infinity) > row) this.firstInvalid = { value: text.slice(0, 80), ...pos, row };
+    if (this.invalidRows.length === 0 || this.invalidRows[this.invalidRows.length - 1] < row)
+      this.invalidRows.push(row);
+    if (!this.firstInvalid || (this.firstInvalid.row ?? Infinity) > row)
+      this.firstInvalid = { value: text.slice(0, 80), ...pos, row };
   }
 
   /** Forgets what was written for rows >= `row` that is not idempotent (samples, invalid marks). */
@@ -191,7 +208,10 @@ export class ColumnBuilder {
       if (this.samples.length === 0) return undefined;
       this.decideFromSamples();
     }
-    const invalid: InvalidValues = { count: this.invalidRows.length, ...(this.firstInvalid ? { example: this.firstInvalid } : {}) };
+    const invalid: InvalidValues = {
+      count: this.invalidRows.length,
+      ...(this.firstInvalid ? { example: this.firstInvalid } : {}),
+    };
     const base = { name: this.name, index: this.index, invalid, typeForced: this.forced !== undefined };
     if (this.values) {
       const values = this.values.subarray(0, rows);
@@ -204,7 +224,13 @@ export class ColumnBuilder {
     if (this.type === 'boolean') dictionary = normaliseBooleans(codes, dictionary, invalid);
     let missing = 0;
     for (let i = 0; i < rows; i++) if (codes[i] < 0) missing++;
-    return { ...base, type: this.type as 'categorical' | 'boolean', codes, dictionary, missing: missing - invalid.count };
+    return {
+      ...base,
+      type: this.type as 'categorical' | 'boolean',
+      codes,
+      dictionary,
+      missing: missing - invalid.count,
+    };
   }
 }
 

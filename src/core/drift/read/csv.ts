@@ -58,7 +58,12 @@ class CsvReader {
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, this.size));
     if (head.length) await this.fh.read(head, 0, head.length, 0);
     if (this.size === 0 || head.every((c) => c === LF || c === CR || c === 32 || c === 9)) {
-      throw dataError(this.display, { line: 1, column: 1 }, 'the file is empty.', 'A CSV file needs a header row and at least one data row.');
+      throw dataError(
+        this.display,
+        { line: 1, column: 1 },
+        'the file is empty.',
+        'A CSV file needs a header row and at least one data row.',
+      );
     }
     assertText(this.display, head);
     const bom = bomLength(head);
@@ -85,7 +90,12 @@ class CsvReader {
       await this.fill();
     }
     if (this.row === 0) {
-      throw dataError(this.display, { line: header.line + 1 }, 'there is a header but no data rows.', 'Compare files that hold at least one row of data.');
+      throw dataError(
+        this.display,
+        { line: header.line + 1 },
+        'there is a header but no data rows.',
+        'Compare files that hold at least one row of data.',
+      );
     }
     return this.finish();
   }
@@ -114,7 +124,12 @@ class CsvReader {
 
   private growBuffer(): void {
     if (this.buf.length >= MAX_ROW_BYTES) {
-      throw dataError(this.display, { line: this.line }, `one row is longer than ${MAX_ROW_BYTES >> 20} MB: a closing quote is probably missing.`, 'Check the quotes on that line; a quote inside a quoted value is written twice ("").');
+      throw dataError(
+        this.display,
+        { line: this.line },
+        `one row is longer than ${MAX_ROW_BYTES >> 20} MB: a closing quote is probably missing.`,
+        'Check the quotes on that line; a quote inside a quoted value is written twice ("").',
+      );
     }
     const bigger = Buffer.allocUnsafe(this.buf.length * 2);
     this.buf.copy(bigger, 0, 0, this.end);
@@ -138,16 +153,28 @@ class CsvReader {
     const wanted = this.opts.columns ? new Set(this.opts.columns) : undefined;
     for (const w of wanted ?? []) {
       if (!names.includes(w)) {
-        throw dataError(this.display, { line: headerLine }, `there is no column "${w}".`, `The header lists: ${names.filter(Boolean).join(', ')}.`);
+        throw dataError(
+          this.display,
+          { line: headerLine },
+          `there is no column "${w}".`,
+          `The header lists: ${names.filter(Boolean).join(', ')}.`,
+        );
       }
     }
     const seen = new Map<string, number>();
     // Rows are estimated from the first chunk so the typed arrays rarely need to grow.
     const rowsInChunk = Math.max(1, this.countLines());
-    this.capacity = this.eof ? rowsInChunk + 16 : Math.ceil((this.size / Math.max(1, this.end)) * rowsInChunk * 1.02) + 16;
+    this.capacity = this.eof
+      ? rowsInChunk + 16
+      : Math.ceil((this.size / Math.max(1, this.end)) * rowsInChunk * 1.02) + 16;
     names.forEach((name, i) => {
       if (name !== '' && seen.has(name)) {
-        throw dataError(this.display, { line: headerLine }, `the header names column "${name}" twice (columns ${seen.get(name)! + 1} and ${i + 1}).`, 'Give every column a unique name.');
+        throw dataError(
+          this.display,
+          { line: headerLine },
+          `the header names column "${name}" twice (columns ${seen.get(name)! + 1} and ${i + 1}).`,
+          'Give every column a unique name.',
+        );
       }
       seen.set(name, i);
       const b = new ColumnBuilder(name, i + 1, this.opts.types?.[name], this.capacity);
@@ -199,7 +226,12 @@ class CsvReader {
           if (bc.kind !== KIND_SKIP) bc.acceptBytes(row, this.scratch, 0, this.scratchLen, this.posFn(p));
           p = after;
           ch = b[p];
-          if (ch !== delim && ch !== LF && ch !== CR) this.fail(p, `unexpected "${String.fromCharCode(ch)}" after a closing quote.`, 'A quote inside a quoted value is written twice (""); a value with quotes in it must be quoted as a whole.');
+          if (ch !== delim && ch !== LF && ch !== CR)
+            this.fail(
+              p,
+              `unexpected "${String.fromCharCode(ch)}" after a closing quote.`,
+              'A quote inside a quoted value is written twice (""); a value with quotes in it must be quoted as a whole.',
+            );
         } else if (bc.kind === KIND_NUMERIC) {
           const s = p;
           let neg = false;
@@ -252,11 +284,20 @@ class CsvReader {
             p++;
             continue;
           }
-          this.fail(p, `this row has ${c + 1} field${c ? 's' : ''} but the header has ${ncols}.`, 'Every row needs one value per header column: check for a missing delimiter or an unquoted line break.');
+          this.fail(
+            p,
+            `this row has ${c + 1} field${c ? 's' : ''} but the header has ${ncols}.`,
+            'Every row needs one value per header column: check for a missing delimiter or an unquoted line break.',
+          );
         }
         if (ch === LF) p++;
         else if (ch === CR && b[p + 1] === LF) p += 2;
-        else if (ch === delim) this.fail(p, `this row has more fields than the ${ncols} in the header.`, `Quote values that contain the delimiter "${String.fromCharCode(delim)}", or add the missing column to the header.`);
+        else if (ch === delim)
+          this.fail(
+            p,
+            `this row has more fields than the ${ncols} in the header.`,
+            `Quote values that contain the delimiter "${String.fromCharCode(delim)}", or add the missing column to the header.`,
+          );
         else this.fail(p, 'a carriage return without a line feed.', 'Save the file with LF or CRLF line endings.');
       }
       if (incomplete) {
@@ -288,7 +329,11 @@ class CsvReader {
         if (!this.eof) return -1;
         this.line = quoteLine;
         this.lineStart = quoteLineStart;
-        this.fail(p, 'a quoted field starts here but its closing quote is missing.', 'Close the quote; a quote inside a quoted value is written twice ("").');
+        this.fail(
+          p,
+          'a quoted field starts here but its closing quote is missing.',
+          'Close the quote; a quote inside a quoted value is written twice ("").',
+        );
       }
       const ch = b[i];
       if (ch === QUOTE) {
@@ -348,6 +393,14 @@ class CsvReader {
       if (col) columns.push(col);
       else skipped.push({ name: bc.name, reason: 'every value is missing' });
     }
-    return { file: this.display, format: 'csv', rows: this.row, bytes: this.size, columns, header: this.builders.map((b) => b.name), skipped };
+    return {
+      file: this.display,
+      format: 'csv',
+      rows: this.row,
+      bytes: this.size,
+      columns,
+      header: this.builders.map((b) => b.name),
+      skipped,
+    };
   }
 }

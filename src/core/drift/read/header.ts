@@ -35,7 +35,12 @@ export function parseHeader(
       for (;;) {
         if (i >= end) {
           if (!eof) return undefined;
-          throw dataError(file, { line, column: charColumn(b, lineStart, p) }, 'a quoted column name starts here but its closing quote is missing.', 'Close the quote in the header row.');
+          throw dataError(
+            file,
+            { line, column: charColumn(b, lineStart, p) },
+            'a quoted column name starts here but its closing quote is missing.',
+            'Close the quote in the header row.',
+          );
         }
         if (b[i] === 34) {
           if (b[i + 1] === 34) {

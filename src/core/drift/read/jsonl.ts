@@ -28,7 +28,12 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
   const head = Buffer.alloc(Math.min(size, 1 << 16));
   if (head.length) await fh.read(head, 0, head.length, 0);
   if (size === 0 || head.every((c) => c === 10 || c === 13 || c === 32 || c === 9)) {
-    throw dataError(display, { line: 1, column: 1 }, 'the file is empty.', 'A JSON Lines file needs at least one line with a JSON object.');
+    throw dataError(
+      display,
+      { line: 1, column: 1 },
+      'the file is empty.',
+      'A JSON Lines file needs at least one line with a JSON object.',
+    );
   }
   assertText(display, head);
   const wanted = opts.columns ? new Set(opts.columns) : undefined;
@@ -52,10 +57,20 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     } catch (e) {
       const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
       const column = m ? text.indexOf(t) + Number(m[1]) + 1 : undefined;
-      throw dataError(display, { line, column }, `this line is not valid JSON (${e instanceof Error ? e.message.replace(/ in JSON at position \d+.*$/, '') : String(e)}).`, 'Each line of a JSON Lines file must be one complete JSON object.');
+      throw dataError(
+        display,
+        { line, column },
+        `this line is not valid JSON (${e instanceof Error ? e.message.replace(/ in JSON at position \d+.*$/, '') : String(e)}).`,
+        'Each line of a JSON Lines file must be one complete JSON object.',
+      );
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw dataError(display, { line, column: text.indexOf(t) + 1 }, 'this line is not a JSON object.', 'Each line must be an object such as {"feature": 1.5, "country": "DE"}.');
+      throw dataError(
+        display,
+        { line, column: text.indexOf(t) + 1 },
+        'this line is not a JSON object.',
+        'Each line must be an object such as {"feature": 1.5, "country": "DE"}.',
+      );
     }
     if (rows >= capacity) {
       capacity = Math.ceil(capacity * 1.5);
@@ -85,7 +100,13 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     throwIfAborted(opts.signal, `Reading ${display}`);
     if (!eof) {
       if (end === buf.length) {
-        if (buf.length >= 64 << 20) throw dataError(display, { line: line + 1 }, 'one line is longer than 64 MB.', 'Each line must hold one JSON object.');
+        if (buf.length >= 64 << 20)
+          throw dataError(
+            display,
+            { line: line + 1 },
+            'one line is longer than 64 MB.',
+            'Each line must hold one JSON object.',
+          );
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, end);
         buf = bigger;
@@ -108,9 +129,11 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     buf.copy(buf, 0, start, end);
     end -= start;
   }
-  if (rows === 0) throw dataError(display, { line: 1 }, 'there are no rows (only blank lines).', 'Each line must be a JSON object.');
+  if (rows === 0)
+    throw dataError(display, { line: 1 }, 'there are no rows (only blank lines).', 'Each line must be a JSON object.');
   for (const w of wanted ?? []) {
-    if (!builders.has(w)) throw dataError(display, {}, `no row has the key "${w}".`, `Keys found: ${[...builders.keys()].join(', ')}.`);
+    if (!builders.has(w))
+      throw dataError(display, {}, `no row has the key "${w}".`, `Keys found: ${[...builders.keys()].join(', ')}.`);
   }
   const columns: Column[] = [];
   const skipped: Dataset['skipped'] = [];
@@ -119,5 +142,13 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     if (c) columns.push(c);
     else skipped.push({ name: b.name, reason: 'every value is missing' });
   }
-  return { file: display, format: 'jsonl', rows, bytes: size, columns, header: [...builders.keys(), ...ignored], skipped };
+  return {
+    file: display,
+    format: 'jsonl',
+    rows,
+    bytes: size,
+    columns,
+    header: [...builders.keys(), ...ignored],
+    skipped,
+  };
 }

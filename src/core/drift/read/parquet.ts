@@ -30,15 +30,23 @@ async function fileBuffer(fh: FileHandle): Promise<AsyncBuffer> {
   };
 }
 
-async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOptions): Promise<Dataset> {  if (asyncBuffer.byteLength === 0) throw dataError(display, {}, 'the file is empty.', 'A Parquet file needs at least one row group.');
+async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOptions): Promise<Dataset> {
+  if (asyncBuffer.byteLength === 0)
+    throw dataError(display, {}, 'the file is empty.', 'A Parquet file needs at least one row group.');
   let metadata;
   try {
     metadata = await parquetMetadataAsync(asyncBuffer);
   } catch (e) {
-    throw dataError(display, {}, `this is not a readable Parquet file (${e instanceof Error ? e.message : String(e)}).`, 'Check that the file is complete and really Parquet; CSV and JSON Lines files need a .csv / .jsonl extension.');
+    throw dataError(
+      display,
+      {},
+      `this is not a readable Parquet file (${e instanceof Error ? e.message : String(e)}).`,
+      'Check that the file is complete and really Parquet; CSV and JSON Lines files need a .csv / .jsonl extension.',
+    );
   }
   const rows = Number(metadata.num_rows);
-  if (rows === 0) throw dataError(display, {}, 'there are no rows.', 'Compare files that hold at least one row of data.');
+  if (rows === 0)
+    throw dataError(display, {}, 'there are no rows.', 'Compare files that hold at least one row of data.');
   const schema = parquetSchema(metadata);
   const wanted = opts.columns ? new Set(opts.columns) : undefined;
   const skipped: Dataset['skipped'] = [];
@@ -54,7 +62,12 @@ async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOpt
   });
   for (const w of wanted ?? []) {
     if (!schema.children.some((c) => c.element.name === w)) {
-      throw dataError(display, {}, `there is no column "${w}".`, `The schema lists: ${schema.children.map((c) => c.element.name).join(', ')}.`);
+      throw dataError(
+        display,
+        {},
+        `there is no column "${w}".`,
+        `The schema lists: ${schema.children.map((c) => c.element.name).join(', ')}.`,
+      );
     }
   }
   const columns = [...builders.keys()];
@@ -79,7 +92,12 @@ async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOpt
       });
     } catch (e) {
       if (e instanceof MlopsError) throw e;
-      throw dataError(display, {}, `row group ${g + 1} cannot be decoded (${e instanceof Error ? e.message : String(e)}).`, 'The file may be truncated or use an unsupported compression codec (plain, snappy, gzip, brotli, zstd and lz4 are read).');
+      throw dataError(
+        display,
+        {},
+        `row group ${g + 1} cannot be decoded (${e instanceof Error ? e.message : String(e)}).`,
+        'The file may be truncated or use an unsupported compression codec (plain, snappy, gzip, brotli, zstd and lz4 are read).',
+      );
     }
     groupStart += groupRows;
     opts.onProgress?.(Math.round((groupStart / rows) * asyncBuffer.byteLength), asyncBuffer.byteLength);
@@ -90,7 +108,15 @@ async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOpt
     if (c) out.push(c);
     else skipped.push({ name: b.name, reason: 'every value is missing' });
   }
-  return { file: display, format: 'parquet', rows, bytes: asyncBuffer.byteLength, columns: out, header: schema.children.map((c) => c.element.name), skipped };
+  return {
+    file: display,
+    format: 'parquet',
+    rows,
+    bytes: asyncBuffer.byteLength,
+    columns: out,
+    header: schema.children.map((c) => c.element.name),
+    skipped,
+  };
 }
 
 function accept(b: ColumnBuilder, row: number, v: unknown): void {
@@ -108,6 +134,11 @@ function accept(b: ColumnBuilder, row: number, v: unknown): void {
     }
     default:
       if (v instanceof Date) return b.acceptTimestamp(row, v.getTime());
-      return b.acceptText(row, v instanceof Uint8Array ? Buffer.from(v).toString('base64') : JSON.stringify(v), 'text', { row });
+      return b.acceptText(
+        row,
+        v instanceof Uint8Array ? Buffer.from(v).toString('base64') : JSON.stringify(v),
+        'text',
+        { row },
+      );
   }
 }

@@ -9,14 +9,28 @@ export function formatOf(file: string, head: Uint8Array, display: string): DataF
   const isParquet = head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31; // PAR1
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (isParquet) {
-    throw dataError(display, {}, 'this is a Parquet file, not text.', 'Give it a .parquet extension so it is read as Parquet.');
+    throw dataError(
+      display,
+      {},
+      'this is a Parquet file, not text.',
+      'Give it a .parquet extension so it is read as Parquet.',
+    );
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    throw dataError(display, {}, 'this file is gzip-compressed.', 'Decompress it first (gunzip), then compare the plain CSV / JSON Lines file.');
+    throw dataError(
+      display,
+      {},
+      'this file is gzip-compressed.',
+      'Decompress it first (gunzip), then compare the plain CSV / JSON Lines file.',
+    );
   }
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt' || ext === '') return 'csv';
-  throw new MlopsError('INVALID_ARGUMENT', `${display}: unsupported file type "${ext}".`, 'Use a .csv (or .tsv), .jsonl or .parquet file.');
+  throw new MlopsError(
+    'INVALID_ARGUMENT',
+    `${display}: unsupported file type "${ext}".`,
+    'Use a .csv (or .tsv), .jsonl or .parquet file.',
+  );
 }
 
 /**
@@ -27,7 +41,12 @@ export function assertText(display: string, head: Uint8Array): void {
   const nul = head.indexOf(0);
   if (nul >= 0) {
     const { line, column } = lineColumnAt(head, nul);
-    throw dataError(display, { line, column }, 'the file is binary (it contains a NUL byte), not text.', 'Pass a CSV, JSON Lines or Parquet file.');
+    throw dataError(
+      display,
+      { line, column },
+      'the file is binary (it contains a NUL byte), not text.',
+      'Pass a CSV, JSON Lines or Parquet file.',
+    );
   }
   // Cut at the last complete line so a multi-byte character split by the sample end is not an error.
   const lastNl = head.lastIndexOf(10);
@@ -37,7 +56,12 @@ export function assertText(display: string, head: Uint8Array): void {
   } catch {
     const bad = firstInvalidUtf8(sample);
     const { line, column } = lineColumnAt(head, bad);
-    throw dataError(display, { line, column }, 'the file is not valid UTF-8 text (binary data or another encoding).', 'Save it as UTF-8 (e.g. `iconv -t UTF-8`), or pass a Parquet file.');
+    throw dataError(
+      display,
+      { line, column },
+      'the file is not valid UTF-8 text (binary data or another encoding).',
+      'Save it as UTF-8 (e.g. `iconv -t UTF-8`), or pass a Parquet file.',
+    );
   }
 }
 

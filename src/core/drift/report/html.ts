@@ -1,5 +1,15 @@
 import type { DriftResult } from '../result';
-import { datasetLine, datasetSentence, fmtScore, methodText, missingText, ruleText, sortedFeatures, stalenessSentence, verdictText } from './format';
+import {
+  datasetLine,
+  datasetSentence,
+  fmtScore,
+  methodText,
+  missingText,
+  ruleText,
+  sortedFeatures,
+  stalenessSentence,
+  verdictText,
+} from './format';
 import { escapeHtml as e, histogramSvg, windowSvg } from './svg';
 
 const STYLE = `
@@ -19,11 +29,16 @@ svg .threshold { stroke: var(--drift); stroke-dasharray: 4 3; } svg .line { fill
 /** One self-contained HTML file (inline CSS and SVG, no script) to open or attach to a ticket. */
 export function renderHtml(r: DriftResult): string {
   const rows = sortedFeatures(r)
-    .map((f) => `<tr><td>${e(f.name)}</td><td>${f.type}</td><td>${methodText(f)}</td><td class="num">${fmtScore(f.score)}</td><td>${e(ruleText(f))}</td><td class="${verdictText(f)}">${verdictText(f)}</td><td class="num">${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` (${f.psiLevel})`}</td><td>${missingText(f)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${e(f.name)}</td><td>${f.type}</td><td>${methodText(f)}</td><td class="num">${fmtScore(f.score)}</td><td>${e(ruleText(f))}</td><td class="${verdictText(f)}">${verdictText(f)}</td><td class="num">${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` (${f.psiLevel})`}</td><td>${missingText(f)}</td></tr>`,
+    )
     .join('\n');
   const details = sortedFeatures(r)
     .map((f) => {
-      const chart = f.histogram ? histogramSvg(f.histogram, `${f.name}: reference vs current`) : '<p class="muted">No values to chart.</p>';
+      const chart = f.histogram
+        ? histogramSvg(f.histogram, `${f.name}: reference vs current`)
+        : '<p class="muted">No values to chart.</p>';
       const overTime = r.windows ? windowSvg(r.windows, f.name) : '';
       const notes = f.notes.map((n) => `<p class="muted">${e(n)}</p>`).join('');
       return `<details${f.drifted ? ' open' : ''}><summary>${e(f.name)} — <span class="${verdictText(f)}">${verdictText(f)}</span> <span class="muted">(${methodText(f)} ${fmtScore(f.score)}, ${e(ruleText(f))}; ${e(f.methodReason)})</span></summary>${chart}${overTime ? `<p class="muted">Score per window (${e(r.windows!.size)}); dashed: threshold</p>${overTime}` : ''}${notes}</details>`;

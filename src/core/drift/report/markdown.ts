@@ -1,21 +1,51 @@
 import type { DriftResult } from '../result';
-import { datasetLine, datasetSentence, fmtScore, fmtShare, methodText, missingText, ruleText, sortedFeatures, stalenessSentence } from './format';
+import {
+  datasetLine,
+  datasetSentence,
+  fmtScore,
+  fmtShare,
+  methodText,
+  missingText,
+  ruleText,
+  sortedFeatures,
+  stalenessSentence,
+} from './format';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Markdown for tickets, pull requests and chat alerts. */
 export function renderMarkdown(r: DriftResult): string {
-  const out = [`## ${r.dataset.drifted ? '⚠️ ' : ''}${datasetSentence(r)}`, '', `- Reference: \`${esc(datasetLine(r.reference))}\``, `- Current: \`${esc(datasetLine(r.current))}\``];
+  const out = [
+    `## ${r.dataset.drifted ? '⚠️ ' : ''}${datasetSentence(r)}`,
+    '',
+    `- Reference: \`${esc(datasetLine(r.reference))}\``,
+    `- Current: \`${esc(datasetLine(r.current))}\``,
+  ];
   const stale = stalenessSentence(r);
   if (stale) out.push(`- ${stale}`);
-  out.push('', '| feature | type | method | score | drift when | verdict | PSI | missing |', '|---|---|---|---:|---|---|---:|---|');
+  out.push(
+    '',
+    '| feature | type | method | score | drift when | verdict | PSI | missing |',
+    '|---|---|---|---:|---|---|---:|---|',
+  );
   for (const f of sortedFeatures(r)) {
     const verdict = f.status === 'skipped' ? 'skipped' : f.drifted ? '**drift**' : 'ok';
-    out.push(`| ${esc(f.name)} | ${f.type} | ${methodText(f)} | ${fmtScore(f.score)} | ${ruleText(f)} | ${verdict} | ${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` (${f.psiLevel})`} | ${missingText(f)} |`);
+    out.push(
+      `| ${esc(f.name)} | ${f.type} | ${methodText(f)} | ${fmtScore(f.score)} | ${ruleText(f)} | ${verdict} | ${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` (${f.psiLevel})`} | ${missingText(f)} |`,
+    );
   }
   if (r.windows) {
-    out.push('', `### Drift per window (${r.windows.size})`, '', '| window | rows | drifted features | verdict |', '|---|---:|---:|---|');
-    for (const w of r.windows.windows) out.push(`| ${w.label} | ${w.rows} | ${w.share === null ? '—' : `${w.driftedFeatures} (${fmtShare(w.share)})`} | ${w.share === null ? 'no data' : w.drifted ? '**drift**' : 'ok'} |`);
+    out.push(
+      '',
+      `### Drift per window (${r.windows.size})`,
+      '',
+      '| window | rows | drifted features | verdict |',
+      '|---|---:|---:|---|',
+    );
+    for (const w of r.windows.windows)
+      out.push(
+        `| ${w.label} | ${w.rows} | ${w.share === null ? '—' : `${w.driftedFeatures} (${fmtShare(w.share)})`} | ${w.share === null ? 'no data' : w.drifted ? '**drift**' : 'ok'} |`,
+      );
   }
   if (r.skipped.length || r.notes.length) {
     out.push('');

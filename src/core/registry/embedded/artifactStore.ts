@@ -16,7 +16,8 @@ export class ArtifactStore {
   constructor(readonly root: string) {}
 
   pathOf(sha256: string): string {
-    if (!SHA256_RE.test(sha256)) throw new MlopsError('CORRUPT', `"${sha256}" is not a sha256 digest.`, 'Run `mlops verify`.');
+    if (!SHA256_RE.test(sha256))
+      throw new MlopsError('CORRUPT', `"${sha256}" is not a sha256 digest.`, 'Run `mlops verify`.');
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256);
   }
 
@@ -187,7 +188,8 @@ export class ArtifactStore {
       return out;
     }
     for (const p of prefixes) {
-      for (const n of await fsp.readdir(path.join(base, p)).catch(() => [] as string[])) if (SHA256_RE.test(n)) out.push(n);
+      for (const n of await fsp.readdir(path.join(base, p)).catch(() => [] as string[]))
+        if (SHA256_RE.test(n)) out.push(n);
     }
     return out;
   }

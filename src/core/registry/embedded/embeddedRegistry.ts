@@ -82,7 +82,11 @@ export class EmbeddedRegistry implements Registry {
   private modelRow(db: Database, name: string): Row {
     const r = one(db, 'SELECT * FROM models WHERE name = ?', [name]);
     if (!r) {
-      throw new MlopsError('NOT_FOUND', `There is no model named "${name}" in the registry at ${this.dir}.`, 'Run `mlops models` to list the models.');
+      throw new MlopsError(
+        'NOT_FOUND',
+        `There is no model named "${name}" in the registry at ${this.dir}.`,
+        'Run `mlops models` to list the models.',
+      );
     }
     return r;
   }
@@ -91,19 +95,27 @@ export class EmbeddedRegistry implements Registry {
     this.modelRow(db, model);
     const r = one(db, 'SELECT * FROM versions WHERE model = ? AND version = ?', [model, version]);
     if (!r) {
-      throw new MlopsError('NOT_FOUND', `Model "${model}" has no version ${version}.`, `Run \`mlops versions ${model}\` to list its versions.`);
+      throw new MlopsError(
+        'NOT_FOUND',
+        `Model "${model}" has no version ${version}.`,
+        `Run \`mlops versions ${model}\` to list its versions.`,
+      );
     }
     return r;
   }
 
   private aliasesOf(db: Database, model: string): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of all(db, 'SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias', [model])) out[String(r.alias)] = Number(r.version);
+    for (const r of all(db, 'SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias', [model]))
+      out[String(r.alias)] = Number(r.version);
     return out;
   }
 
   private toVersion(db: Database, r: Row): ModelVersion {
-    const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [r.model, r.version]).map((a) => String(a.alias));
+    const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
+      r.model,
+      r.version,
+    ]).map((a) => String(a.alias));
     return versionFromRow(r, aliases);
   }
 
@@ -112,7 +124,12 @@ export class EmbeddedRegistry implements Registry {
     return r ? Number(r.version) : null;
   }
 
-  private event(db: Database, now: number, ctx: ActionContext, e: Partial<AuditEvent> & Pick<AuditEvent, 'model' | 'action'>): AuditEvent {
+  private event(
+    db: Database,
+    now: number,
+    ctx: ActionContext,
+    e: Partial<AuditEvent> & Pick<AuditEvent, 'model' | 'action'>,
+  ): AuditEvent {
     return insertEvent(db, {
       time: now,
       actor: ctx.actor,
@@ -126,7 +143,10 @@ export class EmbeddedRegistry implements Registry {
   }
 
   private setAlias(db: Database, now: number, model: string, alias: string, version: number): void {
-    db.run('INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at', [model, alias, version, now]);
+    db.run(
+      'INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
+      [model, alias, version, now],
+    );
     db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
   }
 
@@ -147,9 +167,10 @@ export class EmbeddedRegistry implements Registry {
     const size = clampPageSize(opts.maxResults);
     const after = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is string => typeof v === 'string') : null;
     return this.file.read((db) => {
-      const rows = after === null
-        ? all(db, 'SELECT * FROM models ORDER BY name LIMIT ?', [size + 1])
-        : all(db, 'SELECT * FROM models WHERE name > ? ORDER BY name LIMIT ?', [after, size + 1]);
+      const rows =
+        after === null
+          ? all(db, 'SELECT * FROM models ORDER BY name LIMIT ?', [size + 1])
+          : all(db, 'SELECT * FROM models WHERE name > ? ORDER BY name LIMIT ?', [after, size + 1]);
       const items = rows.slice(0, size).map((r) => modelFromRow(r, this.aliasesOf(db, String(r.name))));
       return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1].name) } : { items };
     });
@@ -160,24 +181,45 @@ export class EmbeddedRegistry implements Registry {
     return this.file.read((db) => modelFromRow(this.modelRow(db, name), this.aliasesOf(db, name)));
   }
 
-  async createModel(name: string, init: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
+  async createModel(
+    name: string,
+    init: { description?: string; tags?: Record<string, string> } = {},
+  ): Promise<RegisteredModel> {
     validateModelName(name);
     const tags = validateStringMap('tag', init.tags);
     await this.file.mutate((db, now) => {
       if (one(db, 'SELECT 1 FROM models WHERE name = ?', [name])) {
-        throw new MlopsError('ALREADY_EXISTS', `A model named "${name}" already exists.`, 'Push a new version to it, or choose another name.');
+        throw new MlopsError(
+          'ALREADY_EXISTS',
+          `A model named "${name}" already exists.`,
+          'Push a new version to it, or choose another name.',
+        );
       }
-      db.run('INSERT INTO models(name, description, tags, created_at, updated_at) VALUES (?,?,?,?,?)', [name, init.description ?? '', JSON.stringify(tags), now, now]);
+      db.run('INSERT INTO models(name, description, tags, created_at, updated_at) VALUES (?,?,?,?,?)', [
+        name,
+        init.description ?? '',
+        JSON.stringify(tags),
+        now,
+        now,
+      ]);
     });
     return this.getModel(name);
   }
 
-  async updateModel(name: string, change: { description?: string; tags?: Record<string, string | null> }): Promise<RegisteredModel> {
+  async updateModel(
+    name: string,
+    change: { description?: string; tags?: Record<string, string | null> },
+  ): Promise<RegisteredModel> {
     validateModelName(name);
     await this.file.mutate((db, now) => {
       const r = this.modelRow(db, name);
       const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
-      db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, name]);
+      db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [
+        change.description ?? String(r.description),
+        JSON.stringify(tags),
+        now,
+        name,
+      ]);
     });
     return this.getModel(name);
   }
@@ -214,7 +256,9 @@ export class EmbeddedRegistry implements Registry {
       const byVersion = new Map<number, string[]>();
       for (const [a, v] of Object.entries(aliases)) byVersion.set(v, [...(byVersion.get(v) ?? []), a]);
       const items = rows.slice(0, size).map((r) => versionFromRow(r, byVersion.get(Number(r.version)) ?? []));
-      return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1].version) } : { items };
+      return rows.length > size
+        ? { items, nextPageToken: encodePageToken(items[items.length - 1].version) }
+        : { items };
     });
   }
 
@@ -231,7 +275,11 @@ export class EmbeddedRegistry implements Registry {
       this.modelRow(db, model);
       const v = this.holder(db, model, alias);
       if (v === null) {
-        throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`);
+        throw new MlopsError(
+          'NOT_FOUND',
+          `Model "${model}" has no alias "${alias}".`,
+          `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`,
+        );
       }
       return this.toVersion(db, this.versionRow(db, model, v));
     });
@@ -266,15 +314,35 @@ export class EmbeddedRegistry implements Registry {
            signature, onnx, created_at, created_by, updated_at, parent_version, run_id)
          VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         [
-          model, v, p.input.description ?? '', JSON.stringify(p.input.tags), JSON.stringify(p.input.metrics), JSON.stringify(p.input.params),
-          p.sha256, p.bytes.length, p.fileName, p.source, JSON.stringify(p.inspection.signature), JSON.stringify(p.inspection.summary),
-          now, ctx.actor, now, parentVersion ?? null, p.input.runId ?? null,
+          model,
+          v,
+          p.input.description ?? '',
+          JSON.stringify(p.input.tags),
+          JSON.stringify(p.input.metrics),
+          JSON.stringify(p.input.params),
+          p.sha256,
+          p.bytes.length,
+          p.fileName,
+          p.source,
+          JSON.stringify(p.inspection.signature),
+          JSON.stringify(p.inspection.summary),
+          now,
+          ctx.actor,
+          now,
+          parentVersion ?? null,
+          p.input.runId ?? null,
         ],
       );
       db.run('UPDATE models SET last_version = ?, updated_at = ? WHERE name = ?', [v, now, model]);
       this.event(db, now, ctx, { model, action: 'create-version', version: v });
       if (alias !== undefined) {
-        this.event(db, now, ctx, { model, action: 'promote', alias, fromVersion: this.holder(db, model, alias), toVersion: v });
+        this.event(db, now, ctx, {
+          model,
+          action: 'promote',
+          alias,
+          fromVersion: this.holder(db, model, alias),
+          toVersion: v,
+        });
         this.setAlias(db, now, model, alias, v);
       }
       return v;
@@ -282,22 +350,41 @@ export class EmbeddedRegistry implements Registry {
     return this.getVersion(p.input.model, version);
   }
 
-  async updateVersion(model: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
+  async updateVersion(
+    model: string,
+    version: number,
+    change: { description?: string; tags?: Record<string, string | null> },
+  ): Promise<ModelVersion> {
     validateModelName(model);
     validateVersionNumber(version);
     await this.file.mutate((db, now) => {
       const r = this.versionRow(db, model, version);
       const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
-      db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [change.description ?? String(r.description), JSON.stringify(tags), now, model, version]);
+      db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [
+        change.description ?? String(r.description),
+        JSON.stringify(tags),
+        now,
+        model,
+        version,
+      ]);
     });
     return this.getVersion(model, version);
   }
 
-  async setVersionStatus(model: string, version: number, status: VersionStatus, ctx: ActionContext): Promise<AuditEvent> {
+  async setVersionStatus(
+    model: string,
+    version: number,
+    status: VersionStatus,
+    ctx: ActionContext,
+  ): Promise<AuditEvent> {
     validateModelName(model);
     validateVersionNumber(version);
     if (status !== 'active' && status !== 'archived') {
-      throw new MlopsError('INVALID_ARGUMENT', `"${String(status)}" is not a version status.`, 'Use "active" or "archived".');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `"${String(status)}" is not a version status.`,
+        'Use "active" or "archived".',
+      );
     }
     return this.file.mutate((db, now) => {
       const r = this.versionRow(db, model, version);
@@ -305,7 +392,9 @@ export class EmbeddedRegistry implements Registry {
         throw new MlopsError('INVALID_STATE', `Version ${version} of model "${model}" is already ${status}.`);
       }
       if (status === 'archived') {
-        const held = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ?', [model, version]).map((a) => `@${String(a.alias)}`);
+        const held = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ?', [model, version]).map(
+          (a) => `@${String(a.alias)}`,
+        );
         if (held.length) {
           throw new MlopsError(
             'INVALID_STATE',
@@ -314,7 +403,12 @@ export class EmbeddedRegistry implements Registry {
           );
         }
       }
-      db.run('UPDATE versions SET status = ?, updated_at = ? WHERE model = ? AND version = ?', [status, now, model, version]);
+      db.run('UPDATE versions SET status = ?, updated_at = ? WHERE model = ? AND version = ?', [
+        status,
+        now,
+        model,
+        version,
+      ]);
       return this.event(db, now, ctx, { model, action: status === 'archived' ? 'archive' : 'restore', version });
     });
   }
@@ -324,8 +418,17 @@ export class EmbeddedRegistry implements Registry {
     validateVersionNumber(version);
     await this.file.mutate((db, now) => {
       this.versionRow(db, model, version);
-      for (const a of all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [model, version])) {
-        this.event(db, now, ctx, { model, action: 'remove-alias', alias: String(a.alias), fromVersion: version, toVersion: null });
+      for (const a of all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
+        model,
+        version,
+      ])) {
+        this.event(db, now, ctx, {
+          model,
+          action: 'remove-alias',
+          alias: String(a.alias),
+          fromVersion: version,
+          toVersion: null,
+        });
       }
       db.run('DELETE FROM aliases WHERE model = ? AND version = ?', [model, version]);
       db.run('DELETE FROM versions WHERE model = ? AND version = ?', [model, version]);
@@ -372,7 +475,12 @@ export class EmbeddedRegistry implements Registry {
     return this.file.mutate((db, now) => {
       this.modelRow(db, model);
       const from = this.holder(db, model, alias);
-      if (from === null) throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Run \`mlops show models:/${model}/latest\` to see its aliases.`);
+      if (from === null)
+        throw new MlopsError(
+          'NOT_FOUND',
+          `Model "${model}" has no alias "${alias}".`,
+          `Run \`mlops show models:/${model}/latest\` to see its aliases.`,
+        );
       db.run('DELETE FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
       return this.event(db, now, ctx, { model, action: 'remove-alias', alias, fromVersion: from, toVersion: null });
     });
@@ -389,9 +497,10 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     if (filter.alias !== undefined) validateAlias(filter.alias);
     return this.file.read((db) => {
-      const rows = filter.alias === undefined
-        ? all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model])
-        : all(db, 'SELECT * FROM audit WHERE model = ? AND alias = ? ORDER BY id', [model, filter.alias]);
+      const rows =
+        filter.alias === undefined
+          ? all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model])
+          : all(db, 'SELECT * FROM audit WHERE model = ? AND alias = ? ORDER BY id', [model, filter.alias]);
       if (rows.length === 0) this.modelRow(db, model); // unknown model: say so rather than print nothing
       return rows.map(eventFromRow);
     });
@@ -401,7 +510,12 @@ export class EmbeddedRegistry implements Registry {
 
   async pullArtifact(model: string, version: number, destPath: string, opts: OperationOptions = {}): Promise<void> {
     const v = await this.getVersion(model, version);
-    await this.store.copyVerified(v.artifact.sha256, path.resolve(destPath), `model "${model}" version ${version}`, opts);
+    await this.store.copyVerified(
+      v.artifact.sha256,
+      path.resolve(destPath),
+      `model "${model}" version ${version}`,
+      opts,
+    );
   }
 
   async localArtifactPath(model: string, version: number, opts: OperationOptions = {}): Promise<string> {
@@ -432,7 +546,10 @@ export class EmbeddedRegistry implements Registry {
   }
 }
 
-function applyTagChange(tags: Record<string, string>, change: Record<string, string | null> | undefined): Record<string, string> {
+function applyTagChange(
+  tags: Record<string, string>,
+  change: Record<string, string | null> | undefined,
+): Record<string, string> {
   const out = { ...tags };
   for (const [k, v] of Object.entries(change ?? {})) {
     if (v === null) delete out[k];

@@ -34,7 +34,12 @@ export interface HeldLock {
 export async function acquireLock(lockPath: string, opts: LockOptions = {}): Promise<HeldLock> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const staleMs = opts.staleMs ?? 60_000;
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), token: randomBytes(8).toString('hex'), time: Date.now() };
+  const me: LockOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    token: randomBytes(8).toString('hex'),
+    time: Date.now(),
+  };
   const mine = `${lockPath}.${me.pid}-${me.token}`;
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
@@ -58,7 +63,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
         continue;
       }
       if (Date.now() > deadline) {
-        const who = owner ? `process ${owner.pid} on ${owner.host} since ${new Date(owner.time).toISOString()}` : 'another process';
+        const who = owner
+          ? `process ${owner.pid} on ${owner.host} since ${new Date(owner.time).toISOString()}`
+          : 'another process';
         throw new MlopsError(
           'LOCKED',
           `The registry is locked by ${who}.`,
@@ -79,7 +86,11 @@ function held(lockPath: string, me: LockOwner): HeldLock {
     async assertHeld() {
       const owner = await readOwner(lockPath);
       if (!owner || owner.token !== me.token) {
-        throw new MlopsError('LOCKED', 'Another process took over the registry lock while this change was being written; the change was not saved.', 'Try again.');
+        throw new MlopsError(
+          'LOCKED',
+          'Another process took over the registry lock while this change was being written; the change was not saved.',
+          'Try again.',
+        );
       }
     },
     async release() {

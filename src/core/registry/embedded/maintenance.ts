@@ -8,17 +8,28 @@ import { all, one } from './rows';
 /** What `mlops verify` and `mlops gc` do on an embedded registry: whole-store checks, rarely run. */
 
 /** The database's integrity, aliases that point nowhere, and every stored artifact's sha256 and size. */
-export async function verifyRegistry(file: RegistryFile, store: ArtifactStore, opts: OperationOptions = {}): Promise<VerifyReport> {
+export async function verifyRegistry(
+  file: RegistryFile,
+  store: ArtifactStore,
+  opts: OperationOptions = {},
+): Promise<VerifyReport> {
   const { rows, models, integrity, danglingAliases } = await file.read((db) => ({
     rows: all(db, 'SELECT model, version, sha256, size FROM versions ORDER BY model, version'),
     models: Number(one(db, 'SELECT count(*) AS n FROM models')?.n ?? 0),
     integrity: all(db, 'PRAGMA integrity_check').map((r) => String(Object.values(r)[0])),
-    danglingAliases: all(db, "SELECT a.model, a.alias, a.version FROM aliases a LEFT JOIN versions v ON v.model = a.model AND v.version = a.version WHERE v.version IS NULL OR v.status != 'active'"),
+    danglingAliases: all(
+      db,
+      "SELECT a.model, a.alias, a.version FROM aliases a LEFT JOIN versions v ON v.model = a.model AND v.version = a.version WHERE v.version IS NULL OR v.status != 'active'",
+    ),
   }));
   const problems: VerifyProblem[] = [];
   if (integrity.join() !== 'ok') problems.push({ problem: `database integrity check failed: ${integrity.join('; ')}` });
   for (const a of danglingAliases) {
-    problems.push({ model: String(a.model), version: Number(a.version), problem: `alias @${String(a.alias)} points at a version that is missing or archived` });
+    problems.push({
+      model: String(a.model),
+      version: Number(a.version),
+      problem: `alias @${String(a.alias)} points at a version that is missing or archived`,
+    });
   }
   const checked = new Map<string, { sha256: string; size: number } | null>();
   let i = 0;
@@ -29,11 +40,23 @@ export async function verifyRegistry(file: RegistryFile, store: ArtifactStore, o
     const got = checked.get(sha);
     const where = { model: String(r.model), version: Number(r.version) };
     if (!got) problems.push({ ...where, problem: `artifact ${sha.slice(0, 12)}… is missing` });
-    else if (got.sha256 !== sha) problems.push({ ...where, problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${sha.slice(0, 12)}…)` });
-    else if (got.size !== Number(r.size)) problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${Number(r.size)}` });
+    else if (got.sha256 !== sha)
+      problems.push({
+        ...where,
+        problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${sha.slice(0, 12)}…)`,
+      });
+    else if (got.size !== Number(r.size))
+      problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${Number(r.size)}` });
   }
   const orphans = (await store.list()).filter((sha) => !checked.has(sha)).length;
-  return { ok: problems.length === 0, models, versions: rows.length, artifactsChecked: checked.size, orphanArtifacts: orphans, problems };
+  return {
+    ok: problems.length === 0,
+    models,
+    versions: rows.length,
+    artifactsChecked: checked.size,
+    orphanArtifacts: orphans,
+    problems,
+  };
 }
 
 /**
@@ -42,10 +65,17 @@ export async function verifyRegistry(file: RegistryFile, store: ArtifactStore, o
  * reference between the read of the rows and the removals; a dry run only looks.
  */
 export async function collectGarbage(file: RegistryFile, store: ArtifactStore, opts: GcOptions): Promise<GcReport> {
-  if (!(opts.graceMs >= 0)) throw new MlopsError('INVALID_ARGUMENT', `The grace period must be a duration, not ${String(opts.graceMs)}.`, 'Give it as 1h, 7d…');
+  if (!(opts.graceMs >= 0))
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The grace period must be a duration, not ${String(opts.graceMs)}.`,
+      'Give it as 1h, 7d…',
+    );
   const sweep = async (lock?: HeldLock): Promise<GcReport> => {
     // Under the lock (unless a dry run), so no commit can add a reference between this read and the removals.
-    const referenced = await file.read((db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))));
+    const referenced = await file.read(
+      (db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))),
+    );
     const cutoff = Date.now() - opts.graceMs;
     const report: GcReport = { dryRun: opts.dryRun === true, removed: [], bytesFreed: 0, keptRecent: 0, referenced: 0 };
     const stored = await store.list();

@@ -50,7 +50,12 @@ export function versionFromRow(r: Row, aliases: string[]): ModelVersion {
     tags: json(r.tags, {}),
     metrics: json(r.metrics, {}),
     params: json(r.params, {}),
-    artifact: { sha256: String(r.sha256), size: Number(r.size), fileName: String(r.file_name), source: String(r.source) },
+    artifact: {
+      sha256: String(r.sha256),
+      size: Number(r.size),
+      fileName: String(r.file_name),
+      source: String(r.source),
+    },
     signature: json(r.signature, null),
     onnx: json(r.onnx, null),
     createdAt: Number(r.created_at),

@@ -92,7 +92,11 @@ export function migrate(db: Database, file: string): boolean {
   if (from === 0) {
     const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
     if (tables.length && tables[0].values.length) {
-      throw new MlopsError('CORRUPT', `${file} is a SQLite database but not an MLOps registry.`, 'Point --registry / mlops.registry.uri at a registry folder, or move that file away.');
+      throw new MlopsError(
+        'CORRUPT',
+        `${file} is a SQLite database but not an MLOps registry.`,
+        'Point --registry / mlops.registry.uri at a registry folder, or move that file away.',
+      );
     }
   }
   for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);

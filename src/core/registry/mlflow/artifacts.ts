@@ -39,7 +39,12 @@ export function versionFilePath(server: string, v: ModelVersion): string {
 }
 
 /** Streams a remote file through sha256 without keeping it. */
-export async function hashRemote(t: MlflowTransport, file: string, opts: OperationOptions = {}, stage = 'Verifying'): Promise<{ sha256: string; size: number }> {
+export async function hashRemote(
+  t: MlflowTransport,
+  file: string,
+  opts: OperationOptions = {},
+  stage = 'Verifying',
+): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
   await t.downloadArtifact(
@@ -66,7 +71,14 @@ export function corruptRemote(server: string, what: string, expected: string, go
  * Downloads into `<dir>/<sha256>` (a content-addressed cache) through a temporary file; reuses a cached
  * copy after re-hashing it, so the returned path always holds the verified bytes.
  */
-export async function cachedVerified(t: MlflowTransport, dir: string, file: string, sha256: string, what: string, opts: OperationOptions = {}): Promise<string> {
+export async function cachedVerified(
+  t: MlflowTransport,
+  dir: string,
+  file: string,
+  sha256: string,
+  what: string,
+  opts: OperationOptions = {},
+): Promise<string> {
   const dest = path.join(dir, sha256);
   try {
     const got = await sha256File(dest, opts.signal);
@@ -113,7 +125,13 @@ export async function cachedVerified(t: MlflowTransport, dir: string, file: stri
 }
 
 /** Copies a cached file to `dest` through a temporary file, checked again: dest never holds other bytes. */
-export async function copyVerified(src: string, dest: string, sha256: string, what: string, server: string): Promise<void> {
+export async function copyVerified(
+  src: string,
+  dest: string,
+  sha256: string,
+  what: string,
+  server: string,
+): Promise<void> {
   const tmp = `${dest}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await fsp.copyFile(src, tmp);

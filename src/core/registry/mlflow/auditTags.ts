@@ -8,7 +8,16 @@ import { MAX_TAG_VALUE, TAG } from './tags';
  * event id; only the newest `limit` events are kept (rollback can walk back that far). Both the CLI and
  * the extension read and write the same tags, so a rollback done in one is seen by the other.
  */
-const ACTIONS: readonly AuditAction[] = ['create-version', 'promote', 'rollback', 'remove-alias', 'archive', 'restore', 'delete-version', 'delete-model'];
+const ACTIONS: readonly AuditAction[] = [
+  'create-version',
+  'promote',
+  'rollback',
+  'remove-alias',
+  'archive',
+  'restore',
+  'delete-version',
+  'delete-model',
+];
 const KEY_RE = /^mlops\.history\.(\d+)$/;
 const MAX_REASON = 1000;
 
@@ -29,7 +38,10 @@ export function encodeEvent(e: Omit<AuditEvent, 'id' | 'model'>): string {
 }
 
 /** Events stored on a model, oldest first; tags that do not parse are returned for verify() to report. */
-export function decodeEvents(model: string, tags: Record<string, string>): { events: AuditEvent[]; unreadable: string[] } {
+export function decodeEvents(
+  model: string,
+  tags: Record<string, string>,
+): { events: AuditEvent[]; unreadable: string[] } {
   const events: AuditEvent[] = [];
   const unreadable: string[] = [];
   for (const [key, value] of Object.entries(tags)) {

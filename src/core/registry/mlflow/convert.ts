@@ -7,7 +7,8 @@ import { tagsToRecord, type ModelVersionJson, type RegisteredModelJson } from '.
 
 export function aliasesOf(rm: RegisteredModelJson): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const a of [...(rm.aliases ?? [])].sort((x, y) => x.alias.localeCompare(y.alias))) out[a.alias] = Number(a.version);
+  for (const a of [...(rm.aliases ?? [])].sort((x, y) => x.alias.localeCompare(y.alias)))
+    out[a.alias] = Number(a.version);
   return out;
 }
 
@@ -16,7 +17,9 @@ export function toModel(rm: RegisteredModelJson): RegisteredModel {
   // MLflow reports the newest existing versions only; our history remembers numbers of deleted ones too.
   const seen = [
     ...(rm.latest_versions ?? []).map((v) => Number(v.version)),
-    ...decodeEvents(rm.name, tags).events.filter((e) => e.action === 'create-version').map((e) => e.version ?? 0),
+    ...decodeEvents(rm.name, tags)
+      .events.filter((e) => e.action === 'create-version')
+      .map((e) => e.version ?? 0),
   ];
   const latest = seen.length ? Math.max(...seen) : 0;
   return {
@@ -68,6 +71,9 @@ export function toVersion(mv: ModelVersionJson, modelAliases: Record<string, num
     parentVersion: Number.isInteger(parent) && parent > 0 ? parent : null,
     // The lineage run given at push time; else MLflow's run that holds the push's metrics and file.
     runId: tags[TAG.runId] || mv.run_id || null,
-    aliases: Object.entries(modelAliases).filter(([, v]) => v === version).map(([a]) => a).sort(),
+    aliases: Object.entries(modelAliases)
+      .filter(([, v]) => v === version)
+      .map(([a]) => a)
+      .sort(),
   };
 }

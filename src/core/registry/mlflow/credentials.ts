@@ -5,9 +5,7 @@ import { MlopsError } from '../../errors';
  * (environment variables); the extension passes the ones kept in SecretStorage.
  */
 export type MlflowCredentials =
-  | { kind: 'none' }
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
+  { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
 export interface MlflowTls {
   /** Skip certificate verification (MLFLOW_TRACKING_INSECURE_TLS=true). */
@@ -59,7 +57,10 @@ export function splitUserInfo(url: string): { url: string; credentials?: MlflowC
   const password = decodeURIComponent(u.password);
   u.username = '';
   u.password = '';
-  return { url: stripSlash(u.toString()), credentials: username && password ? { kind: 'basic', username, password } : undefined };
+  return {
+    url: stripSlash(u.toString()),
+    credentials: username && password ? { kind: 'basic', username, password } : undefined,
+  };
 }
 
 const stripSlash = (s: string) => s.replace(/\/+$/, '');

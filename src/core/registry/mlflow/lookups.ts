@@ -25,11 +25,19 @@ export class Lookups {
   }
 
   noModel(name: string): MlopsError {
-    return new MlopsError('NOT_FOUND', `There is no model named "${name}" on ${this.server}.`, 'Run `mlops models` to list the models.');
+    return new MlopsError(
+      'NOT_FOUND',
+      `There is no model named "${name}" on ${this.server}.`,
+      'Run `mlops models` to list the models.',
+    );
   }
 
   noVersion(model: string, version: number): MlopsError {
-    return new MlopsError('NOT_FOUND', `Model "${model}" has no version ${version} on ${this.server}.`, `Run \`mlops versions ${model}\` to list its versions.`);
+    return new MlopsError(
+      'NOT_FOUND',
+      `Model "${model}" has no version ${version} on ${this.server}.`,
+      `Run \`mlops versions ${model}\` to list its versions.`,
+    );
   }
 
   async model(name: string): Promise<RegisteredModelJson> {
@@ -53,7 +61,8 @@ export class Lookups {
   async modelAndVersion(model: string, version: number): Promise<{ rm: RegisteredModelJson; mv: ModelVersionJson }> {
     const [rm, mv] = await Promise.allSettled([this.model(model), this.client.getVersion(model, version)]);
     if (rm.status === 'rejected') throw rm.reason;
-    if (mv.status === 'rejected') throw isMlflowError(mv.reason, 'RESOURCE_DOES_NOT_EXIST') ? this.noVersion(model, version) : mv.reason;
+    if (mv.status === 'rejected')
+      throw isMlflowError(mv.reason, 'RESOURCE_DOES_NOT_EXIST') ? this.noVersion(model, version) : mv.reason;
     return { rm: rm.value, mv: mv.value };
   }
 
@@ -62,7 +71,12 @@ export class Lookups {
     const out: ModelVersionJson[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.client.searchVersions({ model, maxResults: 1000, orderBy: ['version_number DESC'], pageToken });
+      const page = await this.client.searchVersions({
+        model,
+        maxResults: 1000,
+        orderBy: ['version_number DESC'],
+        pageToken,
+      });
       out.push(...(page.model_versions ?? []));
       pageToken = page.next_page_token || undefined;
     } while (pageToken);
@@ -74,13 +88,30 @@ export class Lookups {
    * tags read at the start of the operation: MLflow offers no compare-and-set, so two writers recording
    * at the very same moment could pick the same id and one event would replace the other.
    */
-  async record(model: string, rm: RegisteredModelJson, ctx: ActionContext, events: NewEvent[], undo?: UndoLog): Promise<AuditEvent[]> {
+  async record(
+    model: string,
+    rm: RegisteredModelJson,
+    ctx: ActionContext,
+    events: NewEvent[],
+    undo?: UndoLog,
+  ): Promise<AuditEvent[]> {
     let id = nextEventId(tagsToRecord(rm.tags));
     const time = Date.now();
     const reason = ctx.reason?.trim() ? ctx.reason.trim() : null;
     const out: AuditEvent[] = [];
     for (const partial of events) {
-      const e: AuditEvent = { id: id++, time, actor: ctx.actor, model, alias: null, fromVersion: null, toVersion: null, version: null, reason, ...partial };
+      const e: AuditEvent = {
+        id: id++,
+        time,
+        actor: ctx.actor,
+        model,
+        alias: null,
+        fromVersion: null,
+        toVersion: null,
+        version: null,
+        reason,
+        ...partial,
+      };
       const key = historyKey(e.id);
       await this.client.setModelTag(model, key, encodeEvent(e));
       undo?.add(`history tag ${key} of model "${model}"`, () => this.client.deleteModelTag(model, key));
@@ -92,7 +123,9 @@ export class Lookups {
   /** Drops the oldest events beyond the cap, once the operation succeeded; failing here is harmless. */
   async trimHistory(model: string, rm: RegisteredModelJson, added: number): Promise<void> {
     for (const key of keysBeyondLimit(tagsToRecord(rm.tags), this.historyLimit, added)) {
-      await this.client.deleteModelTag(model, key).catch((e: unknown) => this.log?.('warn', `could not trim ${key} of "${model}": ${String(e)}`));
+      await this.client
+        .deleteModelTag(model, key)
+        .catch((e: unknown) => this.log?.('warn', `could not trim ${key} of "${model}": ${String(e)}`));
     }
   }
 }

@@ -28,7 +28,12 @@ export interface PushDeps {
  * trash until `mlflow gc`), the files are deleted, a version and a model created here are deleted.
  * Returns the new version number.
  */
-export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<number> {
+export async function pushToMlflow(
+  d: PushDeps,
+  input: PushInput,
+  ctx: ActionContext,
+  opts: OperationOptions = {},
+): Promise<number> {
   const p = await preparePush(input, opts);
   const { model, alias, parentVersion } = p.input;
   preflight(p);
@@ -45,11 +50,20 @@ export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionCon
         experimentId: d.experimentId,
         runName: `mlops push ${model}`,
         user: ctx.actor,
-        tags: recordToTags({ 'mlflow.user': ctx.actor, 'mlflow.source.name': 'mlops-studio', 'mlops.model': model, [TAG.sha256]: p.sha256 }),
+        tags: recordToTags({
+          'mlflow.user': ctx.actor,
+          'mlflow.source.name': 'mlops-studio',
+          'mlops.model': model,
+          [TAG.sha256]: p.sha256,
+        }),
       })
       .catch((e: unknown) => {
         if (!isMlflowError(e, 'RESOURCE_DOES_NOT_EXIST')) throw e;
-        throw new MlopsError('NOT_FOUND', `${d.client.server} has no experiment with id "${d.experimentId}" to hold the push's run.`, 'Set MLFLOW_EXPERIMENT_ID to an existing experiment id, or unset it to use the Default experiment ("0").');
+        throw new MlopsError(
+          'NOT_FOUND',
+          `${d.client.server} has no experiment with id "${d.experimentId}" to hold the push's run.`,
+          'Set MLFLOW_EXPERIMENT_ID to an existing experiment id, or unset it to use the Default experiment ("0").',
+        );
       });
     const runId = run.info.run_id;
     undo.add(`run ${runId} (failed push)`, async () => {
@@ -70,7 +84,10 @@ export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionCon
     const file = `${dir}/${p.fileName}`;
     // Undo is recorded before each upload: a PUT that fails half-way may still have stored something.
     undo.add(`file ${file}`, () => d.http.deleteArtifact(file));
-    await d.http.putArtifact(file, p.bytes, { signal: opts.signal, onUpload: (done, total) => opts.onProgress?.({ stage: 'Uploading', done, total }) });
+    await d.http.putArtifact(file, p.bytes, {
+      signal: opts.signal,
+      onUpload: (done, total) => opts.onProgress?.({ stage: 'Uploading', done, total }),
+    });
     undo.add(`file ${dir}/MLmodel`, () => d.http.deleteArtifact(`${dir}/MLmodel`));
     await d.http.putArtifact(`${dir}/MLmodel`, Buffer.from(mlmodelYaml(p.fileName, runId)), { signal: opts.signal });
     const got = await hashRemote(d.http, file, opts, 'Verifying the upload');
@@ -90,7 +107,16 @@ export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionCon
     if (!existing) await createModel(d, model, undo);
     // Registration cannot be retried safely; if its outcome is unknown, undo finds the version by run id.
     undo.add(`the version registered from run ${runId}`, () => deleteVersionsOfRun(d.client, model, runId));
-    const mv = await waitReady(d, await d.client.createVersion({ name: model, source: `mlflow-artifacts:/${dir}`, runId, description: p.input.description ?? '', tags: recordToTags(versionTags(p, ctx)) }));
+    const mv = await waitReady(
+      d,
+      await d.client.createVersion({
+        name: model,
+        source: `mlflow-artifacts:/${dir}`,
+        runId,
+        description: p.input.description ?? '',
+        tags: recordToTags(versionTags(p, ctx)),
+      }),
+    );
     const version = Number(mv.version);
 
     const rm = await d.lookups.model(model);
@@ -98,7 +124,9 @@ export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionCon
     if (alias !== undefined) {
       const from = aliasesOf(rm)[alias] ?? null;
       await d.client.setAlias(model, alias, version);
-      undo.add(`alias "${alias}"`, () => (from === null ? d.client.deleteAlias(model, alias) : d.client.setAlias(model, alias, from)));
+      undo.add(`alias "${alias}"`, () =>
+        from === null ? d.client.deleteAlias(model, alias) : d.client.setAlias(model, alias, from),
+      );
       events.push({ action: 'promote', alias, fromVersion: from, toVersion: version });
     }
     await d.lookups.record(model, rm, ctx, events, undo);
@@ -111,7 +139,11 @@ export async function pushToMlflow(d: PushDeps, input: PushInput, ctx: ActionCon
 
 function preflight(p: PreparedPush): void {
   if (filterLiteral(p.input.model) === null) {
-    throw new MlopsError('INVALID_ARGUMENT', `The model name "${p.input.model}" contains both ' and ", which MLflow's search filter cannot express.`, 'Rename the model without one of the quote characters.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The model name "${p.input.model}" contains both ' and ", which MLflow's search filter cannot express.`,
+      'Rename the model without one of the quote characters.',
+    );
   }
   assertUserTagKeys(Object.keys(p.input.tags));
   for (const k of Object.keys(p.input.metrics)) assertTagKeyFits('metric', k, TAG.metricPrefix);
@@ -142,7 +174,11 @@ async function logRun(client: MlflowClient, runId: string, p: PreparedPush): Pro
   const params = recordToTags(p.input.params);
   const lineage = p.input.runId ? [{ key: 'mlops.source_run_id', value: p.input.runId }] : [];
   for (let i = 0; i === 0 || i * 1000 < metrics.length || i * 100 < params.length; i++) {
-    await client.logBatch(runId, { metrics: metrics.slice(i * 1000, (i + 1) * 1000), params: params.slice(i * 100, (i + 1) * 100), tags: i === 0 ? lineage : [] });
+    await client.logBatch(runId, {
+      metrics: metrics.slice(i * 1000, (i + 1) * 1000),
+      params: params.slice(i * 100, (i + 1) * 100),
+      tags: i === 0 ? lineage : [],
+    });
   }
 }
 
@@ -174,7 +210,11 @@ async function waitReady(d: PushDeps, mv: ModelVersionJson): Promise<ModelVersio
     cur = await d.client.getVersion(cur.name, Number(cur.version));
   }
   if (cur.status === 'FAILED_REGISTRATION' || cur.status === 'PENDING_REGISTRATION') {
-    throw new MlopsError('REMOTE', `${d.client.server} could not register version ${cur.version} of "${cur.name}" (${cur.status}${cur.status_message ? `: ${cur.status_message}` : ''}).`, "Check the server's log, then push again.");
+    throw new MlopsError(
+      'REMOTE',
+      `${d.client.server} could not register version ${cur.version} of "${cur.name}" (${cur.status}${cur.status_message ? `: ${cur.status_message}` : ''}).`,
+      "Check the server's log, then push again.",
+    );
   }
   return cur;
 }

@@ -51,7 +51,14 @@ export class MlflowRegistry implements Registry {
 
   private constructor(private readonly o: ResolvedOptions) {
     this.location = o.url;
-    this.http = new MlflowTransport({ url: o.url, credentials: o.credentials, tls: o.tls, timeoutMs: o.timeoutMs, retry: o.retry, log: o.log });
+    this.http = new MlflowTransport({
+      url: o.url,
+      credentials: o.credentials,
+      tls: o.tls,
+      timeoutMs: o.timeoutMs,
+      retry: o.retry,
+      log: o.log,
+    });
     this.client = new MlflowClient(this.http);
     this.lookups = new Lookups(this.client, o.historyLimit, o.log);
     this.changes = new Changes(this.client, this.lookups, o.log);
@@ -83,7 +90,9 @@ export class MlflowRegistry implements Registry {
     this.assertOpen();
     const size = clampPageSize(opts.maxResults);
     // MLflow's own token, wrapped so a damaged one is caught here with our usual message.
-    const token = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is string => typeof v === 'string' && v.length > 0) : undefined;
+    const token = opts.pageToken
+      ? decodePageToken(opts.pageToken, (v): v is string => typeof v === 'string' && v.length > 0)
+      : undefined;
     const page = await this.client.searchModels({ maxResults: size, pageToken: token });
     const items = (page.registered_models ?? []).map(toModel);
     return page.next_page_token ? { items, nextPageToken: encodePageToken(page.next_page_token) } : { items };
@@ -95,23 +104,37 @@ export class MlflowRegistry implements Registry {
     return toModel(await this.lookups.model(name));
   }
 
-  async createModel(name: string, init: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
+  async createModel(
+    name: string,
+    init: { description?: string; tags?: Record<string, string> } = {},
+  ): Promise<RegisteredModel> {
     validateModelName(name);
     const tags = validateStringMap('tag', init.tags);
     assertUserTagKeys(Object.keys(tags));
     this.assertWritable();
     try {
-      await this.client.createModel(name, init.description ?? '', Object.entries(tags).map(([key, value]) => ({ key, value })));
+      await this.client.createModel(
+        name,
+        init.description ?? '',
+        Object.entries(tags).map(([key, value]) => ({ key, value })),
+      );
     } catch (e) {
       if (isMlflowError(e, 'RESOURCE_ALREADY_EXISTS')) {
-        throw new MlopsError('ALREADY_EXISTS', `A model named "${name}" already exists on ${this.server}.`, 'Push a new version to it, or choose another name.');
+        throw new MlopsError(
+          'ALREADY_EXISTS',
+          `A model named "${name}" already exists on ${this.server}.`,
+          'Push a new version to it, or choose another name.',
+        );
       }
       throw e;
     }
     return this.getModel(name);
   }
 
-  async updateModel(name: string, change: { description?: string; tags?: Record<string, string | null> }): Promise<RegisteredModel> {
+  async updateModel(
+    name: string,
+    change: { description?: string; tags?: Record<string, string | null> },
+  ): Promise<RegisteredModel> {
     validateModelName(name);
     const tagChange = checkTagChange(change.tags);
     this.assertWritable();
@@ -140,13 +163,21 @@ export class MlflowRegistry implements Registry {
     this.assertOpen();
     const size = clampPageSize(opts.maxResults);
     // Keyset paging on the version number, like the embedded backend: stable while versions come and go.
-    const below = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is number => Number.isInteger(v) && (v as number) > 0) : undefined;
+    const below = opts.pageToken
+      ? decodePageToken(opts.pageToken, (v): v is number => Number.isInteger(v) && (v as number) > 0)
+      : undefined;
     const rm = await this.lookups.model(model);
     const aliases = aliasesOf(rm);
     const kept: ModelVersionJson[] = [];
     let serverToken: string | undefined;
     do {
-      const page = await this.client.searchVersions({ model, below, maxResults: size + 1, orderBy: ['version_number DESC'], pageToken: serverToken });
+      const page = await this.client.searchVersions({
+        model,
+        below,
+        maxResults: size + 1,
+        orderBy: ['version_number DESC'],
+        pageToken: serverToken,
+      });
       for (const mv of page.model_versions ?? []) if (opts.includeArchived || statusOf(mv) === 'active') kept.push(mv);
       serverToken = page.next_page_token || undefined;
     } while (serverToken && kept.length <= size);
@@ -172,23 +203,46 @@ export class MlflowRegistry implements Registry {
     const aliases = aliasesOf(rm);
     const v = aliases[alias];
     if (v === undefined) {
-      throw new MlopsError('NOT_FOUND', `Model "${model}" has no alias "${alias}".`, `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`);
+      throw new MlopsError(
+        'NOT_FOUND',
+        `Model "${model}" has no alias "${alias}".`,
+        `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`,
+      );
     }
     try {
       return toVersion(await this.client.getVersion(model, v), aliases);
     } catch (e) {
       if (!isMlflowError(e, 'RESOURCE_DOES_NOT_EXIST')) throw e;
-      throw new MlopsError('NOT_FOUND', `The alias "${alias}" of model "${model}" points at version ${v}, which no longer exists on ${this.server}.`, `Promote another version to "${alias}".`);
+      throw new MlopsError(
+        'NOT_FOUND',
+        `The alias "${alias}" of model "${model}" points at version ${v}, which no longer exists on ${this.server}.`,
+        `Promote another version to "${alias}".`,
+      );
     }
   }
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
     this.assertWritable();
-    const version = await pushToMlflow({ client: this.client, http: this.http, lookups: this.lookups, experimentId: this.o.experimentId, log: this.o.log }, input, ctx, opts);
+    const version = await pushToMlflow(
+      {
+        client: this.client,
+        http: this.http,
+        lookups: this.lookups,
+        experimentId: this.o.experimentId,
+        log: this.o.log,
+      },
+      input,
+      ctx,
+      opts,
+    );
     return this.getVersion(input.model, version);
   }
 
-  async updateVersion(model: string, version: number, change: { description?: string; tags?: Record<string, string | null> }): Promise<ModelVersion> {
+  async updateVersion(
+    model: string,
+    version: number,
+    change: { description?: string; tags?: Record<string, string | null> },
+  ): Promise<ModelVersion> {
     validateModelName(model);
     validateVersionNumber(version);
     const tagChange = checkTagChange(change.tags);
@@ -203,11 +257,20 @@ export class MlflowRegistry implements Registry {
     return this.getVersion(model, version);
   }
 
-  async setVersionStatus(model: string, version: number, status: VersionStatus, ctx: ActionContext): Promise<AuditEvent> {
+  async setVersionStatus(
+    model: string,
+    version: number,
+    status: VersionStatus,
+    ctx: ActionContext,
+  ): Promise<AuditEvent> {
     validateModelName(model);
     validateVersionNumber(version);
     if (status !== 'active' && status !== 'archived') {
-      throw new MlopsError('INVALID_ARGUMENT', `"${String(status)}" is not a version status.`, 'Use "active" or "archived".');
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `"${String(status)}" is not a version status.`,
+        'Use "active" or "archived".',
+      );
     }
     this.assertWritable();
     return this.changes.setStatus(model, version, status, ctx);
@@ -229,7 +292,11 @@ export class MlflowRegistry implements Registry {
     this.assertWritable();
     const { rm, mv } = await this.lookups.modelAndVersion(model, version);
     if (statusOf(mv) === 'archived') {
-      throw new MlopsError('INVALID_STATE', `Version ${version} of model "${model}" is archived and cannot take the alias "${alias}".`, `Restore it first (\`mlops restore ${model} ${version}\`).`);
+      throw new MlopsError(
+        'INVALID_STATE',
+        `Version ${version} of model "${model}" is archived and cannot take the alias "${alias}".`,
+        `Restore it first (\`mlops restore ${model} ${version}\`).`,
+      );
     }
     const from = aliasesOf(rm)[alias] ?? null;
     if (from === version) return null; // already there: nothing to record
@@ -244,7 +311,9 @@ export class MlflowRegistry implements Registry {
     const rm = await this.lookups.model(model);
     const current = aliasesOf(rm)[alias] ?? null;
     const active = new Set<number>();
-    if (current !== null) for (const mv of await this.lookups.allVersions(model)) if (statusOf(mv) === 'active') active.add(Number(mv.version));
+    if (current !== null)
+      for (const mv of await this.lookups.allVersions(model))
+        if (statusOf(mv) === 'active') active.add(Number(mv.version));
     const events = decodeEvents(model, tagsToRecord(rm.tags)).events;
     const target = rollbackTarget(events, model, alias, current, (v) => active.has(v));
     return this.changes.moveAlias(model, alias, current, target, rm, ctx, 'rollback');
@@ -278,10 +347,21 @@ export class MlflowRegistry implements Registry {
   }
 
   /** The version's file in the download cache, downloaded (and verified) when not there yet. */
-  private async cached(model: string, version: number, opts: OperationOptions): Promise<{ file: string; sha256: string }> {
+  private async cached(
+    model: string,
+    version: number,
+    opts: OperationOptions,
+  ): Promise<{ file: string; sha256: string }> {
     const v = await this.getVersion(model, version);
     const remote = versionFilePath(this.server, v);
-    const file = await cachedVerified(this.http, this.o.cacheDir, remote, v.artifact.sha256, `model "${model}" version ${version}`, opts);
+    const file = await cachedVerified(
+      this.http,
+      this.o.cacheDir,
+      remote,
+      v.artifact.sha256,
+      `model "${model}" version ${version}`,
+      opts,
+    );
     return { file, sha256: v.artifact.sha256 };
   }
 

@@ -16,7 +16,10 @@ import { tagsToRecord, type ModelVersionJson } from './wire';
  * leave aliases dangling when they delete a version), and the history tags must parse. Unreferenced files
  * cannot be listed through MLflow's API, so `orphanArtifacts` is always 0 here.
  */
-export async function verifyMlflow(d: { client: MlflowClient; http: MlflowTransport; lookups: Lookups }, opts: OperationOptions = {}): Promise<VerifyReport> {
+export async function verifyMlflow(
+  d: { client: MlflowClient; http: MlflowTransport; lookups: Lookups },
+  opts: OperationOptions = {},
+): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const toCheck: { model: string; version: number; file: string; sha256: string; size: number }[] = [];
   let models = 0;
@@ -27,13 +30,19 @@ export async function verifyMlflow(d: { client: MlflowClient; http: MlflowTransp
     for (const rm of page.registered_models ?? []) {
       models++;
       const model = rm.name;
-      for (const key of decodeEvents(model, tagsToRecord(rm.tags)).unreadable) problems.push({ model, problem: `history tag ${key} cannot be read` });
+      for (const key of decodeEvents(model, tagsToRecord(rm.tags)).unreadable)
+        problems.push({ model, problem: `history tag ${key} cannot be read` });
       const all = await d.lookups.allVersions(model);
       versions += all.length;
       const byNumber = new Map(all.map((mv) => [Number(mv.version), mv]));
       for (const [alias, v] of Object.entries(aliasesOf(rm))) {
         const mv = byNumber.get(v);
-        if (!mv || statusOf(mv) === 'archived') problems.push({ model, version: v, problem: `alias @${alias} points at a version that is missing or archived` });
+        if (!mv || statusOf(mv) === 'archived')
+          problems.push({
+            model,
+            version: v,
+            problem: `alias @${alias} points at a version that is missing or archived`,
+          });
       }
       for (const mv of all) checkTags(mv, problems, toCheck);
     }
@@ -46,32 +55,57 @@ export async function verifyMlflow(d: { client: MlflowClient; http: MlflowTransp
     const where = { model: c.model, version: c.version };
     try {
       const got = await hashRemote(d.http, c.file, { signal: opts.signal });
-      if (got.sha256 !== c.sha256) problems.push({ ...where, problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${c.sha256.slice(0, 12)}…)` });
-      else if (got.size !== c.size) problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${c.size}` });
+      if (got.sha256 !== c.sha256)
+        problems.push({
+          ...where,
+          problem: `artifact is corrupt (sha256 ${got.sha256.slice(0, 12)}…, expected ${c.sha256.slice(0, 12)}…)`,
+        });
+      else if (got.size !== c.size)
+        problems.push({ ...where, problem: `artifact size ${got.size} differs from the recorded ${c.size}` });
     } catch (e) {
       // The server being unreachable or refusing us is not a finding about this version: stop.
-      if (!isMlopsError(e) || ['UNAVAILABLE', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'CANCELLED'].includes(e.code)) throw e;
+      if (!isMlopsError(e) || ['UNAVAILABLE', 'UNAUTHENTICATED', 'PERMISSION_DENIED', 'CANCELLED'].includes(e.code))
+        throw e;
       problems.push({ ...where, problem: `artifact ${c.file} cannot be downloaded (${e.message})` });
     }
   }
   opts.onProgress?.({ stage: 'Checking artifacts', done, total: toCheck.length });
-  return { ok: problems.length === 0, models, versions, artifactsChecked: toCheck.length, orphanArtifacts: 0, problems };
+  return {
+    ok: problems.length === 0,
+    models,
+    versions,
+    artifactsChecked: toCheck.length,
+    orphanArtifacts: 0,
+    problems,
+  };
 }
 
-function checkTags(mv: ModelVersionJson, problems: VerifyProblem[], toCheck: { model: string; version: number; file: string; sha256: string; size: number }[]): void {
+function checkTags(
+  mv: ModelVersionJson,
+  problems: VerifyProblem[],
+  toCheck: { model: string; version: number; file: string; sha256: string; size: number }[],
+): void {
   const v = toVersion(mv, {});
   const where = { model: v.model, version: v.version };
-  if (mv.status && mv.status !== 'READY') problems.push({ ...where, problem: `MLflow registration status is ${mv.status}` });
+  if (mv.status && mv.status !== 'READY')
+    problems.push({ ...where, problem: `MLflow registration status is ${mv.status}` });
   if (!SHA256_RE.test(v.artifact.sha256)) {
-    problems.push({ ...where, problem: 'has no valid mlops.sha256 tag (not pushed by MLOps Studio?), so its file cannot be verified' });
+    problems.push({
+      ...where,
+      problem: 'has no valid mlops.sha256 tag (not pushed by MLOps Studio?), so its file cannot be verified',
+    });
     return;
   }
   if (!v.artifact.fileName) problems.push({ ...where, problem: 'has no mlops.file_name tag' });
   if (v.signature === null) problems.push({ ...where, problem: 'has no readable mlops.signature tag' });
   const dir = artifactPathOf(v.artifact.source);
   if (dir === null) {
-    problems.push({ ...where, problem: `source "${v.artifact.source}" is not served by the artifact proxy (mlflow-artifacts:/…)` });
+    problems.push({
+      ...where,
+      problem: `source "${v.artifact.source}" is not served by the artifact proxy (mlflow-artifacts:/…)`,
+    });
     return;
   }
-  if (v.artifact.fileName) toCheck.push({ ...where, file: `${dir}/${v.artifact.fileName}`, sha256: v.artifact.sha256, size: v.artifact.size });
+  if (v.artifact.fileName)
+    toCheck.push({ ...where, file: `${dir}/${v.artifact.fileName}`, sha256: v.artifact.sha256, size: v.artifact.size });
 }

@@ -54,7 +54,11 @@ export function normalizeMlflowUrl(raw: string): { url: string; credentials?: Ml
     // reported below
   }
   if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-    throw new MlopsError('INVALID_ARGUMENT', `"${splitSafe(s)}" is not an http(s) URL of an MLflow tracking server.`, 'Write it as http(s)://host:port, e.g. http://127.0.0.1:5000.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `"${splitSafe(s)}" is not an http(s) URL of an MLflow tracking server.`,
+      'Write it as http(s)://host:port, e.g. http://127.0.0.1:5000.',
+    );
   }
   parsed.search = '';
   parsed.hash = '';
@@ -73,10 +77,18 @@ export function resolveOptions(rawUrl: string, o: MlflowOptions = {}): ResolvedO
     credentials,
     tls: o.tls ?? tlsFromEnv(env),
     timeoutMs: o.timeoutMs ?? (timeoutS > 0 ? timeoutS * 1000 : 30_000),
-    retry: { ...DEFAULT_RETRY, ...(Number.isInteger(retries) && retries >= 0 && env.MLFLOW_HTTP_REQUEST_MAX_RETRIES ? { attempts: retries + 1 } : {}), ...o.retry },
+    retry: {
+      ...DEFAULT_RETRY,
+      ...(Number.isInteger(retries) && retries >= 0 && env.MLFLOW_HTTP_REQUEST_MAX_RETRIES
+        ? { attempts: retries + 1 }
+        : {}),
+      ...o.retry,
+    },
     experimentId: o.experimentId ?? (env.MLFLOW_EXPERIMENT_ID?.trim() || '0'),
     historyLimit: Math.max(2, o.historyLimit ?? 100),
-    cacheDir: o.cacheDir ?? path.join(os.tmpdir(), 'mlops-mlflow-cache', createHash('sha256').update(url).digest('hex').slice(0, 16)),
+    cacheDir:
+      o.cacheDir ??
+      path.join(os.tmpdir(), 'mlops-mlflow-cache', createHash('sha256').update(url).digest('hex').slice(0, 16)),
     pollIntervalMs: o.pollIntervalMs ?? 3_000,
     readOnly: o.readOnly ?? false,
     log: o.log,

@@ -36,11 +36,14 @@ export function isMlflowError(e: unknown, mlflowCode?: string): e is MlflowApiEr
 export const CREDENTIALS_HINT =
   "Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (in VS Code: run 'MLOps: Connect to MLflow…').";
 const URI_HINT =
-  'Check the registry URI (--registry, MLOPS_REGISTRY, MLFLOW_TRACKING_URI, or mlops.registry.uri in VS Code): it must be the tracking server\'s base URL, e.g. http://host:5000, of MLflow 2.9 or newer.';
+  "Check the registry URI (--registry, MLOPS_REGISTRY, MLFLOW_TRACKING_URI, or mlops.registry.uri in VS Code): it must be the tracking server's base URL, e.g. http://host:5000, of MLflow 2.9 or newer.";
 
 /** Server text, safe to show: no markup, no secrets, one line, bounded. */
 export function cleanServerText(s: string): string {
-  const flat = s.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = s
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const short = flat.length > 300 ? `${flat.slice(0, 297)}…` : flat;
   return redact(short);
 }
@@ -49,7 +52,10 @@ function parseErrorBody(contentType: string, body: string): { code?: string; mes
   if (/json/i.test(contentType) || body.trimStart().startsWith('{')) {
     try {
       const j = JSON.parse(body) as { error_code?: unknown; message?: unknown };
-      return { code: typeof j.error_code === 'string' ? j.error_code : undefined, message: typeof j.message === 'string' ? cleanServerText(j.message) : '' };
+      return {
+        code: typeof j.error_code === 'string' ? j.error_code : undefined,
+        message: typeof j.message === 'string' ? cleanServerText(j.message) : '',
+      };
     } catch {
       // not JSON after all: fall through
     }
@@ -78,7 +84,11 @@ export function httpFailure(ctx: CallContext, status: number, contentType: strin
     );
   }
   if (status === 429 || code === 'REQUEST_LIMIT_EXCEEDED') {
-    return mk('UNAVAILABLE', `${s} is limiting requests (429) and refused ${ctx.what}${tries}.`, 'Wait a minute, then try again.');
+    return mk(
+      'UNAVAILABLE',
+      `${s} is limiting requests (429) and refused ${ctx.what}${tries}.`,
+      'Wait a minute, then try again.',
+    );
   }
   if (code === 'RESOURCE_DOES_NOT_EXIST') return mk('NOT_FOUND', `${s} found nothing for ${ctx.what}${said}.`);
   if (code === 'RESOURCE_ALREADY_EXISTS') return mk('ALREADY_EXISTS', `${s} says it already exists${said}.`);
@@ -90,10 +100,18 @@ export function httpFailure(ctx: CallContext, status: number, contentType: strin
     return mk('REMOTE', `${s} ${why} (${status} for ${ctx.what}).`, URI_HINT);
   }
   if (status === 502 || status === 503 || status === 504) {
-    return mk('UNAVAILABLE', `${s} is unavailable (${status}) for ${ctx.what}${tries}${said}.`, 'Check that the server and any proxy in front of it are up, then try again.');
+    return mk(
+      'UNAVAILABLE',
+      `${s} is unavailable (${status}) for ${ctx.what}${tries}${said}.`,
+      'Check that the server and any proxy in front of it are up, then try again.',
+    );
   }
   if (status >= 500) {
-    return mk('REMOTE', `${s} failed with an internal error (${status}) during ${ctx.what}${said}.`, "Check the server's log, then try again.");
+    return mk(
+      'REMOTE',
+      `${s} failed with an internal error (${status}) during ${ctx.what}${said}.`,
+      "Check the server's log, then try again.",
+    );
   }
   return mk('REMOTE', `${s} answered ${ctx.what} with an unexpected status ${status}${said}.`, URI_HINT);
 }
@@ -117,26 +135,51 @@ export function networkFailure(ctx: CallContext, e: unknown, timeoutMs: number):
   const s = ctx.server;
   const tries = ctx.attempts > 1 ? ` (after ${ctx.attempts} attempts)` : '';
   if (e instanceof TimeoutError) {
-    return new MlopsError('UNAVAILABLE', `${s} did not answer ${ctx.what} within ${fmtSeconds(timeoutMs)}${tries}.`, 'Check the server and the network, then try again (MLFLOW_HTTP_REQUEST_TIMEOUT sets the limit in seconds).', { cause: e });
+    return new MlopsError(
+      'UNAVAILABLE',
+      `${s} did not answer ${ctx.what} within ${fmtSeconds(timeoutMs)}${tries}.`,
+      'Check the server and the network, then try again (MLFLOW_HTTP_REQUEST_TIMEOUT sets the limit in seconds).',
+      { cause: e },
+    );
   }
   if (code === 'ECONNREFUSED') {
-    return new MlopsError('UNAVAILABLE', `Cannot connect to ${s}: connection refused.`, 'Start the tracking server, or fix the URI (--registry, MLOPS_REGISTRY, MLFLOW_TRACKING_URI, or mlops.registry.uri in VS Code).', { cause: e });
+    return new MlopsError(
+      'UNAVAILABLE',
+      `Cannot connect to ${s}: connection refused.`,
+      'Start the tracking server, or fix the URI (--registry, MLOPS_REGISTRY, MLFLOW_TRACKING_URI, or mlops.registry.uri in VS Code).',
+      { cause: e },
+    );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new MlopsError('UNAVAILABLE', `Cannot find the host of ${s} (${code}).`, `Check the host name and your network. ${URI_HINT}`, { cause: e });
+    return new MlopsError(
+      'UNAVAILABLE',
+      `Cannot find the host of ${s} (${code}).`,
+      `Check the host name and your network. ${URI_HINT}`,
+      { cause: e },
+    );
   }
   if (TLS_CODES.test(code) || /certificate/i.test(err?.message ?? '')) {
     return new MlopsError(
       'UNAVAILABLE',
       `Cannot make a trusted TLS connection to ${s} (${code || 'TLS error'}).`,
-      'Set MLFLOW_TRACKING_SERVER_CERT_PATH to the CA certificate that signed the server\'s certificate, or MLFLOW_TRACKING_INSECURE_TLS=true to skip verification (not recommended).',
+      "Set MLFLOW_TRACKING_SERVER_CERT_PATH to the CA certificate that signed the server's certificate, or MLFLOW_TRACKING_INSECURE_TLS=true to skip verification (not recommended).",
       { cause: e },
     );
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(err?.message ?? '')) {
-    return new MlopsError('UNAVAILABLE', `The connection to ${s} was dropped during ${ctx.what}${tries}.`, 'Check the server and any proxy in front of it, then try again.', { cause: e });
+    return new MlopsError(
+      'UNAVAILABLE',
+      `The connection to ${s} was dropped during ${ctx.what}${tries}.`,
+      'Check the server and any proxy in front of it, then try again.',
+      { cause: e },
+    );
   }
-  return new MlopsError('UNAVAILABLE', `Cannot reach ${s} for ${ctx.what} (${code || cleanServerText(err?.message ?? String(e))}).`, URI_HINT, { cause: e });
+  return new MlopsError(
+    'UNAVAILABLE',
+    `Cannot reach ${s} for ${ctx.what} (${code || cleanServerText(err?.message ?? String(e))}).`,
+    URI_HINT,
+    { cause: e },
+  );
 }
 
 export class TimeoutError extends Error {

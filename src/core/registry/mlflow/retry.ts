@@ -28,7 +28,12 @@ export function isRetryableNetworkError(e: unknown): boolean {
  * "Full jitter" backoff (random in [0, ceiling]) so clients that failed together do not retry together;
  * a Retry-After the server sent is honoured up to the cap.
  */
-export function backoffDelay(attempt: number, p: RetryPolicy, retryAfterHeader?: string, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  p: RetryPolicy,
+  retryAfterHeader?: string,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(random() * ceiling);
   const after = parseRetryAfter(retryAfterHeader);

@@ -61,7 +61,8 @@ export function assertTagKeyFits(kind: string, key: string, prefix: string): voi
 /** Values longer than MLflow's limit are split over `<key>`, `<key>.part2`, ... and joined on read. */
 export function putLong(out: Record<string, string>, key: string, value: string): void {
   out[key] = value.slice(0, MAX_TAG_VALUE);
-  for (let i = 1; i * MAX_TAG_VALUE < value.length; i++) out[`${key}${PART}${i + 1}`] = value.slice(i * MAX_TAG_VALUE, (i + 1) * MAX_TAG_VALUE);
+  for (let i = 1; i * MAX_TAG_VALUE < value.length; i++)
+    out[`${key}${PART}${i + 1}`] = value.slice(i * MAX_TAG_VALUE, (i + 1) * MAX_TAG_VALUE);
 }
 
 export function getLong(tags: Record<string, string>, key: string): string | undefined {

@@ -57,12 +57,22 @@ export class MlflowTransport {
     this.auth = authorizationHeader(opts.credentials);
     const https_ = opts.url.toLowerCase().startsWith('https:');
     this.agent = https_
-      ? new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !opts.tls.insecure, ca: readCa(opts.tls.caCertPath) })
+      ? new https.Agent({
+          keepAlive: true,
+          maxSockets: 8,
+          rejectUnauthorized: !opts.tls.insecure,
+          ca: readCa(opts.tls.caCertPath),
+        })
       : new http.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
   /** A call to /api/2.0/mlflow/<endpoint>. */
-  async api<T>(method: Exclude<Method, 'PUT'>, endpoint: string, params: Params, o: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+  async api<T>(
+    method: Exclude<Method, 'PUT'>,
+    endpoint: string,
+    params: Params,
+    o: { idempotent?: boolean; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const get = method === 'GET';
     const spec: Spec = {
       method,
@@ -79,41 +89,83 @@ export class MlflowTransport {
 
   /** Plain-text endpoints outside the API (/health, /version). */
   async text(path: string, signal?: AbortSignal): Promise<string> {
-    return this.request({ method: 'GET', path, what: `GET ${path}`, idempotent: true, signal }, async (res) => (await readBody(res, 1 << 16)).toString('utf8').trim());
+    return this.request({ method: 'GET', path, what: `GET ${path}`, idempotent: true, signal }, async (res) =>
+      (await readBody(res, 1 << 16)).toString('utf8').trim(),
+    );
   }
 
-  async putArtifact(artifactPath: string, bytes: Buffer, o: { signal?: AbortSignal; onUpload?: (done: number, total: number) => void } = {}): Promise<void> {
+  async putArtifact(
+    artifactPath: string,
+    bytes: Buffer,
+    o: { signal?: AbortSignal; onUpload?: (done: number, total: number) => void } = {},
+  ): Promise<void> {
     // A PUT of the same bytes to the same path is idempotent: safe to retry.
     await this.request(
-      { method: 'PUT', path: `${ARTIFACTS}/${encodePath(artifactPath)}`, body: bytes, contentType: 'application/octet-stream', what: `upload of ${artifactPath}`, idempotent: true, ...o },
+      {
+        method: 'PUT',
+        path: `${ARTIFACTS}/${encodePath(artifactPath)}`,
+        body: bytes,
+        contentType: 'application/octet-stream',
+        what: `upload of ${artifactPath}`,
+        idempotent: true,
+        ...o,
+      },
       async (res) => readBody(res, 1 << 16),
     );
   }
 
   async listArtifacts<T>(dir: string): Promise<T> {
-    const spec: Spec = { method: 'GET', path: ARTIFACTS, query: new URLSearchParams({ path: dir }), what: `listing of ${dir}`, idempotent: true };
+    const spec: Spec = {
+      method: 'GET',
+      path: ARTIFACTS,
+      query: new URLSearchParams({ path: dir }),
+      what: `listing of ${dir}`,
+      idempotent: true,
+    };
     return this.request(spec, async (res, ctx) => parseJson<T>(await readBody(res, MAX_JSON_BYTES), ctx, res));
   }
 
   async deleteArtifact(artifactPath: string): Promise<void> {
-    await this.request({ method: 'DELETE', path: `${ARTIFACTS}/${encodePath(artifactPath)}`, what: `delete of ${artifactPath}`, idempotent: true }, async (res) => readBody(res, 1 << 16));
+    await this.request(
+      {
+        method: 'DELETE',
+        path: `${ARTIFACTS}/${encodePath(artifactPath)}`,
+        what: `delete of ${artifactPath}`,
+        idempotent: true,
+      },
+      async (res) => readBody(res, 1 << 16),
+    );
   }
 
   /** Streams an artifact into `onChunk`; a failure half-way is not retried (the consumer has seen bytes). */
-  async downloadArtifact(artifactPath: string, onChunk: (b: Buffer, total: number | undefined) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
-    await this.request({ method: 'GET', path: `${ARTIFACTS}/${encodePath(artifactPath)}`, what: `download of ${artifactPath}`, idempotent: true, signal }, async (res, ctx, timedOut) => {
-      const len = Number(res.headers['content-length']);
-      try {
-        for await (const chunk of res) {
+  async downloadArtifact(
+    artifactPath: string,
+    onChunk: (b: Buffer, total: number | undefined) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.request(
+      {
+        method: 'GET',
+        path: `${ARTIFACTS}/${encodePath(artifactPath)}`,
+        what: `download of ${artifactPath}`,
+        idempotent: true,
+        signal,
+      },
+      async (res, ctx, timedOut) => {
+        const len = Number(res.headers['content-length']);
+        try {
+          for await (const chunk of res) {
+            if (signal?.aborted) throw cancelled('Downloading the model');
+            await onChunk(chunk as Buffer, Number.isFinite(len) ? len : undefined);
+          }
+        } catch (e) {
+          if (e instanceof MlopsError) throw e;
           if (signal?.aborted) throw cancelled('Downloading the model');
-          await onChunk(chunk as Buffer, Number.isFinite(len) ? len : undefined);
+          throw networkFailure(ctx, timedOut() ? new TimeoutError() : e, this.opts.timeoutMs);
         }
-      } catch (e) {
-        if (e instanceof MlopsError) throw e;
-        if (signal?.aborted) throw cancelled('Downloading the model');
-        throw networkFailure(ctx, timedOut() ? new TimeoutError() : e, this.opts.timeoutMs);
-      }
-    }, false);
+      },
+      false,
+    );
   }
 
   close(): void {
@@ -122,10 +174,19 @@ export class MlflowTransport {
 
   // ------------------------------------------------------------------ one request, with retries
 
-  private async request<T>(spec: Spec, read: (res: IncomingMessage, ctx: CallContext, timedOut: () => boolean) => Promise<T>, retryBody = true): Promise<T> {
+  private async request<T>(
+    spec: Spec,
+    read: (res: IncomingMessage, ctx: CallContext, timedOut: () => boolean) => Promise<T>,
+    retryBody = true,
+  ): Promise<T> {
     const max = spec.idempotent ? Math.max(1, this.opts.retry.attempts) : 1;
     for (let attempt = 1; ; attempt++) {
-      const ctx: CallContext = { server: this.server, what: spec.what, credentialsSent: this.auth !== undefined, attempts: attempt };
+      const ctx: CallContext = {
+        server: this.server,
+        what: spec.what,
+        credentialsSent: this.auth !== undefined,
+        attempts: attempt,
+      };
       const started = Date.now();
       let res: IncomingMessage;
       let timedOut: () => boolean;
@@ -166,7 +227,10 @@ export class MlflowTransport {
 
   private async pause(spec: Spec, attempt: number, retryAfter: string | undefined, why: string): Promise<void> {
     const ms = backoffDelay(attempt, this.opts.retry, retryAfter);
-    this.opts.log?.('warn', `${spec.what} failed (${why}); retrying in ${ms} ms (attempt ${attempt + 1} of ${this.opts.retry.attempts})`);
+    this.opts.log?.(
+      'warn',
+      `${spec.what} failed (${why}); retrying in ${ms} ms (attempt ${attempt + 1} of ${this.opts.retry.attempts})`,
+    );
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => {
         spec.signal?.removeEventListener('abort', onAbort);
@@ -192,7 +256,9 @@ export class MlflowTransport {
     const mod = url.protocol === 'https:' ? https : http;
     let timedOut = false;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method: spec.method, agent: this.agent, headers, signal: spec.signal }, (res) => resolve({ res, timedOut: () => timedOut }));
+      const req = mod.request(url, { method: spec.method, agent: this.agent, headers, signal: spec.signal }, (res) =>
+        resolve({ res, timedOut: () => timedOut }),
+      );
       req.setTimeout(this.opts.timeoutMs, () => {
         timedOut = true;
         req.destroy(new TimeoutError());
@@ -234,7 +300,11 @@ function readCa(p: string | undefined): Buffer | undefined {
     return readFileSync(p);
   } catch (e) {
     const why = isNodeError(e, 'ENOENT') ? 'does not exist' : 'cannot be read';
-    throw new MlopsError('NOT_FOUND', `The CA certificate ${p} (MLFLOW_TRACKING_SERVER_CERT_PATH) ${why}.`, 'Point MLFLOW_TRACKING_SERVER_CERT_PATH at a PEM file, or unset it.');
+    throw new MlopsError(
+      'NOT_FOUND',
+      `The CA certificate ${p} (MLFLOW_TRACKING_SERVER_CERT_PATH) ${why}.`,
+      'Point MLFLOW_TRACKING_SERVER_CERT_PATH at a PEM file, or unset it.',
+    );
   }
 }
 
@@ -245,7 +315,11 @@ async function readBody(res: IncomingMessage, limit: number): Promise<Buffer> {
     n += (chunk as Buffer).length;
     if (n > limit) {
       res.destroy();
-      throw new MlopsError('REMOTE', `The server's answer is larger than ${limit} bytes.`, 'Check that the registry URI points at an MLflow tracking server.');
+      throw new MlopsError(
+        'REMOTE',
+        `The server's answer is larger than ${limit} bytes.`,
+        'Check that the registry URI points at an MLflow tracking server.',
+      );
     }
     parts.push(chunk as Buffer);
   }
@@ -269,7 +343,8 @@ function header(res: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-const errCode = (e: unknown): string => String((e as NodeJS.ErrnoException)?.code ?? (e instanceof Error ? e.message : e));
+const errCode = (e: unknown): string =>
+  String((e as NodeJS.ErrnoException)?.code ?? (e instanceof Error ? e.message : e));
 
 /** GET parameters: repeated fields repeat the key (order_by=a&order_by=b). */
 function toQuery(params: Params): URLSearchParams {
@@ -287,5 +362,9 @@ function dropUndefined(p: Params): Params {
 }
 
 export function encodePath(p: string): string {
-  return p.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
+  return p
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');
 }
