@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildMlp } from '../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../test/builders/mlpBuilder';
 import { EmbeddedRegistry } from '../src/core/registry/embedded/embeddedRegistry';
 import { loadSqlJs } from '../src/core/registry/embedded/sqlite';
 import { median, quantile, round, type BenchRow, type BenchSuite } from './harness';

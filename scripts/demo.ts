@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildMlp, seededRandom } from '../src/core/onnx/mlpBuilder';
+import { buildMlp, seededRandom } from '../test/builders/mlpBuilder';
 import { formatBytes } from '../src/core/util/format';
 
 const CLI = path.join(__dirname, 'cli.js');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildMlp } from '../../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../builders/mlpBuilder';
 import { mlopsJson, runMlops, type CliResult } from '../helpers/cli';
 import { snapshot, tempDir, writeModel } from '../helpers/tmp';
 

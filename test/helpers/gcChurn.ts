@@ -8,7 +8,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildMlp } from '../../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../builders/mlpBuilder';
 import { EmbeddedRegistry } from '../../src/core/registry/embedded/embeddedRegistry';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildMlp, type MlpOptions } from '../../src/core/onnx/mlpBuilder';
+import { buildMlp, type MlpOptions } from '../builders/mlpBuilder';
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'mlops-test-'): { dir: string; cleanup: () => void } {

@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { buildMlp } from '../../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../builders/mlpBuilder';
 
 const REPO = path.resolve(__dirname, '../../..');
 /** README screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildMlp } from '../../../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../../builders/mlpBuilder';
 import { openRegistry } from '../../../src/core/registry/open';
 import type { Registry } from '../../../src/core/registry/registry';
 import { WORKSPACE } from './env';

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMlopsError } from '../../../src/core/errors';
 import { inspectOnnx, readOnnxFile } from '../../../src/core/onnx/inspect';
-import { buildMlp } from '../../../src/core/onnx/mlpBuilder';
+import { buildMlp } from '../../builders/mlpBuilder';
 import { modelType } from '../../../src/core/onnx/onnxSchema';
 import { tempDir } from '../../helpers/tmp';
 

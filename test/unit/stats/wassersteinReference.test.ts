@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { seededRandom } from '../../../src/core/onnx/mlpBuilder';
+import { seededRandom } from '../../builders/mlpBuilder';
 import { wasserstein1Sorted, WassersteinReference } from '../../../src/core/stats/wasserstein';
 
 const sorted = (xs: number[]) => Float64Array.from(xs).sort();

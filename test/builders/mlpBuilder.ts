@@ -1,4 +1,4 @@
-import { DATA_TYPE, modelType } from './onnxSchema';
+import { DATA_TYPE, modelType } from '../../src/core/onnx/onnxSchema';
 
 /**
  * Builds small multilayer-perceptron ONNX models in code: the demo's, the tests' and the benchmarks'
