@@ -7,6 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `npm test` runs this under npm (Node 20), which exports npm_config_* and npm_package_* variables. The
+# inner installs below must not inherit them: code-server's install check reads the Node major from
+# npm_config_user_agent ("requires node v24 ... on node v20"), and the project's ignore-scripts=true would
+# reach them as npm_config_ignore_scripts. Each inner npm works out its own settings instead.
+while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
+
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 root="$PWD/.vscode-test"
