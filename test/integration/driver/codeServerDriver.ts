@@ -209,7 +209,8 @@ async function main(): Promise<number> {
       ['extensionTestsPath', remote(testsPath)],
     ]);
     const url = `${base}/?${folder ? `folder=${encodeURIComponent(folder)}&` : ''}payload=${encodeURIComponent(payload)}`;
-    await page.goto(url);
+    // The workbench's first load compiles a lot of JavaScript: allow for a busy 2-core machine.
+    await page.goto(url, { timeout: 180_000 });
     console.log(`[driver] code-server ${port} ready and workbench loading after ${Date.now() - t0} ms`);
 
     let timer: NodeJS.Timeout | undefined;
