@@ -7,7 +7,7 @@ import { resolveModelRef } from '../../core/registry/resolve';
 import type { AuditEvent } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
 import { parseDuration } from '../../core/util/duration';
-import { formatBytes } from '../../core/util/format';
+import { formatBytes, orUnknown } from '../../core/util/format';
 import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
 import type { CommandSpec } from '../context';
 import { describeEvent } from './render';
@@ -82,7 +82,7 @@ export const pushCommand: CommandSpec = {
     ctx.print(
       v,
       () =>
-        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${v.artifact.sha256.slice(0, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`,
+        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${orUnknown(v.artifact.sha256, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`,
     );
   },
 };
@@ -202,11 +202,21 @@ export const verifyCommand: CommandSpec = {
     const r = await reg.verify({ signal: ctx.signal });
     ctx.print(r, () => {
       const gcHint = r.orphanArtifacts > 0 && reg.collectGarbage ? ' (`mlops gc` removes them)' : '';
-      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced${gcHint}.`;
-      if (r.ok) return `OK: ${head}`;
+      const skipped = r.unverifiable.length ? `, ${r.unverifiable.length} not verifiable` : '';
+      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked${skipped}, ${r.orphanArtifacts} unreferenced${gcHint}.`;
+      // Versions other clients registered carry no sha256 to check against: a note, not a failure.
+      const note = r.unverifiable.length
+        ? [
+            `Not verifiable (no recorded sha256; registered by another client): ${r.unverifiable
+              .map((u) => `${u.model} v${u.version}`)
+              .join(', ')}.`,
+          ]
+        : [];
+      if (r.ok) return [`OK: ${head}`, ...note].join('\n');
       return [
         `PROBLEMS: ${head}`,
         ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`),
+        ...note,
       ].join('\n');
     });
     return r.ok ? 0 : 1;

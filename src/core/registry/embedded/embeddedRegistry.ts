@@ -19,6 +19,7 @@ import type {
   OperationOptions,
   Page,
   PushInput,
+  RecordedVersion,
   RegisteredModel,
   VerifyReport,
   VersionStatus,
@@ -111,7 +112,7 @@ export class EmbeddedRegistry implements Registry {
     return out;
   }
 
-  private toVersion(db: Database, r: Row): ModelVersion {
+  private toVersion(db: Database, r: Row): RecordedVersion {
     const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
       r.model,
       r.version,
@@ -262,7 +263,7 @@ export class EmbeddedRegistry implements Registry {
     });
   }
 
-  async getVersion(model: string, version: number): Promise<ModelVersion> {
+  async getVersion(model: string, version: number): Promise<RecordedVersion> {
     validateModelName(model);
     validateVersionNumber(version);
     return this.file.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
@@ -285,7 +286,7 @@ export class EmbeddedRegistry implements Registry {
     });
   }
 
-  async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
+  async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<RecordedVersion> {
     const p = await preparePush(input, opts);
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {

@@ -357,12 +357,12 @@ export class MlflowRegistry implements Registry {
     const file = await cachedVerified(
       this.http,
       this.o.cacheDir,
-      remote,
-      v.artifact.sha256,
+      remote.file,
+      remote.sha256,
       `model "${model}" version ${version}`,
       opts,
     );
-    return { file, sha256: v.artifact.sha256 };
+    return { file, sha256: remote.sha256 };
   }
 
   async verify(opts: OperationOptions = {}): Promise<VerifyReport> {
