@@ -172,11 +172,13 @@ export const pullCommand: CommandSpec = {
   usage: '<uri> [-o <file>] [--force]',
   options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
-  help: 'Without -o the file is written as <model>-v<version>.onnx in the current folder.',
+  help: "Without -o the file is written as <model>-v<version>.onnx in the current folder ('/' and ':' in the name become '_').",
   async run(ctx, [uri], values) {
     const reg = await ctx.registry();
     const v = await resolveModelRef(reg, uri);
-    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? `${v.model}-v${v.version}.onnx`);
+    // A model named team/churn (MLflow accepts '/' and ':') still gives one file in this folder.
+    const fallback = `${v.model.replace(/[/:\\]/g, '_')}-v${v.version}.onnx`;
+    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? fallback);
     if (existsSync(dest) && values.force !== true) {
       throw new MlopsError(
         'ALREADY_EXISTS',

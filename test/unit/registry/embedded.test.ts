@@ -32,6 +32,20 @@ describe('EmbeddedRegistry on disk', function () {
     t.cleanup();
   });
 
+  it("refuses to create models named with / or :, saying it is the embedded registry's rule (MLflow accepts them)", async () => {
+    const reg = await open({ create: true });
+    for (const name of ['team/churn', 'team:churn']) {
+      await rejectsWith(
+        reg.pushVersion({ filePath: model, model: name }, ctx),
+        'INVALID_ARGUMENT',
+        /embedded registry does not accept.*MLflow 2\.17 servers do/,
+      );
+      await rejectsWith(reg.createModel(name), 'INVALID_ARGUMENT', /embedded registry does not accept/);
+    }
+    assert.deepEqual((await reg.listModels()).items, []);
+    await rejectsWith(reg.getModel('team/churn'), 'NOT_FOUND', /"team\/churn"/);
+  });
+
   it('stores the database and content-addressed artifacts in the documented layout', async () => {
     const reg = await open({ create: true });
     const v = await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { MlopsError } from '../../errors';
 import { fsError } from '../../util/fsx';
-import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
+import {
+  validateAlias,
+  validateEmbeddedModelName,
+  validateModelName,
+  validateStringMap,
+  validateVersionNumber,
+} from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import { preparePush } from '../push';
 import type { Disposable, Registry } from '../registry';
@@ -186,7 +192,7 @@ export class EmbeddedRegistry implements Registry {
     name: string,
     init: { description?: string; tags?: Record<string, string> } = {},
   ): Promise<RegisteredModel> {
-    validateModelName(name);
+    validateEmbeddedModelName(name);
     const tags = validateStringMap('tag', init.tags);
     await this.file.mutate((db, now) => {
       if (one(db, 'SELECT 1 FROM models WHERE name = ?', [name])) {
@@ -287,6 +293,7 @@ export class EmbeddedRegistry implements Registry {
   }
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<RecordedVersion> {
+    validateEmbeddedModelName(input.model);
     const p = await preparePush(input, opts);
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {

@@ -80,7 +80,7 @@ export async function verifyMlflow(
     artifactsChecked: toCheck.length,
     orphanArtifacts: 0,
     problems,
-    unverifiable,
+    unverifiable: unverifiable.sort((a, b) => a.model.localeCompare(b.model) || a.version - b.version),
   };
 }
 
