@@ -355,6 +355,33 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       );
     });
 
+    it("moves a model's updatedAt when a version is pushed or deleted or its description changes, not on alias or status changes", async () => {
+      const tick = () => new Promise((r) => setTimeout(r, 5)); // the clock must move for "later" to show
+      await push();
+      await tick();
+      await push();
+      const t0 = (await reg.getModel('churn')).updatedAt;
+      await tick();
+      await reg.promote('churn', 'production', 1, ctx);
+      await reg.promote('churn', 'production', 2, ctx);
+      await reg.rollback('churn', 'production', ctx);
+      await reg.promote('churn', 'staging', 2, ctx);
+      await reg.removeAlias('churn', 'staging', ctx);
+      await reg.setVersionStatus('churn', 2, 'archived', ctx);
+      await reg.setVersionStatus('churn', 2, 'active', ctx);
+      assert.equal((await reg.getModel('churn')).updatedAt, t0, 'alias moves and archive/restore leave it');
+      await push();
+      const t1 = (await reg.getModel('churn')).updatedAt;
+      assert.ok(t1 > t0, 'a new version moves it');
+      await tick();
+      await reg.deleteVersion('churn', 3, ctx);
+      const t2 = (await reg.getModel('churn')).updatedAt;
+      assert.ok(t2 > t1, 'a deleted version moves it');
+      await tick();
+      await reg.updateModel('churn', { description: 'churn model' });
+      assert.ok((await reg.getModel('churn')).updatedAt > t2, 'a new description moves it');
+    });
+
     it('creates a model explicitly, and refuses an existing name', async () => {
       const m = await reg.createModel('fraud', { description: 'card fraud', tags: { team: 'risk' } });
       assert.deepEqual(

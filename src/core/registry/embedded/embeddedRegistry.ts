@@ -154,7 +154,7 @@ export class EmbeddedRegistry implements Registry {
       'INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
       [model, alias, version, now],
     );
-    db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
+    // The model's updated_at stays: an alias move is not a change of the model (types.ts, as on MLflow).
   }
 
   private assertCanHold(db: Database, model: string, version: number, alias: string): void {
