@@ -108,7 +108,12 @@ describe('MLflow test double: faithful to the reference', () => {
     const m = (
       (await (await get('registered-models/get?name=churn')).json()) as { registered_model: Record<string, unknown> }
     ).registered_model;
-    assert.deepEqual(Object.keys(m).sort(), ['creation_timestamp', 'last_updated_timestamp', 'latest_versions', 'name']);
+    assert.deepEqual(Object.keys(m).sort(), [
+      'creation_timestamp',
+      'last_updated_timestamp',
+      'latest_versions',
+      'name',
+    ]);
     const v = (
       (await (await get('model-versions/get?name=churn&version=1')).json()) as {
         model_version: Record<string, unknown>;

@@ -46,7 +46,7 @@ describe('MLflow backend: mapping onto MLflow', function () {
 
     const dir = `0/${run.runId}/artifacts/model`;
     assert.deepEqual(s.artifacts.get(`${dir}/model.onnx`), readFileSync(f.model));
-    assert.match(s.artifacts.get(`${dir}/MLmodel`)?.toString() ?? '', /flavors:\n {2}onnx:\n {4}data: "model\.onnx"/);
+    assert.match(s.artifacts.get(`${dir}/MLmodel`)?.toString() ?? '', /flavors:\n {2}onnx:\n {4}data: model\.onnx\n/);
 
     const v = s.version('churn', 1);
     assert.equal(v.source, `mlflow-artifacts:/${dir}`);

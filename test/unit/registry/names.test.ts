@@ -16,7 +16,7 @@ describe('names, URIs and registry locations', () => {
       invalid(() => validateAlias(bad));
   });
 
-  it("accepts model names with / and : (MLflow 2.17 does); rejects empty, padded or control characters", () => {
+  it('accepts model names with / and : (MLflow 2.17 does); rejects empty, padded or control characters', () => {
     for (const ok of ['churn', 'Churn Model.v2', 'fraud_detector-eu', 'team/churn', 'team:churn', 'a@b'])
       assert.equal(validateModelName(ok), ok);
     for (const bad of ['', ' ', ' x', 'x ', 'a\nb', 'x'.repeat(256)]) invalid(() => validateModelName(bad));
@@ -52,7 +52,10 @@ describe('names, URIs and registry locations', () => {
     assert.deepEqual(parseModelUri('models:/team:churn/2'), { model: 'team:churn', kind: 'version', version: 2 });
     assert.deepEqual(parseModelUri('models:/a@b/3'), { model: 'a@b', kind: 'version', version: 3 });
     assert.deepEqual(parseModelUri('models:/a@b@prod'), { model: 'a@b', kind: 'alias', alias: 'prod' });
-    for (const [model, version] of [['team/churn', 3], ['a:b/c', 12]] as const)
+    for (const [model, version] of [
+      ['team/churn', 3],
+      ['a:b/c', 12],
+    ] as const)
       assert.deepEqual(parseModelUri(versionUri(model, version)), { model, kind: 'version', version });
     for (const bad of [
       'churn/3',

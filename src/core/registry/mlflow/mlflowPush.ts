@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { MlopsError, throwIfAborted } from '../../errors';
 import { preparePush, type PreparedPush } from '../push';
 import type { ActionContext, OperationOptions, PushInput } from '../types';
@@ -9,6 +8,7 @@ import type { Lookups } from './lookups';
 import { isMlflowError } from './remoteErrors';
 import { assertTagKeyFits, assertUserTagKeys, putLong, TAG } from './tags';
 import type { Logger, MlflowTransport } from './transport';
+import { mlmodelYaml } from './mlmodel';
 import { UndoLog } from './undo';
 import { filterLiteral, recordToTags, type ModelVersionJson } from './wire';
 
@@ -89,7 +89,13 @@ export async function pushToMlflow(
       onUpload: (done, total) => opts.onProgress?.({ stage: 'Uploading', done, total }),
     });
     undo.add(`file ${dir}/MLmodel`, () => d.http.deleteArtifact(`${dir}/MLmodel`));
-    await d.http.putArtifact(`${dir}/MLmodel`, Buffer.from(mlmodelYaml(p.fileName, runId)), { signal: opts.signal });
+    const mlmodel = mlmodelYaml({
+      fileName: p.fileName,
+      runId,
+      signature: p.inspection.signature,
+      onnx: p.inspection.summary,
+    });
+    await d.http.putArtifact(`${dir}/MLmodel`, Buffer.from(mlmodel), { signal: opts.signal });
     const got = await hashRemote(d.http, file, opts, 'Verifying the upload');
     if (got.sha256 !== p.sha256 || got.size !== p.bytes.length) {
       throw new MlopsError(
@@ -217,18 +223,4 @@ async function waitReady(d: PushDeps, mv: ModelVersionJson): Promise<ModelVersio
     );
   }
   return cur;
-}
-
-/** A minimal MLmodel with the onnx flavor, so MLflow's clients can load `models:/name/<version>`. */
-function mlmodelYaml(fileName: string, runId: string): string {
-  return [
-    'artifact_path: model',
-    'flavors:',
-    '  onnx:',
-    `    data: ${JSON.stringify(fileName)}`,
-    `model_uuid: ${randomBytes(16).toString('hex')}`,
-    `run_id: ${JSON.stringify(runId)}`,
-    `utc_time_created: '${new Date().toISOString().replace('T', ' ').replace('Z', '')}'`,
-    '',
-  ].join('\n');
 }
