@@ -382,6 +382,40 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.ok((await reg.getModel('churn')).updatedAt > t2, 'a new description moves it');
     });
 
+    it('a retried push with the same file and idempotency key returns the version it registered', async () => {
+      const first = await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' });
+      const again = await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' });
+      assert.deepEqual(
+        [again.version, again.createdAt, again.artifact.sha256, again.aliases],
+        [1, first.createdAt, first.artifact.sha256, ['staging']],
+      );
+      assert.equal((await reg.listVersions('churn')).items.length, 1, 'no duplicate');
+      assert.deepEqual(
+        (await reg.history('churn')).map((e) => e.action),
+        ['create-version', 'promote'],
+        'the retry records nothing',
+      );
+      // Another key, another file, no key, or another model: a new version each time.
+      assert.equal((await push('churn', { idempotencyKey: 'ci-run-43' })).version, 2);
+      assert.equal(
+        (await reg.pushVersion({ filePath: other, model: 'churn', idempotencyKey: 'ci-run-42' }, ctx)).version,
+        3,
+      );
+      assert.equal((await push('churn')).version, 4);
+      assert.equal((await push('churn')).version, 5);
+      assert.equal((await push('fraud', { idempotencyKey: 'ci-run-42' })).version, 1);
+      // Later alias moves by others are left alone by a late retry.
+      await reg.promote('churn', 'staging', 2, ctx);
+      assert.equal((await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' })).version, 1);
+      assert.equal((await reg.getVersionByAlias('churn', 'staging')).version, 2);
+    });
+
+    it('refuses an empty or oversized idempotency key and registers nothing', async () => {
+      for (const key of ['', '   ', 'x'.repeat(201), 'a\nb'])
+        await rejectsWith(push('churn', { idempotencyKey: key }), 'INVALID_ARGUMENT', /idempotency key/);
+      assert.deepEqual((await reg.listModels()).items, []);
+    });
+
     it('creates a model explicitly, and refuses an existing name', async () => {
       const m = await reg.createModel('fraud', { description: 'card fraud', tags: { team: 'risk' } });
       assert.deepEqual(

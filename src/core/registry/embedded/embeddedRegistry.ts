@@ -37,6 +37,8 @@ import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type
 
 export { DB_FILE } from './registryFile';
 
+const PUSHED_WITH_KEY = 'SELECT version FROM versions WHERE model = ? AND push_key = ? ORDER BY version LIMIT 1';
+
 export interface EmbeddedOptions extends RegistryFileOptions {
   /** Create the folder and an empty registry when none exists (default false: a clear error instead). */
   create?: boolean;
@@ -310,6 +312,9 @@ export class EmbeddedRegistry implements Registry {
     };
     const version = await this.file.mutate((db, now) => {
       const { model, parentVersion, alias } = p.input;
+      // A retry of a push that already registered this file under this key: that version, unchanged.
+      const done = p.pushKey === null ? undefined : one(db, PUSHED_WITH_KEY, [model, p.pushKey]);
+      if (done) return Number(done.version);
       let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
       if (!m) {
         db.run('INSERT INTO models(name, created_at, updated_at) VALUES (?,?,?)', [model, now, now]);
@@ -319,8 +324,8 @@ export class EmbeddedRegistry implements Registry {
       const v = Number(m.last_version) + 1;
       db.run(
         `INSERT INTO versions(model, version, status, description, tags, metrics, params, sha256, size, file_name, source,
-           signature, onnx, created_at, created_by, updated_at, parent_version, run_id)
-         VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+           signature, onnx, created_at, created_by, updated_at, parent_version, run_id, push_key)
+         VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         [
           model,
           v,
@@ -339,6 +344,7 @@ export class EmbeddedRegistry implements Registry {
           now,
           parentVersion ?? null,
           p.input.runId ?? null,
+          p.pushKey,
         ],
       );
       db.run('UPDATE models SET last_version = ?, updated_at = ? WHERE name = ?', [v, now, model]);
