@@ -10,6 +10,7 @@ import { parseDuration } from '../../core/util/duration';
 import { formatBytes, orUnknown } from '../../core/util/format';
 import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
 import type { CommandSpec } from '../context';
+import { resolveIdempotencyKey } from '../idempotencyKey';
 import { describeEvent } from './render';
 
 /** Commands that change the registry. Every change is recorded with MLOPS_ACTOR (or the OS user). */
@@ -46,7 +47,7 @@ export const pushCommand: CommandSpec = {
   name: 'push',
   summary: 'Register an ONNX file as a new version of a model',
   usage:
-    '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id]',
+    '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id] [--idempotency-key k|auto]',
   options: {
     model: { type: 'string', short: 'm' },
     metric: { type: 'string', multiple: true },
@@ -56,13 +57,21 @@ export const pushCommand: CommandSpec = {
     alias: { type: 'string' },
     parent: { type: 'string' },
     'run-id': { type: 'string' },
+    'idempotency-key': { type: 'string' },
   },
   positionals: [1, 1],
-  help: 'The signature (inputs/outputs), opsets and parameter count are read from the ONNX graph.\nExample: mlops push model.onnx --model churn --metric auc=0.94 --param lr=0.01 --alias staging',
+  help: [
+    'The signature (inputs/outputs), opsets and parameter count are read from the ONNX graph.',
+    'Example: mlops push model.onnx --model churn --metric auc=0.94 --param lr=0.01 --alias staging',
+    '--idempotency-key makes a retried push safe: if this model already has a version pushed from the same',
+    'file with the same key, that version is printed and nothing new is registered. `auto` uses the CI',
+    "run's id (GitHub Actions, GitLab CI, ...); MLOPS_IDEMPOTENCY_KEY sets it for every push.",
+  ].join('\n'),
   async run(ctx, [file], values) {
     const model = values.model as string | undefined;
     if (!model) throw new UsageError('--model <name> is required.', 'push');
     const parent = values.parent as string | undefined;
+    const idempotencyKey = resolveIdempotencyKey(values['idempotency-key'] as string | undefined, ctx.env);
     const reg = await ctx.registry({ create: true });
     const v = await reg.pushVersion(
       {
@@ -75,6 +84,7 @@ export const pushCommand: CommandSpec = {
         alias: values.alias as string | undefined,
         parentVersion: parent === undefined ? undefined : parseVersionArg(parent),
         runId: values['run-id'] as string | undefined,
+        idempotencyKey,
       },
       { actor: ctx.actor },
       { signal: ctx.signal },
@@ -82,7 +92,7 @@ export const pushCommand: CommandSpec = {
     ctx.print(
       v,
       () =>
-        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${orUnknown(v.artifact.sha256, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`,
+        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${orUnknown(v.artifact.sha256, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}${idempotencyKey === undefined ? '' : ` [idempotency key ${idempotencyKey}]`}`,
     );
   },
 };

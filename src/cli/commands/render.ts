@@ -69,7 +69,9 @@ export function versionDetails(v: ModelVersion): string {
     ],
     [
       'artifact',
-      `${v.artifact.fileName || 'file name unknown'} ${formatBytes(v.artifact.size)} sha256:${orUnknown(v.artifact.sha256)}`,
+      v.artifact.sha256 === null
+        ? `not recorded (size unknown, sha256 unknown${v.artifact.fileName ? `, file ${v.artifact.fileName}` : ''})`
+        : `${v.artifact.fileName} ${formatBytes(v.artifact.size)} sha256:${v.artifact.sha256}`,
     ],
     ['source', v.artifact.source],
     ['lineage', `parent ${v.parentVersion === null ? '-' : 'v' + v.parentVersion}, run ${v.runId ?? '-'}`],
