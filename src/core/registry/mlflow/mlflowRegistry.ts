@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isMlopsError, MlopsError, readOnlyRegistry } from '../../errors';
+import { MlopsError, readOnlyRegistry } from '../../errors';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import type { Disposable, Registry } from '../registry';
@@ -27,8 +27,8 @@ import { pushToMlflow } from './mlflowPush';
 import { verifyMlflow } from './mlflowVerify';
 import { resolveOptions, type MlflowOptions, type ResolvedOptions } from './options';
 import { pollForChanges } from './poller';
-import { isMlflowError, MlflowApiError } from './remoteErrors';
-import { retryRead } from './retry';
+import { readBackPushed } from './readBack';
+import { isMlflowError } from './remoteErrors';
 import { assertUserTagKeys } from './tags';
 import { MlflowTransport } from './transport';
 import { tagsToRecord, type ModelVersionJson } from './wire';
@@ -222,11 +222,6 @@ export class MlflowRegistry implements Registry {
     }
   }
 
-  /**
-   * After the push's last write, the version is read back for the caller. That read is retried while the
-   * server is unreachable or failing (it changes nothing); if it never answers, the push still succeeded,
-   * so the version is built from the server's own answer to the registration (and the alias moved).
-   */
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
     this.assertWritable();
     const pushed = await pushToMlflow(
@@ -241,25 +236,12 @@ export class MlflowRegistry implements Registry {
       ctx,
       opts,
     );
-    try {
-      return await retryRead(
-        () => this.getVersion(input.model, pushed.version),
-        this.o.retry,
-        isTransient,
-        (n, ms) =>
-          this.o.log?.(
-            'warn',
-            `reading back version ${pushed.version} failed; retrying in ${ms} ms (attempt ${n + 1})`,
-          ),
-      );
-    } catch (e) {
-      if (!isTransient(e)) throw e;
-      this.o.log?.(
-        'warn',
-        `version ${pushed.version} of "${input.model}" was registered, but ${this.server} did not answer the read-back (${e instanceof Error ? e.message : String(e)}); reporting the registration's answer`,
-      );
-      return toVersion(pushed.registered, pushed.aliases);
-    }
+    return readBackPushed(() => this.getVersion(input.model, pushed.version), pushed, {
+      model: input.model,
+      server: this.server,
+      retry: this.o.retry,
+      log: this.o.log,
+    });
   }
 
   async updateVersion(
@@ -421,12 +403,6 @@ export class MlflowRegistry implements Registry {
     this.watchers.clear();
     this.http.close();
   }
-}
-
-/** Failures that say "try later": the server unreachable, overloaded or failing (5xx), not a refusal. */
-function isTransient(e: unknown): boolean {
-  if (isMlopsError(e, 'UNAVAILABLE')) return true;
-  return e instanceof MlflowApiError && e.status !== undefined && e.status >= 500;
 }
 
 function checkTagChange(tags: Record<string, string | null> | undefined): Record<string, string | null> {
