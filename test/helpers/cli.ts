@@ -25,7 +25,14 @@ export function runNode(
   return new Promise((resolve, reject) => {
     const so: SpawnOptions = {
       cwd: opts.cwd,
-      env: { ...process.env, MLOPS_REGISTRY: '', MLFLOW_TRACKING_URI: '', MLOPS_ACTOR: 'ci-bot', ...opts.env },
+      env: {
+        ...process.env,
+        MLOPS_REGISTRY: '',
+        MLFLOW_TRACKING_URI: '',
+        MLOPS_IDEMPOTENCY_KEY: '',
+        MLOPS_ACTOR: 'ci-bot',
+        ...opts.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     };
     if (opts.uid !== undefined) so.uid = opts.uid;

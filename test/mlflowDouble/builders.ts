@@ -3,8 +3,10 @@ import type { DoubleModel, DoubleRun, DoubleVersion } from './store';
 
 /**
  * Builders for MLflow's JSON (CONVENTIONS 16), shared by the TEST DOUBLE's answers and by unit tests that
- * need a response by hand. They keep MLflow's quirks: `version` is a string, unset optional strings are
- * "", empty lists are left out, and model-version search results carry no `aliases`.
+ * need a response by hand. They keep MLflow 2.17's quirks (checked on a real server): `version` is a
+ * string; a model with no description has no `description` key; a version with no user or status message
+ * has no `user_id` / `status_message` keys (its description and run_link are sent as ""); empty lists are
+ * left out; and model-version search results carry no `aliases`.
  */
 function tagList(tags: Map<string, string> | Record<string, string>): TagJson[] | undefined {
   const entries = tags instanceof Map ? [...tags.entries()] : Object.entries(tags);
@@ -22,13 +24,13 @@ export function modelVersionJson(v: DoubleVersion, o: { aliases?: string[] } = {
     version: String(v.version),
     creation_timestamp: v.createdAt,
     last_updated_timestamp: v.updatedAt,
-    user_id: v.userId,
+    user_id: v.userId || undefined,
     current_stage: v.stage,
     description: v.description,
     source: v.source,
     run_id: v.runId,
     status: v.status,
-    status_message: '',
+    status_message: undefined,
     tags: tagList(v.tags),
     run_link: v.runLink,
     aliases: o.aliases && o.aliases.length ? o.aliases : undefined,
@@ -47,7 +49,7 @@ export function registeredModelJson(m: DoubleModel, versions: DoubleVersion[]): 
     name: m.name,
     creation_timestamp: m.createdAt,
     last_updated_timestamp: m.updatedAt,
-    description: m.description,
+    description: m.description || undefined,
     latest_versions: latest.size ? [...latest.values()].map((v) => modelVersionJson(v)) : undefined,
     tags: tagList(m.tags),
     aliases: aliases.length ? aliases : undefined,
@@ -87,18 +89,16 @@ export function aModelVersion(over: Partial<ModelVersionJson> = {}): ModelVersio
     version: '1',
     creation_timestamp: 1,
     last_updated_timestamp: 1,
-    user_id: '',
     current_stage: 'None',
     description: '',
     source: 'mlflow-artifacts:/0/r/artifacts/model',
     run_id: 'r',
     status: 'READY',
-    status_message: '',
     run_link: '',
     ...over,
   };
 }
 
 export function aRegisteredModel(over: Partial<RegisteredModelJson> = {}): RegisteredModelJson {
-  return { name: 'churn', creation_timestamp: 1, last_updated_timestamp: 1, description: '', ...over };
+  return { name: 'churn', creation_timestamp: 1, last_updated_timestamp: 1, ...over };
 }

@@ -22,15 +22,20 @@ export interface Fault {
   times?: number;
   status?: number;
   retryAfter?: string;
+  /**
+   * Armed only once a request matching this has been answered (that request itself is not hit): e.g. a
+   * server that goes away right after a push's last write.
+   */
+  after?: { method?: string; path: string | RegExp };
 }
 
 export class FaultQueue {
-  private readonly faults: (Fault & { left: number })[] = [];
+  private readonly faults: (Fault & { left: number; armed: boolean })[] = [];
   /** Every fault that fired, in order, for assertions. */
   readonly fired: { kind: FaultKind; method: string; path: string }[] = [];
 
   add(f: Fault): void {
-    this.faults.push({ ...f, left: f.times ?? 1 });
+    this.faults.push({ ...f, left: f.times ?? 1, armed: f.after === undefined });
   }
 
   clear(): void {
@@ -41,13 +46,28 @@ export class FaultQueue {
     return this.faults.reduce((n, f) => n + f.left, 0);
   }
 
+  /** Faults still waiting for their `after` request. */
+  get unarmed(): number {
+    return this.faults.filter((f) => !f.armed).length;
+  }
+
   /** The fault for this request, if any (consumed). */
   take(method: string, path: string): Fault | undefined {
-    const f = this.faults.find((x) => x.left > 0 && (!x.method || x.method === method) && matches(x.path, path));
-    if (!f) return undefined;
-    f.left--;
-    this.fired.push({ kind: f.kind, method, path });
+    const f = this.faults.find(
+      (x) => x.armed && x.left > 0 && (!x.method || x.method === method) && matches(x.path, path),
+    );
+    if (f) {
+      f.left--;
+      this.fired.push({ kind: f.kind, method, path });
+    }
     return f;
+  }
+
+  /** Called once a request was answered: arms the faults waiting for it. */
+  answered(method: string, path: string): void {
+    for (const x of this.faults)
+      if (!x.armed && x.after && (!x.after.method || x.after.method === method) && matches(x.after.path, path))
+        x.armed = true;
   }
 }
 

@@ -105,6 +105,7 @@ export async function startMlflowDouble(opts: DoubleOptions = {}): Promise<Mlflo
       const out = handler(params, store);
       if (fault?.kind === 'reset-after') return void req.socket.destroy();
       sendJson(res, 200, out);
+      faults.answered(method, url.pathname);
     } catch (e) {
       if (e instanceof DoubleError) return sendError(res, e);
       throw e;

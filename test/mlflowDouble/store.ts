@@ -99,12 +99,7 @@ export class DoubleStore {
 
   createModel(name: string, description: string, tags: { key: string; value: string }[]): DoubleModel {
     if (!name) throw new DoubleError(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'name'.");
-    if (/[/:]/.test(name))
-      throw new DoubleError(
-        400,
-        'INVALID_PARAMETER_VALUE',
-        `Invalid model name: '${name}'. Names cannot contain the following characters: '/', ':'.`,
-      );
+    // MLflow 2.17 accepts '/' and ':' in model names (checked on a real server); some newer releases refuse them.
     if (this.models.has(name))
       throw new DoubleError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
     const t = this.now();
@@ -169,14 +164,12 @@ export class DoubleStore {
     validateAlias(alias);
     const m = this.model(name);
     this.version(name, version);
+    // An alias change leaves the model's last_updated_timestamp as it was, as on MLflow 2.17.
     m.aliases.set(alias, version);
-    m.updatedAt = this.now();
   }
 
   deleteAlias(name: string, alias: string): void {
-    const m = this.model(name);
-    m.aliases.delete(alias);
-    m.updatedAt = this.now();
+    this.model(name).aliases.delete(alias);
   }
 
   createRun(

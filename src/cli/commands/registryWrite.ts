@@ -7,9 +7,10 @@ import { resolveModelRef } from '../../core/registry/resolve';
 import type { AuditEvent } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
 import { parseDuration } from '../../core/util/duration';
-import { formatBytes } from '../../core/util/format';
+import { formatBytes, orUnknown } from '../../core/util/format';
 import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
 import type { CommandSpec } from '../context';
+import { resolveIdempotencyKey } from '../idempotencyKey';
 import { describeEvent } from './render';
 
 /** Commands that change the registry. Every change is recorded with MLOPS_ACTOR (or the OS user). */
@@ -46,7 +47,7 @@ export const pushCommand: CommandSpec = {
   name: 'push',
   summary: 'Register an ONNX file as a new version of a model',
   usage:
-    '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id]',
+    '<file.onnx> --model <name> [--metric k=v]... [--param k=v]... [--tag k=v]... [--description s] [--alias a] [--parent v] [--run-id id] [--idempotency-key k|auto]',
   options: {
     model: { type: 'string', short: 'm' },
     metric: { type: 'string', multiple: true },
@@ -56,13 +57,21 @@ export const pushCommand: CommandSpec = {
     alias: { type: 'string' },
     parent: { type: 'string' },
     'run-id': { type: 'string' },
+    'idempotency-key': { type: 'string' },
   },
   positionals: [1, 1],
-  help: 'The signature (inputs/outputs), opsets and parameter count are read from the ONNX graph.\nExample: mlops push model.onnx --model churn --metric auc=0.94 --param lr=0.01 --alias staging',
+  help: [
+    'The signature (inputs/outputs), opsets and parameter count are read from the ONNX graph.',
+    'Example: mlops push model.onnx --model churn --metric auc=0.94 --param lr=0.01 --alias staging',
+    '--idempotency-key makes a retried push safe: if this model already has a version pushed from the same',
+    'file with the same key, that version is printed and nothing new is registered. `auto` uses the CI',
+    "run's id (GitHub Actions, GitLab CI, ...); MLOPS_IDEMPOTENCY_KEY sets it for every push.",
+  ].join('\n'),
   async run(ctx, [file], values) {
     const model = values.model as string | undefined;
     if (!model) throw new UsageError('--model <name> is required.', 'push');
     const parent = values.parent as string | undefined;
+    const idempotencyKey = resolveIdempotencyKey(values['idempotency-key'] as string | undefined, ctx.env);
     const reg = await ctx.registry({ create: true });
     const v = await reg.pushVersion(
       {
@@ -75,6 +84,7 @@ export const pushCommand: CommandSpec = {
         alias: values.alias as string | undefined,
         parentVersion: parent === undefined ? undefined : parseVersionArg(parent),
         runId: values['run-id'] as string | undefined,
+        idempotencyKey,
       },
       { actor: ctx.actor },
       { signal: ctx.signal },
@@ -82,7 +92,7 @@ export const pushCommand: CommandSpec = {
     ctx.print(
       v,
       () =>
-        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${v.artifact.sha256.slice(0, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}`,
+        `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${orUnknown(v.artifact.sha256, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}${idempotencyKey === undefined ? '' : ` [idempotency key ${idempotencyKey}]`}`,
     );
   },
 };
@@ -172,11 +182,13 @@ export const pullCommand: CommandSpec = {
   usage: '<uri> [-o <file>] [--force]',
   options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
-  help: 'Without -o the file is written as <model>-v<version>.onnx in the current folder.',
+  help: "Without -o the file is written as <model>-v<version>.onnx in the current folder ('/' and ':' in the name become '_').",
   async run(ctx, [uri], values) {
     const reg = await ctx.registry();
     const v = await resolveModelRef(reg, uri);
-    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? `${v.model}-v${v.version}.onnx`);
+    // A model named team/churn (MLflow accepts '/' and ':') still gives one file in this folder.
+    const fallback = `${v.model.replace(/[/:\\]/g, '_')}-v${v.version}.onnx`;
+    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? fallback);
     if (existsSync(dest) && values.force !== true) {
       throw new MlopsError(
         'ALREADY_EXISTS',
@@ -202,11 +214,21 @@ export const verifyCommand: CommandSpec = {
     const r = await reg.verify({ signal: ctx.signal });
     ctx.print(r, () => {
       const gcHint = r.orphanArtifacts > 0 && reg.collectGarbage ? ' (`mlops gc` removes them)' : '';
-      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked, ${r.orphanArtifacts} unreferenced${gcHint}.`;
-      if (r.ok) return `OK: ${head}`;
+      const skipped = r.unverifiable.length ? `, ${r.unverifiable.length} not verifiable` : '';
+      const head = `${r.models} models, ${r.versions} versions, ${r.artifactsChecked} artifacts checked${skipped}, ${r.orphanArtifacts} unreferenced${gcHint}.`;
+      // Versions other clients registered carry no sha256 to check against: a note, not a failure.
+      const note = r.unverifiable.length
+        ? [
+            `Not verifiable (no recorded sha256; registered by another client): ${r.unverifiable
+              .map((u) => `${u.model} v${u.version}`)
+              .join(', ')}.`,
+          ]
+        : [];
+      if (r.ok) return [`OK: ${head}`, ...note].join('\n');
       return [
         `PROBLEMS: ${head}`,
         ...r.problems.map((p) => `- ${p.model ? `${p.model}${p.version ? ` v${p.version}` : ''}: ` : ''}${p.problem}`),
+        ...note,
       ].join('\n');
     });
     return r.ok ? 0 : 1;

@@ -1,6 +1,6 @@
 import type { AuditEvent, ModelVersion, RegisteredModel } from '../../core/registry/types';
 import { aliasUri, versionUri } from '../../core/registry/uri';
-import { formatBytes, formatDims, formatMetric, timeAgo } from '../../core/util/format';
+import { formatBytes, formatDims, formatMetric, orUnknown, timeAgo } from '../../core/util/format';
 import { keyValues, table } from '../output';
 
 /** Human renderings of registry objects for the CLI. */
@@ -37,8 +37,8 @@ export function versionsTable(versions: ModelVersion[]): string {
       metricsText(v.metrics) || '-',
       formatBytes(v.artifact.size),
       timeAgo(v.createdAt),
-      v.createdBy,
-      v.artifact.sha256.slice(0, 12),
+      orUnknown(v.createdBy),
+      orUnknown(v.artifact.sha256, 12),
     ]),
   );
 }
@@ -47,7 +47,7 @@ export function versionDetails(v: ModelVersion): string {
   const pairs: [string, string][] = [
     ['uri', [versionUri(v.model, v.version), ...v.aliases.map((a) => aliasUri(v.model, a))].join('  ')],
     ['status', v.status],
-    ['created', `${new Date(v.createdAt).toISOString()} by ${v.createdBy}`],
+    ['created', `${new Date(v.createdAt).toISOString()} by ${orUnknown(v.createdBy)}`],
     ['description', v.description || '-'],
     [
       'metrics',
@@ -67,7 +67,12 @@ export function versionDetails(v: ModelVersion): string {
         .map(([k, x]) => `${k}=${x}`)
         .join(' ') || '-',
     ],
-    ['artifact', `${v.artifact.fileName} ${formatBytes(v.artifact.size)} sha256:${v.artifact.sha256}`],
+    [
+      'artifact',
+      v.artifact.sha256 === null
+        ? `not recorded (size unknown, sha256 unknown${v.artifact.fileName ? `, file ${v.artifact.fileName}` : ''})`
+        : `${v.artifact.fileName} ${formatBytes(v.artifact.size)} sha256:${v.artifact.sha256}`,
+    ],
     ['source', v.artifact.source],
     ['lineage', `parent ${v.parentVersion === null ? '-' : 'v' + v.parentVersion}, run ${v.runId ?? '-'}`],
   ];

@@ -3,7 +3,10 @@ import { MlopsError } from '../errors';
 /**
  * Name rules shared by both backends, taken from MLflow so a name valid here is valid on a server:
  * aliases match ^[\w-]+$, at most 255 characters, `latest` (any case) and `v<digits>` are reserved;
- * model names are non-empty and contain neither '/' nor ':' (newer MLflow servers reject them).
+ * model names are non-empty, unpadded, printable and at most 255 characters. '/' and ':' are allowed
+ * here: MLflow 2.17 accepts them (other clients create `team/churn`), so the MLflow backend lists and
+ * operates on such models and lets the server decide at creation. Only the embedded registry refuses to
+ * create them (validateEmbeddedModelName), its own rule.
  */
 const ALIAS_RE = /^[\w-]+$/;
 const MAX_NAME = 255;
@@ -54,19 +57,29 @@ export function validateModelName(name: string): string {
       'Use a shorter name.',
     );
   }
-  if (/[/:]/.test(name)) {
-    throw new MlopsError(
-      'INVALID_ARGUMENT',
-      `The model name "${name}" contains '/' or ':', which model URIs and MLflow servers do not accept.`,
-      'Use letters, digits, "-", "_" or "." instead.',
-    );
-  }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) {
     throw new MlopsError(
       'INVALID_ARGUMENT',
       'The model name contains control characters.',
       'Use printable characters only.',
+    );
+  }
+  return name;
+}
+
+/**
+ * The embedded registry's own rule for new models: no '/' or ':'. Not MLflow's rule (2.17 accepts both);
+ * it keeps an embedded model portable to the MLflow releases that refuse such names at creation, and out
+ * of file names derived from model names (`mlops pull`'s default output).
+ */
+export function validateEmbeddedModelName(name: string): string {
+  validateModelName(name);
+  if (/[/:]/.test(name)) {
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The model name "${name}" contains '/' or ':', which MLOps Studio's embedded registry does not accept (MLflow 2.17 servers do; some newer MLflow releases refuse them).`,
+      'Use letters, digits, "-", "_" or "." instead, e.g. "team-churn".',
     );
   }
   return name;

@@ -40,9 +40,14 @@ export interface OnnxSummary {
 
 export type VersionStatus = 'active' | 'archived';
 
+/**
+ * A version's file. `sha256` and `size` are null when the registry does not know them: a version that
+ * another MLflow client registered (source `runs:/…`, `s3://…`, no `mlops.*` tags) carries neither, and
+ * showing "0 B" or an empty hash would claim a fact nobody recorded. Such a version cannot be verified.
+ */
 export interface ArtifactInfo {
-  sha256: string;
-  size: number;
+  sha256: string | null;
+  size: number | null;
   /** The file name the artifact was pushed as ("model.onnx"). */
   fileName: string;
   /** Where it came from: the pushed path (embedded) or the MLflow source URI. */
@@ -54,6 +59,11 @@ export interface RegisteredModel {
   description: string;
   tags: Record<string, string>;
   createdAt: number;
+  /**
+   * Last change of the model's own fields (description) or of its set of versions (one pushed or
+   * deleted). Moving an alias and archiving/restoring a version do not change it: that is MLflow's
+   * `last_updated_timestamp`, and both backends mean the same (the audit history dates those changes).
+   */
   updatedAt: number;
   /** alias -> version */
   aliases: Record<string, number>;
@@ -73,12 +83,25 @@ export interface ModelVersion {
   signature: ModelSignature | null;
   onnx: OnnxSummary | null;
   createdAt: number;
-  createdBy: string;
+  /** Who registered it; null when the registry does not know (another MLflow client, no user recorded). */
+  createdBy: string | null;
   updatedAt: number;
   parentVersion: number | null;
   runId: string | null;
   /** Aliases currently held by this version. */
   aliases: string[];
+}
+
+/** What the registry knows of a file it stored itself: every embedded version, and ours on MLflow. */
+export interface RecordedArtifact extends ArtifactInfo {
+  sha256: string;
+  size: number;
+}
+
+/** A version whose file hash, size and author were recorded when it was pushed (every embedded version). */
+export interface RecordedVersion extends ModelVersion {
+  artifact: RecordedArtifact;
+  createdBy: string;
 }
 
 export type AuditAction =
@@ -143,6 +166,12 @@ export interface PushInput {
   alias?: string;
   parentVersion?: number;
   runId?: string;
+  /**
+   * Makes a retried push safe: when this model already has a version pushed from the same file (sha256)
+   * with the same key, that version is returned and nothing new is registered. Give one key per logical
+   * push (a CI run id, say); without a key every push registers a new version.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ProgressReport {
@@ -185,7 +214,15 @@ export interface GcReport {
   referenced: number;
 }
 
+/** A version verify could not check, and why (not a problem: nothing says what its file should be). */
+export interface VerifySkipped {
+  model: string;
+  version: number;
+  reason: string;
+}
+
 export interface VerifyReport {
+  /** No problems. Unverifiable versions do not make a report fail. */
   ok: boolean;
   models: number;
   versions: number;
@@ -193,4 +230,9 @@ export interface VerifyReport {
   /** Stored artifacts no version refers to (left by deletes or interrupted pushes): harmless. */
   orphanArtifacts: number;
   problems: VerifyProblem[];
+  /**
+   * Versions with no recorded sha256 to check against (on MLflow: registered by another client). Always
+   * empty on the embedded registry, which records every file's hash.
+   */
+  unverifiable: VerifySkipped[];
 }

@@ -32,8 +32,10 @@ export function parseModelUri(uri: string): ModelRef {
   const m = /^models:\/(.+)$/.exec(uri.trim());
   if (!m) throw new MlopsError('INVALID_ARGUMENT', `"${uri}" is not a model URI.`, USAGE);
   const rest = m[1];
+  // Model names may hold '/', ':' and '@' (MLflow 2.17 accepts them): the last '@' starts an alias when
+  // no '/' follows it, otherwise the last '/' starts the version. models:/team/churn/3 is team/churn v3.
   const at = rest.lastIndexOf('@');
-  if (at >= 0) {
+  if (at >= 0 && !rest.slice(at + 1).includes('/')) {
     const model = validateModelName(rest.slice(0, at));
     return { model, kind: 'alias', alias: validateAlias(rest.slice(at + 1)) };
   }

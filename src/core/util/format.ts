@@ -14,7 +14,9 @@ export function timeAgo(ms: number, now = Date.now()): string {
   return `${Math.round(d / 365)} y ago`;
 }
 
-export function formatBytes(n: number): string {
+/** A size, or "unknown" when nobody recorded it (a version another MLflow client registered). */
+export function formatBytes(n: number | null): string {
+  if (n === null) return 'unknown';
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = n / 1024;
@@ -24,6 +26,12 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** A fact the registry may not know (author, sha256): the value, or "unknown"; `max` shortens it. */
+export function orUnknown(s: string | null, max?: number): string {
+  if (s === null || s === '') return 'unknown';
+  return max === undefined ? s : s.slice(0, max);
 }
 
 /** Metric values: up to 4 significant digits, no exponent for everyday magnitudes. */

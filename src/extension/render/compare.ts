@@ -1,5 +1,5 @@
 import type { ModelVersion } from '../../core/registry/types';
-import { formatBytes, formatDims, formatMetric } from '../../core/util/format';
+import { formatBytes, formatDims, formatMetric, orUnknown } from '../../core/util/format';
 import { code, isoTime, md, table } from './markdown';
 
 /**
@@ -19,9 +19,9 @@ export function compareMarkdown(a: ModelVersion, b: ModelVersion): string {
         row('aliases', a.aliases.map((x) => `@${x}`).join(' ') || '—', b.aliases.map((x) => `@${x}`).join(' ') || '—'),
         row('status', a.status, b.status),
         row('created', isoTime(a.createdAt), isoTime(b.createdAt)),
-        row('author', a.createdBy, b.createdBy),
+        row('author', orUnknown(a.createdBy), orUnknown(b.createdBy)),
         row('size', formatBytes(a.artifact.size), formatBytes(b.artifact.size)),
-        row('sha256', a.artifact.sha256.slice(0, 16), b.artifact.sha256.slice(0, 16)),
+        row('sha256', orUnknown(a.artifact.sha256, 16), orUnknown(b.artifact.sha256, 16)),
         row(
           'parent',
           a.parentVersion === null ? '—' : `v${a.parentVersion}`,

@@ -46,9 +46,10 @@ export function versionMarkdown(v: ModelVersion, now = Date.now()): string {
   const facts = [
     v.description ? md(v.description) : '',
     uris,
-    `created ${isoTime(v.createdAt)} (${timeAgo(v.createdAt, now)}) by ${md(v.createdBy)}`,
-    `sha256 ${code(v.artifact.sha256)}`,
-    `size ${formatBytes(v.artifact.size)} · file ${code(v.artifact.fileName)}`,
+    `created ${isoTime(v.createdAt)} (${timeAgo(v.createdAt, now)}) by ${v.createdBy ? md(v.createdBy) : '_unknown_'}`,
+    // Unknown for versions another MLflow client registered: said so, never shown as "0 B" or blank.
+    `sha256 ${v.artifact.sha256 ? code(v.artifact.sha256) : '_unknown_'}`,
+    `size ${v.artifact.size === null ? '_unknown_' : formatBytes(v.artifact.size)} · file ${v.artifact.fileName ? code(v.artifact.fileName) : '_unknown_'}`,
     `source ${code(v.artifact.source)}`,
     lineage(v),
     v.onnx

@@ -135,7 +135,10 @@ describe('transitions through the commands', () => {
     assert.match(history, /rolled back \| @production v3 → v2 \| latency regression/);
     assert.match(history, /e2e-tester/);
     assert.match(history, /▶/);
-    const sha = await withRegistry(REG, async (r) => (await r.getVersion('by-ext', 3)).artifact.sha256);
+    const sha = await withRegistry(
+      REG,
+      async (r) => (await r.getVersion('by-ext', 3)).artifact.sha256 ?? 'sha256 unknown',
+    );
     const details = docText(await vscode.commands.executeCommand<string>(COMMANDS.showDetails, 'models:/by-ext/3'));
     assert.ok(details.includes(sha), 'details show the sha256');
     assert.match(details, /depth/);

@@ -47,7 +47,10 @@ describe('Models tree', () => {
     assert.equal(item.contextValue, 'mlops:version+aliased');
     assert.equal(iconId(item), 'verified-filled');
     const tip = (item.tooltip as vscode.MarkdownString).value;
-    const sha = await withRegistry(REG, async (r) => (await r.getVersion('churn', 1)).artifact.sha256);
+    const sha = await withRegistry(
+      REG,
+      async (r) => (await r.getVersion('churn', 1)).artifact.sha256 ?? 'sha256 unknown',
+    );
     for (const want of [
       sha,
       'auc',

@@ -75,7 +75,7 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       assert.equal(v.runId, 'run-1');
       assert.equal(v.createdBy, 'alice');
       assert.equal(v.artifact.size, readFileSync(small).length);
-      assert.match(v.artifact.sha256, /^[0-9a-f]{64}$/);
+      assert.match(v.artifact.sha256 ?? '', /^[0-9a-f]{64}$/);
       assert.deepEqual(v.signature?.inputs, [{ name: 'input', elemType: 'float32', shape: ['batch', 4] }]);
       assert.deepEqual(v.signature?.outputs, [{ name: 'output', elemType: 'float32', shape: ['batch', 3] }]);
       assert.equal(v.onnx?.paramCount, 4 * 8 + 8 + 8 * 3 + 3);
@@ -355,6 +355,67 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
       );
     });
 
+    it("moves a model's updatedAt when a version is pushed or deleted or its description changes, not on alias or status changes", async () => {
+      const tick = () => new Promise((r) => setTimeout(r, 5)); // the clock must move for "later" to show
+      await push();
+      await tick();
+      await push();
+      const t0 = (await reg.getModel('churn')).updatedAt;
+      await tick();
+      await reg.promote('churn', 'production', 1, ctx);
+      await reg.promote('churn', 'production', 2, ctx);
+      await reg.rollback('churn', 'production', ctx);
+      await reg.promote('churn', 'staging', 2, ctx);
+      await reg.removeAlias('churn', 'staging', ctx);
+      await reg.setVersionStatus('churn', 2, 'archived', ctx);
+      await reg.setVersionStatus('churn', 2, 'active', ctx);
+      assert.equal((await reg.getModel('churn')).updatedAt, t0, 'alias moves and archive/restore leave it');
+      await push();
+      const t1 = (await reg.getModel('churn')).updatedAt;
+      assert.ok(t1 > t0, 'a new version moves it');
+      await tick();
+      await reg.deleteVersion('churn', 3, ctx);
+      const t2 = (await reg.getModel('churn')).updatedAt;
+      assert.ok(t2 > t1, 'a deleted version moves it');
+      await tick();
+      await reg.updateModel('churn', { description: 'churn model' });
+      assert.ok((await reg.getModel('churn')).updatedAt > t2, 'a new description moves it');
+    });
+
+    it('a retried push with the same file and idempotency key returns the version it registered', async () => {
+      const first = await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' });
+      const again = await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' });
+      assert.deepEqual(
+        [again.version, again.createdAt, again.artifact.sha256, again.aliases],
+        [1, first.createdAt, first.artifact.sha256, ['staging']],
+      );
+      assert.equal((await reg.listVersions('churn')).items.length, 1, 'no duplicate');
+      assert.deepEqual(
+        (await reg.history('churn')).map((e) => e.action),
+        ['create-version', 'promote'],
+        'the retry records nothing',
+      );
+      // Another key, another file, no key, or another model: a new version each time.
+      assert.equal((await push('churn', { idempotencyKey: 'ci-run-43' })).version, 2);
+      assert.equal(
+        (await reg.pushVersion({ filePath: other, model: 'churn', idempotencyKey: 'ci-run-42' }, ctx)).version,
+        3,
+      );
+      assert.equal((await push('churn')).version, 4);
+      assert.equal((await push('churn')).version, 5);
+      assert.equal((await push('fraud', { idempotencyKey: 'ci-run-42' })).version, 1);
+      // Later alias moves by others are left alone by a late retry.
+      await reg.promote('churn', 'staging', 2, ctx);
+      assert.equal((await push('churn', { idempotencyKey: 'ci-run-42', alias: 'staging' })).version, 1);
+      assert.equal((await reg.getVersionByAlias('churn', 'staging')).version, 2);
+    });
+
+    it('refuses an empty or oversized idempotency key and registers nothing', async () => {
+      for (const key of ['', '   ', 'x'.repeat(201), 'a\nb'])
+        await rejectsWith(push('churn', { idempotencyKey: key }), 'INVALID_ARGUMENT', /idempotency key/);
+      assert.deepEqual((await reg.listModels()).items, []);
+    });
+
     it('creates a model explicitly, and refuses an existing name', async () => {
       const m = await reg.createModel('fraud', { description: 'card fraud', tags: { team: 'risk' } });
       assert.deepEqual(
@@ -373,8 +434,8 @@ export function registryContract(backend: string, make: () => Promise<ContractTa
         assert.deepEqual((await reg.getModel('churn')).aliases, {});
       });
 
-      it('rejects model names MLflow would refuse', async () => {
-        for (const name of ['a/b', 'a:b', '', '  ', ' padded']) {
+      it('rejects model names neither backend accepts (empty, padded, control characters)', async () => {
+        for (const name of ['', '  ', ' padded', 'a\u0000b']) {
           await rejectsWith(reg.pushVersion({ filePath: small, model: name }, ctx), 'INVALID_ARGUMENT');
         }
         assert.deepEqual((await reg.listModels()).items, []);

@@ -32,6 +32,20 @@ describe('EmbeddedRegistry on disk', function () {
     t.cleanup();
   });
 
+  it("refuses to create models named with / or :, saying it is the embedded registry's rule (MLflow accepts them)", async () => {
+    const reg = await open({ create: true });
+    for (const name of ['team/churn', 'team:churn']) {
+      await rejectsWith(
+        reg.pushVersion({ filePath: model, model: name }, ctx),
+        'INVALID_ARGUMENT',
+        /embedded registry does not accept.*MLflow 2\.17 servers do/,
+      );
+      await rejectsWith(reg.createModel(name), 'INVALID_ARGUMENT', /embedded registry does not accept/);
+    }
+    assert.deepEqual((await reg.listModels()).items, []);
+    await rejectsWith(reg.getModel('team/churn'), 'NOT_FOUND', /"team\/churn"/);
+  });
+
   it('stores the database and content-addressed artifacts in the documented layout', async () => {
     const reg = await open({ create: true });
     const v = await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);
@@ -48,7 +62,30 @@ describe('EmbeddedRegistry on disk', function () {
     await (await open({ create: true })).pushVersion({ filePath: model, model: 'churn' }, ctx);
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(path.join(dir, 'registry.sqlite')));
-    assert.equal(db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0].values[0][0], '1');
+    assert.equal(db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0].values[0][0], '2');
+    db.close();
+  });
+
+  it('upgrades a schema-1 registry (no push_key column) on its next change, keeping its versions', async () => {
+    const first = await open({ create: true });
+    await first.pushVersion({ filePath: model, model: 'churn' }, ctx);
+    await first.close();
+    // Back to what the previous release wrote: schema 1 had no push_key column.
+    const SQL = await loadSqlJs();
+    const file = path.join(dir, 'registry.sqlite');
+    const old = new SQL.Database(readFileSync(file));
+    old.exec(
+      "DROP INDEX versions_push_key; ALTER TABLE versions DROP COLUMN push_key; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+    );
+    writeFileSync(file, Buffer.from(old.export()));
+    old.close();
+    const reg = await open();
+    assert.equal((await reg.getVersion('churn', 1)).version, 1, 'readable before the upgrade');
+    const a = await reg.pushVersion({ filePath: model, model: 'churn', idempotencyKey: 'ci-7' }, ctx);
+    const b = await reg.pushVersion({ filePath: model, model: 'churn', idempotencyKey: 'ci-7' }, ctx);
+    assert.deepEqual([a.version, b.version], [2, 2]);
+    const db = new SQL.Database(readFileSync(file));
+    assert.equal(db.exec("SELECT value FROM meta WHERE key = 'schema_version'")[0].values[0][0], '2');
     db.close();
   });
 

@@ -77,6 +77,70 @@ describe('mlops CLI against an MLflow server (test double)', function () {
     );
   });
 
+  it('versions other clients registered: "unknown" size, author and sha256, and verify passes with a note', async () => {
+    const file = writeModel(t.dir, 'm.onnx', { seed: 4 });
+    await mlopsJson(['push', file, '--model', 'team/churn'], t.dir, env);
+    s.store.createModel('legacy', '', []);
+    s.store.createVersion('legacy', 'runs:/abc/model', 'abc', '', []);
+    s.store.createVersion('legacy', 's3://bucket/model', '', '', []);
+    const list = await runMlops(['versions', 'legacy'], { cwd: t.dir, env });
+    assert.equal(list.code, 0, list.stderr);
+    const rows = list.stdout.trim().split('\n').slice(1);
+    assert.equal(rows.length, 2);
+    for (const row of rows) assert.match(row, /^v\d +- +(active|archived) +- +unknown +just now +unknown +unknown$/);
+    assert.doesNotMatch(list.stdout, /0 B/);
+    const show = await runMlops(['show', 'models:/legacy/1'], { cwd: t.dir, env });
+    assert.match(show.stdout, /by unknown/);
+    assert.match(show.stdout, /^artifact: +not recorded \(size unknown, sha256 unknown\)$/m);
+    const verify = await runMlops(['verify'], { cwd: t.dir, env });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^OK: 2 models, 3 versions, 1 artifacts checked, 2 not verifiable/);
+    assert.match(
+      verify.stdout,
+      /Not verifiable \(no recorded sha256; registered by another client\): legacy v1, legacy v2\./,
+    );
+    // A real problem still fails it.
+    s.store.model('team/churn').aliases.set('production', 9);
+    const bad = await runMlops(['verify'], { cwd: t.dir, env });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^PROBLEMS: .*2 not verifiable/);
+    // A name with '/' pulls to one file in the current folder.
+    await mlopsJson(['pull', 'models:/team/churn/1'], t.dir, env);
+    assert.deepEqual(readFileSync(path.join(t.dir, 'team_churn-v1.onnx')), readFileSync(file));
+  });
+
+  it('--idempotency-key auto in a CI run: a retried job gets the version it pushed, a new run a new one', async () => {
+    const file = writeModel(t.dir, 'm.onnx', { seed: 4 });
+    const noCi = { GITHUB_ACTIONS: '', GITLAB_CI: '', TF_BUILD: '', CIRCLECI: '', BUILDKITE: '', JENKINS_URL: '' };
+    const gh = (run: string) => ({
+      ...env,
+      ...noCi,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: 'org/repo',
+      GITHUB_RUN_ID: run,
+    });
+    const push = (e: NodeJS.ProcessEnv) =>
+      mlopsJson<{ version: number }>(['push', file, '--model', 'churn', '--idempotency-key', 'auto'], t.dir, e);
+    assert.equal((await push(gh('100'))).version, 1);
+    assert.equal((await push(gh('100'))).version, 1, 'the retry of run 100');
+    assert.equal((await push(gh('101'))).version, 2, 'the next run');
+    // The variable does the same for every push of a job.
+    const viaEnv = { ...env, ...noCi, MLOPS_IDEMPOTENCY_KEY: 'nightly-7' };
+    const a = await mlopsJson<{ version: number }>(['push', file, '--model', 'churn'], t.dir, viaEnv);
+    const b = await runMlops(['push', file, '--model', 'churn'], { cwd: t.dir, env: viaEnv });
+    assert.equal(a.version, 3);
+    assert.match(b.stdout, /^Pushed models:\/churn\/3 .*\[idempotency key nightly-7\]$/m);
+    assert.equal(s.store.versionsOf('churn').length, 3);
+    // auto outside CI is a usage error (exit 2), and nothing is pushed.
+    const outside = await runMlops(['push', file, '--model', 'churn', '--idempotency-key', 'auto'], {
+      cwd: t.dir,
+      env: { ...env, ...noCi },
+    });
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /--idempotency-key auto needs a CI run id/);
+    assert.equal(s.store.versionsOf('churn').length, 3);
+  });
+
   it('without credentials: exit 1 and one sentence naming the server and the variables to set', async () => {
     const r = await runMlops(['models'], { cwd: t.dir, env: { MLFLOW_TRACKING_URI: s.url } });
     assert.equal(r.code, 1);

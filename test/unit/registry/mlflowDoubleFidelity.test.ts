@@ -104,20 +104,45 @@ describe('MLflow test double: faithful to the reference', () => {
     assert.equal(v.model_version.version, '2');
   });
 
-  it('unset optional strings are "" and empty lists are omitted', async () => {
+  it('unset optional fields are left out as MLflow 2.17 does: no model description, no user_id or status_message', async () => {
     const m = (
       (await (await get('registered-models/get?name=churn')).json()) as { registered_model: Record<string, unknown> }
     ).registered_model;
-    assert.equal(m.description, '');
-    assert.equal('tags' in m, false);
-    assert.equal('aliases' in m, false);
+    assert.deepEqual(Object.keys(m).sort(), [
+      'creation_timestamp',
+      'last_updated_timestamp',
+      'latest_versions',
+      'name',
+    ]);
     const v = (
       (await (await get('model-versions/get?name=churn&version=1')).json()) as {
         model_version: Record<string, unknown>;
       }
     ).model_version;
-    assert.deepEqual([v.description, v.user_id, v.run_link, v.status_message], ['', '', '', '']);
-    assert.equal('tags' in v, false);
+    for (const absent of ['user_id', 'status_message', 'tags', 'aliases']) assert.equal(absent in v, false, absent);
+    // A version's description and run_link are sent even when empty (the handler passes "" through).
+    assert.deepEqual([v.description, v.run_link], ['', '']);
+    // Once set, a model's description is there.
+    await json('PATCH', 'registered-models/update', { name: 'churn', description: 'card churn' });
+    const m2 = (
+      (await (await get('registered-models/get?name=churn')).json()) as { registered_model: Record<string, unknown> }
+    ).registered_model;
+    assert.equal(m2.description, 'card churn');
+  });
+
+  it("moving or removing an alias leaves the model's last_updated_timestamp; a new version moves it", async () => {
+    const stamp = async () =>
+      (
+        (await (await get('registered-models/get?name=churn')).json()) as {
+          registered_model: { last_updated_timestamp: number };
+        }
+      ).registered_model.last_updated_timestamp;
+    const t0 = await stamp();
+    await json('POST', 'registered-models/alias', { name: 'churn', alias: 'prod', version: '1' });
+    await json('DELETE', 'registered-models/alias', { name: 'churn', alias: 'prod' });
+    assert.equal(await stamp(), t0);
+    await json('POST', 'model-versions/create', { name: 'churn', source: 'mlflow-artifacts:/x' });
+    assert.ok((await stamp()) > t0);
   });
 
   it('unknown routes and wrong methods answer Werkzeug HTML pages (404, 405)', async () => {
@@ -160,9 +185,18 @@ describe('MLflow test double: faithful to the reference', () => {
     }
   });
 
-  it('refuses reserved and invalid alias names, and model names with / or :', async () => {
+  it('refuses reserved and invalid alias names', async () => {
     for (const alias of ['latest', 'V3', 'a b'])
       assert.equal((await json('POST', 'registered-models/alias', { name: 'churn', alias, version: '1' })).status, 400);
-    assert.equal((await json('POST', 'registered-models/create', { name: 'a/b' })).status, 400);
+  });
+
+  it('accepts model names with / and : (200), as MLflow 2.17 does, and finds them by name', async () => {
+    for (const name of ['team/churn', 'team:churn']) {
+      const r = await json('POST', 'registered-models/create', { name });
+      assert.equal(r.status, 200, name);
+      assert.equal(((await r.json()) as { registered_model: { name: string } }).registered_model.name, name);
+      const got = await get(`registered-models/get?name=${encodeURIComponent(name)}`);
+      assert.equal(got.status, 200);
+    }
   });
 });

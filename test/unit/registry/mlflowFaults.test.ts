@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isMlopsError } from '../../../src/core/errors';
 import { MlflowRegistry } from '../../../src/core/registry/mlflow/mlflowRegistry';
 import { MlflowTransport } from '../../../src/core/registry/mlflow/transport';
@@ -296,6 +296,80 @@ describe('MLflow backend: faults', function () {
         [...f.server.store.runs.values()].map((r) => r.status),
         ['FAILED'],
         'marked FAILED even though it could not be deleted',
+      );
+    });
+  });
+
+  describe('a push that succeeded is reported as such', () => {
+    // The server goes away right after the push's last write (the version created, its tags written, the
+    // alias moved and the history recorded): only the final read-back fails.
+    const goneAfterLastWrite = (kind: 'reset' | 'status', times: number) =>
+      f.server.inject({
+        kind,
+        status: 503,
+        method: 'GET',
+        times,
+        after: { method: 'POST', path: 'registered-models/set-tag' },
+      });
+
+    it("the server comes back during the read-back: the read is retried beyond one request's attempts", async () => {
+      goneAfterLastWrite('status', 10); // more than the 4 attempts each of the read's two requests makes
+      const v = await f.registry.pushVersion({ filePath: f.model, model: 'churn', alias: 'production' }, ctx);
+      assert.deepEqual([v.version, v.aliases], [1, ['production']]);
+      assert.equal(f.server.faults.pending, 0, 'every 503 was met');
+      assert.ok(f.logs.some((l) => /reading back version 1 failed; retrying/.test(l.message)));
+      assert.equal(
+        f.logs.some((l) => /did not answer the read-back/.test(l.message)),
+        false,
+      );
+    });
+
+    it('the server stays away: the push reports the version it registered, and nothing is undone', async () => {
+      goneAfterLastWrite('reset', 1000);
+      const v = await f.registry.pushVersion(
+        { filePath: f.model, model: 'churn', alias: 'production', metrics: { auc: 0.9 } },
+        ctx,
+      );
+      assert.deepEqual(
+        [v.model, v.version, v.aliases, v.status, v.metrics, v.createdBy, v.artifact.size],
+        ['churn', 1, ['production'], 'active', { auc: 0.9 }, 'alice', readFileSync(f.model).length],
+      );
+      assert.match(v.artifact.sha256 ?? '', /^[0-9a-f]{64}$/);
+      assert.ok(f.logs.some((l) => /registered, but .* did not answer the read-back/.test(l.message)));
+      const s = f.server.store;
+      assert.deepEqual([s.versionsOf('churn').length, s.model('churn').aliases.get('production')], [1, 1]);
+      assert.equal([...s.runs.values()][0].status, 'FINISHED');
+    });
+
+    it('a CI job retrying its push with the same idempotency key gets the same version, not a duplicate', async () => {
+      const input = { filePath: f.model, model: 'churn', alias: 'production', idempotencyKey: 'gh:org/repo:123' };
+      const v1 = await f.registry.pushVersion(input, ctx);
+      const tags = Object.fromEntries(f.server.store.version('churn', 1).tags);
+      assert.match(tags['mlops.push_key'], /^[0-9a-f]{64}$/, 'the key is kept as a tag, hashed with the file');
+      const runs = f.server.store.runs.size;
+      const v1again = await f.registry.pushVersion(input, ctx);
+      assert.deepEqual([v1again.version, v1again.createdAt], [v1.version, v1.createdAt]);
+      assert.equal(f.server.store.runs.size, runs, 'no run, no upload for the retry');
+      assert.equal(f.server.calls('model-versions/create').length, 1);
+      // The filter MLflow 2.x understands: tags.`key` = 'value', scoped to the model.
+      const search = f.server.calls('model-versions/search', 'GET').map((r) => r.query.get('filter'));
+      assert.ok(search.includes(`name = 'churn' AND tags.\`mlops.push_key\` = '${tags['mlops.push_key']}'`));
+    });
+
+    it('a retry after an attempt that died before moving the alias moves it, once', async () => {
+      // The first attempt registered the version and then its process died: no alias, no promotion.
+      await f.registry.pushVersion({ filePath: f.model, model: 'churn', idempotencyKey: 'k' }, ctx);
+      const v = await f.registry.pushVersion(
+        { filePath: f.model, model: 'churn', idempotencyKey: 'k', alias: 'production' },
+        ctx,
+      );
+      assert.deepEqual([v.version, v.aliases], [1, ['production']]);
+      assert.deepEqual(
+        (await f.registry.history('churn')).map((e) => [e.action, e.alias, e.toVersion]),
+        [
+          ['create-version', null, null],
+          ['promote', 'production', 1],
+        ],
       );
     });
   });

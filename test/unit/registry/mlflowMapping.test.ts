@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MlflowRegistry } from '../../../src/core/registry/mlflow/mlflowRegistry';
+import { resolveModelRef } from '../../../src/core/registry/resolve';
 import { FAST, mlflowFixture, type Fixture } from '../../mlflowDouble/setup';
 import { rejectsWith } from './contract';
 
@@ -45,7 +46,7 @@ describe('MLflow backend: mapping onto MLflow', function () {
 
     const dir = `0/${run.runId}/artifacts/model`;
     assert.deepEqual(s.artifacts.get(`${dir}/model.onnx`), readFileSync(f.model));
-    assert.match(s.artifacts.get(`${dir}/MLmodel`)?.toString() ?? '', /flavors:\n {2}onnx:\n {4}data: "model\.onnx"/);
+    assert.match(s.artifacts.get(`${dir}/MLmodel`)?.toString() ?? '', /flavors:\n {2}onnx:\n {4}data: model\.onnx\n/);
 
     const v = s.version('churn', 1);
     assert.equal(v.source, `mlflow-artifacts:/${dir}`);
@@ -183,20 +184,56 @@ describe('MLflow backend: mapping onto MLflow', function () {
     const v = f.server.store.createVersion('legacy', 'runs:/abc/model', 'abc', '', []);
     v.stage = 'Archived';
     f.server.store.createVersion('legacy', 'mlflow-artifacts:/0/def/artifacts/model', 'def', '', []);
+    f.server.store.createVersion('legacy', 's3://bucket/models/churn', '', '', [{ key: 'team', value: 'risk' }]);
     const all = (await f.registry.listVersions('legacy', { includeArchived: true })).items;
+    // Size, sha256 and author were never recorded: unknown (null), not "0 B" or "".
     assert.deepEqual(
-      all.map((x) => [x.version, x.status, x.artifact.sha256, x.runId]),
+      all.map((x) => [x.version, x.status, x.artifact.sha256, x.artifact.size, x.createdBy, x.runId, x.tags]),
       [
-        [2, 'active', '', 'def'],
-        [1, 'archived', '', 'abc'],
+        [3, 'active', null, null, null, null, { team: 'risk' }],
+        [2, 'active', null, null, null, 'def', {}],
+        [1, 'archived', null, null, null, 'abc', {}],
       ],
     );
+    // A user MLflow recorded is the author.
+    f.server.store.version('legacy', 2).userId = 'bob';
+    assert.equal((await f.registry.getVersion('legacy', 2)).createdBy, 'bob');
     await rejectsWith(
       f.registry.pullArtifact('legacy', 2, path.join(f.dir, 'x.onnx')),
       'INVALID_STATE',
       /not registered by MLOps Studio/,
     );
     assert.equal(existsSync(path.join(f.dir, 'x.onnx')), false);
+  });
+
+  it('models named with / and : (MLflow 2.17 accepts them): push, list, promote, resolve, pull, history, delete', async () => {
+    f.server.store.createModel('team:churn', '', []); // made by another client
+    const v = await f.registry.pushVersion({ filePath: f.model, model: 'team/churn', alias: 'staging' }, ctx);
+    assert.deepEqual([v.model, v.version, v.aliases], ['team/churn', 1, ['staging']]);
+    assert.ok(f.server.store.models.has('team/churn'), 'the server holds the name as given');
+    assert.deepEqual(
+      (await f.registry.listModels()).items.map((m) => m.name),
+      ['team/churn', 'team:churn'],
+    );
+    await f.registry.pushVersion({ filePath: f.model, model: 'team/churn' }, ctx);
+    await f.registry.promote('team/churn', 'production', 2, ctx);
+    assert.equal((await resolveModelRef(f.registry, 'models:/team/churn@production')).version, 2);
+    assert.equal((await resolveModelRef(f.registry, 'models:/team/churn/1')).version, 1);
+    const dest = path.join(f.dir, 'pulled.onnx');
+    await f.registry.pullArtifact('team/churn', 2, dest);
+    assert.deepEqual(readFileSync(dest), readFileSync(f.model));
+    assert.deepEqual(
+      (await f.registry.history('team/churn')).map((e) => e.action),
+      ['create-version', 'promote', 'create-version', 'promote'],
+    );
+    // Over the wire the name is a query parameter or a JSON string: encoded, never a path segment.
+    const gets = f.server.calls('registered-models/get', 'GET');
+    assert.ok(gets.some((r) => r.query.get('name') === 'team/churn'));
+    await f.registry.deleteModel('team/churn', ctx);
+    assert.deepEqual(
+      (await f.registry.listModels()).items.map((m) => m.name),
+      ['team:churn'],
+    );
   });
 
   it("says when an alias dangles (left by another client's delete), and never leaves one itself", async () => {

@@ -49,12 +49,47 @@ describe('MLflow backend: pure parts', () => {
     assert.ok(!isRetryableNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })));
   });
 
-  it('reads MLflow JSON with its quirks: string versions, "" optionals, omitted lists', () => {
+  it('reads MLflow JSON with its quirks: string versions, absent or "" optionals, omitted lists', () => {
     const v = toVersion(aModelVersion({ version: '3', run_id: '', tags: undefined }), { production: 3, staging: 1 });
     assert.equal(v.version, 3);
     assert.deepEqual(v.aliases, ['production']);
-    assert.deepEqual([v.runId, v.description, v.createdBy, v.signature, v.parentVersion], [null, '', '', null, null]);
+    assert.deepEqual([v.runId, v.description, v.createdBy, v.signature, v.parentVersion], [null, '', null, null, null]);
+    assert.deepEqual([v.artifact.sha256, v.artifact.size], [null, null], 'unknown, not "" and 0');
     assert.deepEqual(v.tags, {});
+    // Every optional field absent at once (MLflow 2.17 leaves unset ones out): still a version.
+    const bare = toVersion({ name: 'churn', version: '1' }, {});
+    assert.deepEqual(
+      [bare.description, bare.createdBy, bare.artifact.source, bare.runId, bare.status, bare.createdAt],
+      ['', null, '', null, 'active', 0],
+    );
+    const bareModel = toModel({ name: 'team/churn' });
+    assert.deepEqual(
+      [bareModel.name, bareModel.description, bareModel.tags, bareModel.aliases, bareModel.latestVersion],
+      ['team/churn', '', {}, {}, null],
+    );
+    // Recorded facts are read back; a damaged size or sha256 tag is unknown rather than a wrong number.
+    const ours = toVersion(
+      aModelVersion({
+        user_id: 'bob',
+        tags: [
+          { key: 'mlops.sha256', value: 'a'.repeat(64) },
+          { key: 'mlops.size', value: '1234' },
+          { key: 'mlops.created_by', value: 'alice' },
+        ],
+      }),
+      {},
+    );
+    assert.deepEqual([ours.artifact.sha256, ours.artifact.size, ours.createdBy], ['a'.repeat(64), 1234, 'alice']);
+    const damaged = toVersion(
+      aModelVersion({
+        tags: [
+          { key: 'mlops.sha256', value: 'nothex' },
+          { key: 'mlops.size', value: '-3' },
+        ],
+      }),
+      {},
+    );
+    assert.deepEqual([damaged.artifact.sha256, damaged.artifact.size], [null, null]);
     assert.equal(
       toVersion(aModelVersion({ current_stage: 'Archived' }), {}).status,
       'archived',

@@ -64,7 +64,47 @@ describe('MLflow backend: watch and verify', function () {
     await f.registry.pushVersion({ filePath: f.model, model: 'fraud' }, ctx);
     await f.registry.setVersionStatus('fraud', 1, 'archived', ctx);
     const r = await f.registry.verify();
-    assert.deepEqual(r, { ok: true, models: 2, versions: 2, artifactsChecked: 2, orphanArtifacts: 0, problems: [] });
+    assert.deepEqual(r, {
+      ok: true,
+      models: 2,
+      versions: 2,
+      artifactsChecked: 2,
+      orphanArtifacts: 0,
+      problems: [],
+      unverifiable: [],
+    });
+  });
+
+  it('verify() counts versions other clients registered as not verifiable, not as problems: still ok', async () => {
+    await f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
+    const s = f.server.store;
+    s.createModel('team/legacy', '', []);
+    s.createVersion('team/legacy', 'runs:/abc/model', 'abc', '', []);
+    s.createVersion('team/legacy', 's3://bucket/model', '', '', [{ key: 'team', value: 'risk' }]);
+    // Archived by us: our mlops.status tag alone does not make it one of our pushes.
+    await f.registry.setVersionStatus('team/legacy', 1, 'archived', ctx);
+    const r = await f.registry.verify();
+    assert.equal(r.ok, true, JSON.stringify(r.problems));
+    assert.deepEqual(
+      r.unverifiable.map((u) => [u.model, u.version, u.reason]),
+      [
+        ['team/legacy', 1, 'registered by another client (source runs:/abc/model), with no recorded sha256'],
+        ['team/legacy', 2, 'registered by another client (source s3://bucket/model), with no recorded sha256'],
+      ],
+    );
+    assert.deepEqual([r.models, r.versions, r.artifactsChecked], [2, 3, 1]);
+  });
+
+  it('verify() still flags one of our versions whose sha256 tag was damaged', async () => {
+    await f.registry.pushVersion({ filePath: f.model, model: 'churn' }, ctx);
+    f.server.store.version('churn', 1).tags.set('mlops.sha256', 'oops');
+    const r = await f.registry.verify();
+    assert.equal(r.ok, false);
+    assert.deepEqual(
+      r.problems.map((p) => p.problem),
+      ['has mlops.* tags but no valid mlops.sha256 tag'],
+    );
+    assert.deepEqual(r.unverifiable, []);
   });
 
   it('verify() reports a changed file, a dangling alias, an unverifiable version and a damaged history tag', async () => {
@@ -87,8 +127,12 @@ describe('MLflow backend: watch and verify', function () {
         'churn v-: history tag mlops.history.000099 cannot be read',
         'churn v1: artifact is corrupt (sha256 …)',
         'churn v2: alias @production points at a version that is missing or archived',
-        'churn v3: has no valid mlops.sha256 tag (not pushed by MLOps Studio?), so its file cannot be verified',
       ],
+    );
+    assert.deepEqual(
+      r.unverifiable.map((u) => u.version),
+      [3],
+      'registered by another client: not verifiable, not a problem',
     );
     assert.equal(r.versions, 2);
   });

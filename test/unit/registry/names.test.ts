@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isMlopsError } from '../../../src/core/errors';
-import { validateAlias, validateModelName } from '../../../src/core/registry/names';
+import { validateAlias, validateEmbeddedModelName, validateModelName } from '../../../src/core/registry/names';
 import { parseRegistryUri } from '../../../src/core/registry/open';
 import { holderStack } from '../../../src/core/registry/rollback';
 import type { AuditEvent } from '../../../src/core/registry/types';
@@ -16,9 +16,23 @@ describe('names, URIs and registry locations', () => {
       invalid(() => validateAlias(bad));
   });
 
-  it('rejects model names with / or :, empty or padded', () => {
-    for (const ok of ['churn', 'Churn Model.v2', 'fraud_detector-eu']) assert.equal(validateModelName(ok), ok);
-    for (const bad of ['', ' ', 'a/b', 'a:b', ' x', 'x ', 'a\nb']) invalid(() => validateModelName(bad));
+  it('accepts model names with / and : (MLflow 2.17 does); rejects empty, padded or control characters', () => {
+    for (const ok of ['churn', 'Churn Model.v2', 'fraud_detector-eu', 'team/churn', 'team:churn', 'a@b'])
+      assert.equal(validateModelName(ok), ok);
+    for (const bad of ['', ' ', ' x', 'x ', 'a\nb', 'x'.repeat(256)]) invalid(() => validateModelName(bad));
+  });
+
+  it("the embedded registry's own rule refuses / and : in new names, and says whose rule it is", () => {
+    assert.equal(validateEmbeddedModelName('team-churn'), 'team-churn');
+    for (const bad of ['team/churn', 'team:churn'])
+      assert.throws(
+        () => validateEmbeddedModelName(bad),
+        (e: unknown) =>
+          isMlopsError(e, 'INVALID_ARGUMENT') &&
+          /MLOps Studio's embedded registry does not accept/.test(e.message) &&
+          /MLflow 2\.17 servers do/.test(e.message),
+      );
+    invalid(() => validateEmbeddedModelName(''));
   });
 
   it('writes and parses model URIs as MLflow does', () => {
@@ -27,13 +41,31 @@ describe('names, URIs and registry locations', () => {
     assert.deepEqual(parseModelUri('models:/churn/3'), { model: 'churn', kind: 'version', version: 3 });
     assert.deepEqual(parseModelUri('models:/churn@production'), { model: 'churn', kind: 'alias', alias: 'production' });
     assert.deepEqual(parseModelUri('models:/churn/latest'), { model: 'churn', kind: 'latest' });
+    // Names with '/', ':' or '@': the last '/' starts the version, the last '@' (with no '/' after it) the alias.
+    assert.deepEqual(parseModelUri('models:/team/churn/3'), { model: 'team/churn', kind: 'version', version: 3 });
+    assert.deepEqual(parseModelUri('models:/a/b/c/latest'), { model: 'a/b/c', kind: 'latest' });
+    assert.deepEqual(parseModelUri('models:/team/churn@production'), {
+      model: 'team/churn',
+      kind: 'alias',
+      alias: 'production',
+    });
+    assert.deepEqual(parseModelUri('models:/team:churn/2'), { model: 'team:churn', kind: 'version', version: 2 });
+    assert.deepEqual(parseModelUri('models:/a@b/3'), { model: 'a@b', kind: 'version', version: 3 });
+    assert.deepEqual(parseModelUri('models:/a@b@prod'), { model: 'a@b', kind: 'alias', alias: 'prod' });
+    for (const [model, version] of [
+      ['team/churn', 3],
+      ['a:b/c', 12],
+    ] as const)
+      assert.deepEqual(parseModelUri(versionUri(model, version)), { model, kind: 'version', version });
     for (const bad of [
       'churn/3',
       'models:/churn',
       'models:/churn/x',
       'models:/churn/0',
       'models:/churn@latest',
-      'models:/a/b/3',
+      'models:/team/churn',
+      'models:/team/churn/',
+      'models:/@prod',
     ])
       invalid(() => parseModelUri(bad));
   });

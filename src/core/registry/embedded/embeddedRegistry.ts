@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { MlopsError } from '../../errors';
 import { fsError } from '../../util/fsx';
-import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
+import {
+  validateAlias,
+  validateEmbeddedModelName,
+  validateModelName,
+  validateStringMap,
+  validateVersionNumber,
+} from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import { preparePush } from '../push';
 import type { Disposable, Registry } from '../registry';
@@ -19,6 +25,7 @@ import type {
   OperationOptions,
   Page,
   PushInput,
+  RecordedVersion,
   RegisteredModel,
   VerifyReport,
   VersionStatus,
@@ -29,6 +36,8 @@ import { RegistryFile, type RegistryFileOptions } from './registryFile';
 import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type Row } from './rows';
 
 export { DB_FILE } from './registryFile';
+
+const PUSHED_WITH_KEY = 'SELECT version FROM versions WHERE model = ? AND push_key = ? ORDER BY version LIMIT 1';
 
 export interface EmbeddedOptions extends RegistryFileOptions {
   /** Create the folder and an empty registry when none exists (default false: a clear error instead). */
@@ -111,7 +120,7 @@ export class EmbeddedRegistry implements Registry {
     return out;
   }
 
-  private toVersion(db: Database, r: Row): ModelVersion {
+  private toVersion(db: Database, r: Row): RecordedVersion {
     const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
       r.model,
       r.version,
@@ -147,7 +156,7 @@ export class EmbeddedRegistry implements Registry {
       'INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
       [model, alias, version, now],
     );
-    db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
+    // The model's updated_at stays: an alias move is not a change of the model (types.ts, as on MLflow).
   }
 
   private assertCanHold(db: Database, model: string, version: number, alias: string): void {
@@ -185,7 +194,7 @@ export class EmbeddedRegistry implements Registry {
     name: string,
     init: { description?: string; tags?: Record<string, string> } = {},
   ): Promise<RegisteredModel> {
-    validateModelName(name);
+    validateEmbeddedModelName(name);
     const tags = validateStringMap('tag', init.tags);
     await this.file.mutate((db, now) => {
       if (one(db, 'SELECT 1 FROM models WHERE name = ?', [name])) {
@@ -262,7 +271,7 @@ export class EmbeddedRegistry implements Registry {
     });
   }
 
-  async getVersion(model: string, version: number): Promise<ModelVersion> {
+  async getVersion(model: string, version: number): Promise<RecordedVersion> {
     validateModelName(model);
     validateVersionNumber(version);
     return this.file.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
@@ -285,7 +294,8 @@ export class EmbeddedRegistry implements Registry {
     });
   }
 
-  async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
+  async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<RecordedVersion> {
+    validateEmbeddedModelName(input.model);
     const p = await preparePush(input, opts);
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {
@@ -302,6 +312,9 @@ export class EmbeddedRegistry implements Registry {
     };
     const version = await this.file.mutate((db, now) => {
       const { model, parentVersion, alias } = p.input;
+      // A retry of a push that already registered this file under this key: that version, unchanged.
+      const done = p.pushKey === null ? undefined : one(db, PUSHED_WITH_KEY, [model, p.pushKey]);
+      if (done) return Number(done.version);
       let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
       if (!m) {
         db.run('INSERT INTO models(name, created_at, updated_at) VALUES (?,?,?)', [model, now, now]);
@@ -311,8 +324,8 @@ export class EmbeddedRegistry implements Registry {
       const v = Number(m.last_version) + 1;
       db.run(
         `INSERT INTO versions(model, version, status, description, tags, metrics, params, sha256, size, file_name, source,
-           signature, onnx, created_at, created_by, updated_at, parent_version, run_id)
-         VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+           signature, onnx, created_at, created_by, updated_at, parent_version, run_id, push_key)
+         VALUES (?,?, 'active', ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         [
           model,
           v,
@@ -331,6 +344,7 @@ export class EmbeddedRegistry implements Registry {
           now,
           parentVersion ?? null,
           p.input.runId ?? null,
+          p.pushKey,
         ],
       );
       db.run('UPDATE models SET last_version = ?, updated_at = ? WHERE name = ?', [v, now, model]);

@@ -56,6 +56,7 @@ export async function verifyRegistry(
     artifactsChecked: checked.size,
     orphanArtifacts: orphans,
     problems,
+    unverifiable: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Database, SqlValue } from 'sql.js';
-import type { AuditAction, AuditEvent, ModelVersion, RegisteredModel, VersionStatus } from '../types';
+import type { AuditAction, AuditEvent, RecordedVersion, RegisteredModel, VersionStatus } from '../types';
 
 /** Row <-> object mapping for the embedded schema (schema.ts). */
 
@@ -41,7 +41,7 @@ export function modelFromRow(r: Row, aliases: Record<string, number>): Registere
   };
 }
 
-export function versionFromRow(r: Row, aliases: string[]): ModelVersion {
+export function versionFromRow(r: Row, aliases: string[]): RecordedVersion {
   return {
     model: String(r.model),
     version: Number(r.version),

@@ -62,6 +62,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_model ON audit(model, id);
   `,
+  // 2: a retried push with the same idempotency key finds the version it registered (push.ts pushKey)
+  `
+  ALTER TABLE versions ADD COLUMN push_key TEXT;
+  CREATE INDEX versions_push_key ON versions(model, push_key);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,10 +17,11 @@ export function artifactPathOf(uri: string): string | null {
   return m ? m[1].replace(/\/+$/, '') : null;
 }
 
-/** Where a version's ONNX file is on the proxy, or a clear reason why we cannot fetch it. */
-export function versionFilePath(server: string, v: ModelVersion): string {
+/** Where a version's ONNX file is on the proxy and the sha256 it must have, or why we cannot fetch it. */
+export function versionFilePath(server: string, v: ModelVersion): { file: string; sha256: string } {
   const what = `model "${v.model}" version ${v.version}`;
-  if (!SHA256_RE.test(v.artifact.sha256) || !v.artifact.fileName) {
+  const sha256 = v.artifact.sha256;
+  if (sha256 === null || !SHA256_RE.test(sha256) || !v.artifact.fileName) {
     throw new MlopsError(
       'INVALID_STATE',
       `${capitalize(what)} on ${server} was not registered by MLOps Studio (it has no mlops.sha256 / mlops.file_name tags), so its file cannot be verified.`,
@@ -35,7 +36,7 @@ export function versionFilePath(server: string, v: ModelVersion): string {
       'Start the server with artifact serving on (the default; not --no-serve-artifacts) and push the model again.',
     );
   }
-  return `${dir}/${v.artifact.fileName}`;
+  return { file: `${dir}/${v.artifact.fileName}`, sha256 };
 }
 
 /** Streams a remote file through sha256 without keeping it. */

@@ -81,6 +81,8 @@ export class MlflowClient {
     model?: string;
     below?: number;
     runId?: string;
+    /** Versions carrying this tag value (MLflow 2.x filters on `tags.\`key\``). */
+    tag?: TagJson;
     maxResults: number;
     orderBy: string[];
     pageToken?: string;
@@ -89,6 +91,7 @@ export class MlflowClient {
     if (o.model !== undefined) clauses.push(`name = ${literal(o.model)}`);
     if (o.below !== undefined) clauses.push(`version_number < ${o.below}`);
     if (o.runId !== undefined) clauses.push(`run_id = ${literal(o.runId)}`);
+    if (o.tag !== undefined) clauses.push(`tags.\`${o.tag.key}\` = ${literal(o.tag.value)}`);
     return this.http.api('GET', 'model-versions/search', {
       filter: clauses.length ? clauses.join(' AND ') : undefined,
       max_results: o.maxResults,

@@ -1,3 +1,4 @@
+import { SHA256_RE } from '../../util/hash';
 import type { ModelSignature, ModelVersion, OnnxSummary, RegisteredModel, VersionStatus } from '../types';
 import { decodeEvents } from './auditTags';
 import { getLong, jsonOrNull, prefixed, TAG, userTags } from './tags';
@@ -49,6 +50,7 @@ export function toVersion(mv: ModelVersionJson, modelAliases: Record<string, num
     if (v.trim() !== '' && Number.isFinite(n)) metrics[k] = n;
   }
   const parent = Number(tags[TAG.parentVersion]);
+  const size = tags[TAG.size] !== undefined && /^\d+$/.test(tags[TAG.size]) ? Number(tags[TAG.size]) : null;
   return {
     model: mv.name,
     version,
@@ -58,15 +60,16 @@ export function toVersion(mv: ModelVersionJson, modelAliases: Record<string, num
     metrics,
     params: prefixed(tags, TAG.paramPrefix),
     artifact: {
-      sha256: tags[TAG.sha256] ?? '',
-      size: Number(tags[TAG.size] ?? 0) || 0,
+      // Unknown (null) on versions other clients registered: they carry no mlops.* tags.
+      sha256: SHA256_RE.test(tags[TAG.sha256] ?? '') ? tags[TAG.sha256] : null,
+      size,
       fileName: tags[TAG.fileName] ?? '',
       source: mv.source ?? '',
     },
     signature: jsonOrNull<ModelSignature>(getLong(tags, TAG.signature)),
     onnx: jsonOrNull<OnnxSummary>(getLong(tags, TAG.onnx)),
     createdAt: mv.creation_timestamp ?? 0,
-    createdBy: tags[TAG.createdBy] || mv.user_id || '',
+    createdBy: tags[TAG.createdBy] || mv.user_id || null,
     updatedAt: mv.last_updated_timestamp ?? mv.creation_timestamp ?? 0,
     parentVersion: Number.isInteger(parent) && parent > 0 ? parent : null,
     // The lineage run given at push time; else MLflow's run that holds the push's metrics and file.

@@ -1,16 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { MlopsError, throwIfAborted } from '../../errors';
 import { preparePush, type PreparedPush } from '../push';
 import type { ActionContext, OperationOptions, PushInput } from '../types';
 import { artifactPathOf, hashRemote } from './artifacts';
 import type { MlflowClient } from './client';
-import { aliasesOf } from './convert';
+import { decodeEvents } from './auditTags';
+import { aliasesOf, statusOf } from './convert';
 import type { Lookups } from './lookups';
 import { isMlflowError } from './remoteErrors';
 import { assertTagKeyFits, assertUserTagKeys, putLong, TAG } from './tags';
 import type { Logger, MlflowTransport } from './transport';
+import { mlmodelYaml } from './mlmodel';
 import { UndoLog } from './undo';
-import { filterLiteral, recordToTags, type ModelVersionJson } from './wire';
+import { filterLiteral, recordToTags, tagsToRecord, type ModelVersionJson, type RegisteredModelJson } from './wire';
 
 export interface PushDeps {
   client: MlflowClient;
@@ -20,26 +21,47 @@ export interface PushDeps {
   log?: Logger;
 }
 
+/** What a push registered: the version, as the server answered it, and the model's aliases after it. */
+export interface PushOutcome {
+  version: number;
+  registered: ModelVersionJson;
+  aliases: Record<string, number>;
+  /** True when an earlier push with the same file and idempotency key had registered it already. */
+  reused: boolean;
+}
+
 /**
  * A push, as MLflow's own clients do it: a run holds the metrics and params (MLflow's run page shows
  * them) and the file (uploaded through the artifact proxy, then downloaded again and hashed), and a model
  * version points at it with an explicit `mlflow-artifacts:/` source and carries our tags. Each step is
  * undone if a later one fails: the run is marked FAILED and deleted (MLflow keeps deleted runs in its
  * trash until `mlflow gc`), the files are deleted, a version and a model created here are deleted.
- * Returns the new version number.
+ * With an idempotency key, a version of this model already tagged with the same push key (same file,
+ * same key) is returned instead of registering another: a retried CI job gets the version its first
+ * attempt registered.
  */
 export async function pushToMlflow(
   d: PushDeps,
   input: PushInput,
   ctx: ActionContext,
   opts: OperationOptions = {},
-): Promise<number> {
+): Promise<PushOutcome> {
   const p = await preparePush(input, opts);
   const { model, alias, parentVersion } = p.input;
   preflight(p);
   // Reads before any write: an unknown parent must leave nothing behind.
   if (parentVersion !== undefined) await d.lookups.modelAndVersion(model, parentVersion);
   const existing = await d.lookups.modelOrNull(model);
+  if (existing && p.pushKey !== null) {
+    const found = await d.client.searchVersions({
+      model,
+      tag: { key: TAG.pushKey, value: p.pushKey },
+      maxResults: 1,
+      orderBy: ['version_number ASC'],
+    });
+    const first = found.model_versions?.[0];
+    if (first) return finishRetriedPush(d, existing, first, alias, ctx);
+  }
   throwIfAborted(opts.signal, 'Pushing the model');
 
   const undo = new UndoLog(d.log);
@@ -89,7 +111,13 @@ export async function pushToMlflow(
       onUpload: (done, total) => opts.onProgress?.({ stage: 'Uploading', done, total }),
     });
     undo.add(`file ${dir}/MLmodel`, () => d.http.deleteArtifact(`${dir}/MLmodel`));
-    await d.http.putArtifact(`${dir}/MLmodel`, Buffer.from(mlmodelYaml(p.fileName, runId)), { signal: opts.signal });
+    const mlmodel = mlmodelYaml({
+      fileName: p.fileName,
+      runId,
+      signature: p.inspection.signature,
+      onnx: p.inspection.summary,
+    });
+    await d.http.putArtifact(`${dir}/MLmodel`, Buffer.from(mlmodel), { signal: opts.signal });
     const got = await hashRemote(d.http, file, opts, 'Verifying the upload');
     if (got.sha256 !== p.sha256 || got.size !== p.bytes.length) {
       throw new MlopsError(
@@ -131,10 +159,51 @@ export async function pushToMlflow(
     }
     await d.lookups.record(model, rm, ctx, events, undo);
     await d.lookups.trimHistory(model, rm, events.length);
-    return version;
+    const aliases = aliasesOf(rm);
+    if (alias !== undefined) aliases[alias] = version;
+    return { version, registered: mv, aliases, reused: false };
   } catch (e) {
     throw await undo.unwind(e);
   }
+}
+
+/**
+ * The version an earlier attempt registered. Its alias is given only if that attempt never got to it
+ * (its process died between registering and moving the alias): when the history shows the alias was
+ * moved to it once, later moves by others are left alone.
+ */
+async function finishRetriedPush(
+  d: PushDeps,
+  rm: RegisteredModelJson,
+  mv: ModelVersionJson,
+  alias: string | undefined,
+  ctx: ActionContext,
+): Promise<PushOutcome> {
+  const version = Number(mv.version);
+  const aliases = aliasesOf(rm);
+  const outcome = { version, registered: mv, aliases, reused: true };
+  if (alias === undefined || aliases[alias] === version || statusOf(mv) === 'archived') return outcome;
+  const history = decodeEvents(rm.name, tagsToRecord(rm.tags)).events;
+  if (history.some((e) => e.alias === alias && e.toVersion === version)) return outcome;
+  const from = aliases[alias] ?? null;
+  const undo = new UndoLog(d.log);
+  try {
+    await d.client.setAlias(rm.name, alias, version);
+    undo.add(`alias "${alias}"`, () =>
+      from === null ? d.client.deleteAlias(rm.name, alias) : d.client.setAlias(rm.name, alias, from),
+    );
+    await d.lookups.record(
+      rm.name,
+      rm,
+      ctx,
+      [{ action: 'promote', alias, fromVersion: from, toVersion: version }],
+      undo,
+    );
+  } catch (e) {
+    throw await undo.unwind(e);
+  }
+  aliases[alias] = version;
+  return outcome;
 }
 
 function preflight(p: PreparedPush): void {
@@ -162,6 +231,7 @@ function versionTags(p: PreparedPush, ctx: ActionContext): Record<string, string
   putLong(t, TAG.onnx, JSON.stringify(p.inspection.summary));
   if (p.input.parentVersion !== undefined) t[TAG.parentVersion] = String(p.input.parentVersion);
   if (p.input.runId) t[TAG.runId] = p.input.runId;
+  if (p.pushKey !== null) t[TAG.pushKey] = p.pushKey;
   for (const [k, v] of Object.entries(p.input.metrics)) t[TAG.metricPrefix + k] = String(v);
   for (const [k, v] of Object.entries(p.input.params)) t[TAG.paramPrefix + k] = v;
   return t;
@@ -217,18 +287,4 @@ async function waitReady(d: PushDeps, mv: ModelVersionJson): Promise<ModelVersio
     );
   }
   return cur;
-}
-
-/** A minimal MLmodel with the onnx flavor, so MLflow's clients can load `models:/name/<version>`. */
-function mlmodelYaml(fileName: string, runId: string): string {
-  return [
-    'artifact_path: model',
-    'flavors:',
-    '  onnx:',
-    `    data: ${JSON.stringify(fileName)}`,
-    `model_uuid: ${randomBytes(16).toString('hex')}`,
-    `run_id: ${JSON.stringify(runId)}`,
-    `utc_time_created: '${new Date().toISOString().replace('T', ' ').replace('Z', '')}'`,
-    '',
-  ].join('\n');
 }

@@ -27,6 +27,7 @@ import { pushToMlflow } from './mlflowPush';
 import { verifyMlflow } from './mlflowVerify';
 import { resolveOptions, type MlflowOptions, type ResolvedOptions } from './options';
 import { pollForChanges } from './poller';
+import { readBackPushed } from './readBack';
 import { isMlflowError } from './remoteErrors';
 import { assertUserTagKeys } from './tags';
 import { MlflowTransport } from './transport';
@@ -223,7 +224,7 @@ export class MlflowRegistry implements Registry {
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
     this.assertWritable();
-    const version = await pushToMlflow(
+    const pushed = await pushToMlflow(
       {
         client: this.client,
         http: this.http,
@@ -235,7 +236,12 @@ export class MlflowRegistry implements Registry {
       ctx,
       opts,
     );
-    return this.getVersion(input.model, version);
+    return readBackPushed(() => this.getVersion(input.model, pushed.version), pushed, {
+      model: input.model,
+      server: this.server,
+      retry: this.o.retry,
+      log: this.o.log,
+    });
   }
 
   async updateVersion(
@@ -357,12 +363,12 @@ export class MlflowRegistry implements Registry {
     const file = await cachedVerified(
       this.http,
       this.o.cacheDir,
-      remote,
-      v.artifact.sha256,
+      remote.file,
+      remote.sha256,
       `model "${model}" version ${version}`,
       opts,
     );
-    return { file, sha256: v.artifact.sha256 };
+    return { file, sha256: remote.sha256 };
   }
 
   async verify(opts: OperationOptions = {}): Promise<VerifyReport> {

@@ -46,3 +46,27 @@ function parseRetryAfter(h: string | undefined): number | undefined {
   const t = Date.parse(h);
   return Number.isNaN(t) ? undefined : Math.max(0, t - Date.now());
 }
+
+/**
+ * Runs a read (an idempotent sequence of calls) again while it fails with a transient error, with the
+ * same backoff as single requests. For reads that span several requests, each already retried alone:
+ * this outlasts a server that restarts (connection refused for a while), which single requests do not
+ * wait for.
+ */
+export async function retryRead<T>(
+  read: () => Promise<T>,
+  p: RetryPolicy,
+  isTransient: (e: unknown) => boolean,
+  onRetry?: (attempt: number, delayMs: number, e: unknown) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (e) {
+      if (attempt >= Math.max(1, p.attempts) || !isTransient(e)) throw e;
+      const ms = backoffDelay(attempt, p);
+      onRetry?.(attempt, ms, e);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
+}

@@ -16,6 +16,8 @@ export const TAG = {
   createdBy: 'mlops.created_by',
   parentVersion: 'mlops.parent_version',
   runId: 'mlops.run_id',
+  /** sha256 of "<file sha256>:<idempotency key>" (push.ts): a retried push finds its version by it. */
+  pushKey: 'mlops.push_key',
   metricPrefix: 'mlops.metric.',
   paramPrefix: 'mlops.param.',
   historyPrefix: 'mlops.history.',
