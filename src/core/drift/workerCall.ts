@@ -12,6 +12,7 @@ export type ReplyOutcome<T> = undefined | { result: T } | { error: Error };
 export function callWorker<R, T>(
   script: string,
   request: unknown,
+  transfer: ArrayBuffer[],
   what: string,
   signal: AbortSignal | undefined,
   interpret: (reply: R) => ReplyOutcome<T>,
@@ -37,6 +38,6 @@ export function callWorker<R, T>(
     });
     worker.on('error', (e) => finish(() => reject(e)));
     worker.on('exit', (code) => finish(() => reject(new Error(`drift worker exited with code ${code}`))));
-    worker.postMessage(request);
+    worker.postMessage(request, transfer);
   });
 }
