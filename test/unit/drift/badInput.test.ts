@@ -101,7 +101,8 @@ describe('drift: bad input files', () => {
   });
 
   it('a bad current file next to a large reference reports its own error, not "cancelled" (was: exit 130)', async () => {
-    t = tempFiles({ 'ref.csv': csv(numbers(60000)), 'cur.csv': Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0, 0, 0x0a]) });
+    // A reference read in 64-byte chunks takes seconds, so the current file fails while it is still read.
+    t = tempFiles({ 'ref.csv': csv(numbers(200_000)), 'cur.csv': Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0, 0, 0x0a]) });
     for (const threads of ['current', 'all'] as const) {
       await rejectsWith(
         runDrift({
@@ -110,7 +111,7 @@ describe('drift: bad input files', () => {
           currentName: 'cur.csv',
           settings: defaultSettings(),
           threads,
-          chunkSize: 512,
+          chunkSize: 64,
         }),
         /^cur\.csv, line 2, column 1: the file is binary/,
       );
