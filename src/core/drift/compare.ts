@@ -151,6 +151,12 @@ function findTimestamp(cur: PreparedDataset, s: DriftSettings, notes: string[]):
       );
       return undefined;
     }
+    if (!c && s.timestampDefault && s.columns && !s.columns.includes(name)) {
+      notes.push(
+        `"${name}" (the workspace's drift.timestamp) is not among the columns compared: list it in columns to get windows over time and the staleness check.`,
+      );
+      return undefined;
+    }
     if (!c)
       throw new MlopsError(
         'INVALID_ARGUMENT',
