@@ -1,15 +1,5 @@
 import type { DriftResult, FeatureDrift } from '../core/drift/result';
-import {
-  type Guard,
-  hasFields,
-  isArrayOf,
-  isBoolean,
-  isNullableNumber,
-  isNumber,
-  isRecord,
-  isString,
-  oneOf,
-} from './validate';
+import { hasFields, isArrayOf, isBoolean, isNullableNumber, isNumber, isRecord, isString, oneOf } from './validate';
 
 /**
  * The one contract between the drift panel (webview/drift) and its host (src/extension/drift).
@@ -22,6 +12,8 @@ export const DRIFT_PROTOCOL = 1;
 export interface DriftFiles {
   reference: { path: string; label: string };
   current: { path: string; label: string };
+  /** The model version the panel is for (Show Drift), or null for two files compared directly. */
+  model?: { name: string; version: string } | null;
 }
 
 export type HostToWebview =
@@ -52,7 +44,11 @@ export type SortKey = 'name' | 'type' | 'method' | 'score' | 'verdict' | 'psi' |
 export const SORT_KEYS: readonly SortKey[] = ['name', 'type', 'method', 'score', 'verdict', 'psi', 'missing'];
 
 const isFileRef = hasFields<{ path: string; label: string }>({ path: isString, label: isString });
-const isFiles: Guard<DriftFiles> = hasFields<DriftFiles>({ reference: isFileRef, current: isFileRef });
+const isModelRef = (v: unknown): boolean =>
+  v === undefined || v === null || (isRecord(v) && isString(v.name) && isString(v.version));
+const isFiles = (v: unknown): v is DriftFiles =>
+  hasFields<Pick<DriftFiles, 'reference' | 'current'>>({ reference: isFileRef, current: isFileRef })(v) &&
+  isModelRef((v as Record<string, unknown>).model);
 
 const isHistogram = (v: unknown): boolean =>
   v === null ||
@@ -90,6 +86,7 @@ export const isDriftResult = (v: unknown): v is DriftResult =>
     features: isNumber,
     share: isNumber,
     threshold: isNumber,
+    notCompared: isArrayOf(isString),
   })(v.dataset) &&
   isRecord(v.reference) &&
   isRecord(v.current) &&

@@ -225,6 +225,72 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
     }, DARK);
   });
 
+  it('beside the editor (537 px) keeps Verdict, PSI and Missing in view (was: cut off at 851 px)', async () => {
+    await page.setViewportSize({ width: 537, height: 1000 });
+    await page.waitForTimeout(100);
+    const fit = await page.evaluate(() => {
+      const box = document.querySelector('.table-box') as HTMLElement;
+      const visible = (sel: string) => {
+        const el = document.querySelector(sel) as HTMLElement | null;
+        const r = el?.getBoundingClientRect();
+        return !!r && r.width > 0 && r.right <= document.documentElement.clientWidth;
+      };
+      return {
+        overflow: box.scrollWidth - box.clientWidth,
+        shown: ['name', 'score', 'verdict', 'psi', 'missing'].map((k) => [k, visible(`#features th.col-${k}`)]),
+        hidden: ['type', 'method'].map(
+          (k) => (document.querySelector(`#features th.col-${k}`) as HTMLElement).offsetWidth,
+        ),
+      };
+    });
+    assert.equal(fit.overflow, 0, 'the table fits without scrolling');
+    assert.deepEqual(
+      fit.shown,
+      ['name', 'score', 'verdict', 'psi', 'missing'].map((k) => [k, true]),
+    );
+    assert.deepEqual(fit.hidden, [0, 0], 'type and method give way (the chart subtitle says them)');
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    await page.screenshot({ path: path.join(REPO, 'test-results', 'drift-panel-narrow.png') });
+    await page.setViewportSize({ width: 1100, height: 1000 });
+  });
+
+  it('names the model version it is for', async () => {
+    const forModel = { ...files, model: { name: 'fraud', version: '3' } };
+    await page.evaluate(([f, r]) => window.postMessage({ type: 'result', files: f, result: r }, '*'), [
+      forModel,
+      result,
+    ] as const);
+    await page.waitForFunction(() => !(document.getElementById('subject') as HTMLElement).hidden);
+    assert.equal(await page.textContent('#subject'), 'fraud v3');
+  });
+
+  it('renders the error state, header included (was: stuck on "Loading…")', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    try {
+      await fresh.addInitScript(initScript(DARK));
+      await fresh.goto(server.url);
+      await fresh.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
+      await fresh.evaluate(
+        (f) =>
+          window.postMessage(
+            { type: 'error', files: f, message: 'cur.csv: there is no timestamp column "ts".', hint: 'Columns: a, b.' },
+            '*',
+          ),
+        files,
+      );
+      await fresh.waitForSelector('#error', { state: 'visible' });
+      assert.equal(await fresh.textContent('#verdict'), 'Drift could not be computed.');
+      assert.equal(await fresh.textContent('#verdict-badge'), 'Error');
+      assert.match((await fresh.textContent('#error-text')) ?? '', /no timestamp column "ts"/);
+      assert.equal(await fresh.isVisible('#loading'), false);
+      assert.equal(await fresh.isVisible('#content'), false);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('has no CSP violation and no console error; saves the README screenshot', async () => {
     await page.click('#features tbody tr[data-feature="age"]');
     await page.waitForTimeout(200);

@@ -48,6 +48,9 @@ function show(which: 'loading' | 'error' | 'result'): void {
 
 function renderFiles(): void {
   if (!state.files) return;
+  const model = state.files.model;
+  $('subject').hidden = !model;
+  $('subject').textContent = model ? `${model.name} v${model.version}` : '';
   $('ref-file').textContent = state.files.reference.label;
   $('ref-file').title = state.files.reference.path;
   $('cur-file').textContent = state.files.current.label;
@@ -108,6 +111,13 @@ function onMessage(m: HostToWebview): void {
   }
   $('refresh').toggleAttribute('disabled', false);
   if (m.type === 'error') {
+    // The header says so too: it must not stay on "Loading…" (or on an older result's verdict).
+    result = undefined;
+    const verdict = $('verdict');
+    verdict.textContent = 'Drift could not be computed.';
+    verdict.className = 'verdict failed';
+    $('verdict-badge').textContent = 'Error';
+    $('computed').textContent = '';
     $('error-text').textContent = m.message;
     $('error-hint').textContent = m.hint ?? '';
     show('error');

@@ -5,6 +5,9 @@ import type { SortKey } from '../../src/shared/driftProtocol';
 /**
  * The sortable feature table. Plain <table> with <button> headers and aria-sort, rows focusable and
  * selectable with Enter/Space. Cells are set with textContent only (feature names come from files).
+ * Every cell carries its column's class (col-score ...): in a narrow panel (beside the editor) the CSS
+ * hides the columns the chart subtitle repeats (type, method) and lets the rest wrap, so the verdict,
+ * PSI and missing columns stay in view.
  */
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Feature' },
@@ -70,7 +73,7 @@ export function renderTable(
   for (const c of COLUMNS) {
     const th = document.createElement('th');
     th.scope = 'col';
-    if (c.numeric) th.className = 'num';
+    th.className = `col-${c.key}${c.numeric ? ' num' : ''}`;
     th.setAttribute('aria-sort', sort.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
     const b = document.createElement('button');
     b.type = 'button';
@@ -87,22 +90,30 @@ export function renderTable(
     tr.dataset.feature = f.name;
     tr.setAttribute('aria-selected', String(f.name === selected));
     if (f.drifted) tr.classList.add('drifted');
-    const cells: [string, string?][] = [
-      [f.name],
-      [f.type],
-      [methodText(f)],
-      [`${fmtScore(f.score)} (${ruleText(f)})`, 'num'],
+    // [text, second line (wraps under the first when narrow), class]
+    const cells: [string, string, string][] = [
+      [f.name, '', 'col-name'],
+      [f.type, '', 'col-type'],
+      [methodText(f), '', 'col-method'],
+      [fmtScore(f.score), `(${ruleText(f)})`, 'col-score num'],
       [
         f.status === 'skipped' ? 'skipped' : f.drifted ? 'Drift' : 'OK',
-        f.status === 'skipped' ? 'verdict skipped' : f.drifted ? 'verdict drift' : 'verdict ok',
+        '',
+        `col-verdict verdict ${f.status === 'skipped' ? 'skipped' : f.drifted ? 'drift' : 'ok'}`,
       ],
-      [`${fmtScore(f.psi)}${f.psiLevel === 'none' ? '' : ` ${f.psiLevel}`}`, `num psi-${f.psiLevel}`],
-      [missingText(f)],
+      [fmtScore(f.psi), f.psiLevel === 'none' ? '' : f.psiLevel, `col-psi num psi-${f.psiLevel}`],
+      [missingText(f), '', 'col-missing'],
     ];
-    for (const [text, cls] of cells) {
+    for (const [text, extra, cls] of cells) {
       const td = tr.insertCell();
+      td.className = cls;
       td.textContent = text;
-      if (cls) td.className = cls;
+      if (extra) {
+        const span = document.createElement('span');
+        span.className = 'extra';
+        span.textContent = extra;
+        td.append(' ', span);
+      }
     }
     tr.addEventListener('click', () => h.onSelect(f.name));
     tr.addEventListener('keydown', (e) => {

@@ -1,16 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MlopsError } from '../../core/errors';
 import {
-  applyDriftConfig,
+  boundedInt,
   defaultSettings,
   type DriftSettings,
+  LIMITS,
   parseColumnType,
+  parseDriftShare,
   parseMethod,
   parseThreshold,
+  parseTtl,
   parseWindow,
 } from '../../core/drift/config';
-import { readDriftSection } from '../../core/drift/configFile';
-import { parseDuration } from '../../core/util/duration';
+import { driftSection, driftSettingsFor, readProjectFile } from '../../core/drift/configFile';
+import { notComparedSentence } from '../../core/drift/report/format';
 import { DRIFT_METHODS, type DriftMethod, type DriftResult } from '../../core/drift/result';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
@@ -65,7 +69,11 @@ export const driftCommand: CommandSpec = {
     '--window 1h|1d|1w needs a timestamp column (--timestamp, or the only one found); --window 5000rows does not.',
     '--ttl 24h reports stale data when the newest timestamp of the current data is older than that.',
     '',
-    'Exit codes: 0 no drift, 3 dataset drift or stale data with --fail-on-drift, 1 error, 2 usage.',
+    `Bounds: --bins 1-${LIMITS.bins}, --drift-share (0, 1], thresholds 0-${LIMITS.threshold}, windows of 1-${LIMITS.windowRows} rows`,
+    'or up to 100 years, --ttl up to 100 years (the same in mlops.yaml).',
+    '',
+    'Exit codes: 0 no drift; 3 with --fail-on-drift: dataset drift, stale data, or a feature that could not be',
+    'compared (every current value missing or invalid, or values that overflow); 1 error; 2 usage.',
     '',
     'Examples:',
     '  mlops drift --reference train.csv --current last_week.parquet',
@@ -79,10 +87,10 @@ export const driftCommand: CommandSpec = {
     const format = (ctx.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
-    const settings = await buildSettings(ctx, values);
+    const files = { reference: path.resolve(ctx.cwd, reference), current: path.resolve(ctx.cwd, current) };
+    const settings = await buildSettings(ctx, values, files);
     const result = await runDrift({
-      reference: path.resolve(ctx.cwd, reference),
-      current: path.resolve(ctx.cwd, current),
+      ...files,
       referenceName: reference,
       currentName: current,
       settings,
@@ -101,7 +109,9 @@ export const driftCommand: CommandSpec = {
     } else {
       ctx.out(text);
     }
-    const failing = result.dataset.drifted || result.staleness?.stale === true;
+    const failing = result.dataset.drifted || result.staleness?.stale === true || result.dataset.notCompared.length > 0;
+    if (values['fail-on-drift'] && result.dataset.notCompared.length > 0)
+      ctx.err(`--fail-on-drift: ${notComparedSentence(result)} Failing: nothing shows they did not drift.`);
     return values['fail-on-drift'] && failing ? 3 : 0;
   },
 };
@@ -113,34 +123,52 @@ function render(r: DriftResult, format: Format): string {
   return renderText(r);
 }
 
-async function buildSettings(ctx: CommandContext, values: OptionValues): Promise<DriftSettings> {
+async function buildSettings(
+  ctx: CommandContext,
+  values: OptionValues,
+  files: { reference: string; current: string },
+): Promise<DriftSettings> {
   let s = defaultSettings();
   const configFile = values.config as string | undefined;
-  if (configFile)
-    s = applyDriftConfig(s, await readDriftSection(path.resolve(ctx.cwd, configFile), configFile), configFile);
+  if (configFile) {
+    const abs = path.resolve(ctx.cwd, configFile);
+    const section = driftSection(await readProjectFile(abs, configFile));
+    // Named explicitly, so a file without the section is a mistake, not "use the defaults".
+    if (section === undefined)
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${configFile} has no "drift:" section.`,
+        'Put the drift settings under a top-level "drift:" key.',
+      );
+    s = driftSettingsFor(section, configFile, path.dirname(abs), files);
+  }
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-  const feature = (name: string) => (s.features[name] = { ...s.features[name] });
+  // A flag names a column of these files: one that names no column is an error (compare.ts).
+  const feature = (name: string, flag: string) =>
+    (s.features[name] = { ...s.features[name], setBy: `${flag} ${name}`, workspaceDefault: false });
   if (values.columns !== undefined)
     s.columns = String(values.columns)
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-  if (values.timestamp !== undefined) s.timestamp = String(values.timestamp);
+  if (values.timestamp !== undefined) {
+    s.timestamp = String(values.timestamp);
+    s.timestampDefault = false;
+  }
   if (values.window !== undefined) s.window = parseWindow(String(values.window), '--window');
-  if (values.ttl !== undefined) s.ttl = parseDuration(String(values.ttl), '--ttl');
-  if (values['drift-share'] !== undefined)
-    s = applyDriftConfig(s, { drift_share: values['drift-share'] }, '--drift-share');
-  if (values.bins !== undefined) s = applyDriftConfig(s, { bins: values.bins }, '--bins');
+  if (values.ttl !== undefined) s.ttl = parseTtl(String(values.ttl), '--ttl');
+  if (values['drift-share'] !== undefined) s.driftShare = parseDriftShare(values['drift-share'], '--drift-share');
+  if (values.bins !== undefined) s.bins = boundedInt(values.bins, '--bins', LIMITS.bins);
   for (const [k, v] of Object.entries(parseKeyValues('method', list(values.method))))
-    feature(k).method = parseMethod(v, `--method ${k}`);
+    feature(k, '--method').method = parseMethod(v, `--method ${k}`);
   for (const [k, v] of Object.entries(parseKeyValues('type', list(values.type))))
-    feature(k).type = parseColumnType(v, `--type ${k}`);
+    feature(k, '--type').type = parseColumnType(v, `--type ${k}`);
   for (const [k, v] of Object.entries(parseKeyValues('threshold', list(values.threshold)))) {
     if (DRIFT_METHODS.includes(k as DriftMethod))
       s.thresholds[k as DriftMethod] = parseThreshold(v, `--threshold ${k}`);
-    else feature(k).threshold = parseThreshold(v, `--threshold ${k}`);
+    else feature(k, '--threshold').threshold = parseThreshold(v, `--threshold ${k}`);
   }
-  for (const k of list(values.ignore)) feature(k).ignore = true;
+  for (const k of list(values.ignore)) feature(k, '--ignore').ignore = true;
   return s;
 }
 

@@ -27,7 +27,21 @@ export interface FeatureOverride {
   method?: DriftMethod;
   threshold?: number;
   ignore?: boolean;
+  /** Where it was set ("--threshold age", "mlops.yaml: drift.features.age"), for messages. */
+  setBy?: string;
+  /** Set by the workspace-wide section: a dataset without this column gets a note, not an error. */
+  workspaceDefault?: boolean;
 }
+
+/** Bounds of the numeric settings: past them a run would take unbounded memory or time. */
+export const LIMITS = {
+  bins: 1000,
+  smallReference: 1_000_000_000,
+  windowRows: 1_000_000_000,
+  /** Windows and the TTL: up to 100 years. */
+  durationMs: 100 * 365.25 * 86_400_000,
+  threshold: 1_000_000,
+} as const;
 
 export type WindowSpec = { by: 'time'; ms: number; label: string } | { by: 'rows'; rows: number; label: string };
 
@@ -38,6 +52,8 @@ export interface DriftSettings {
   thresholds: Record<DriftMethod, number>;
   columns?: string[];
   timestamp?: string;
+  /** The timestamp is the workspace-wide default: a dataset without that column has no windows / TTL. */
+  timestampDefault?: boolean;
   window?: WindowSpec;
   ttl?: { ms: number; label: string };
   features: Record<string, FeatureOverride>;
@@ -57,17 +73,18 @@ export function defaultSettings(): DriftSettings {
 export function parseWindow(text: string, what = 'window'): WindowSpec {
   const rows = /^\s*(\d+)\s*(rows?|r)\s*$/.exec(text);
   if (rows) {
-    if (Number(rows[1]) < 1)
+    const n = Number(rows[1]);
+    if (n < 1 || n > LIMITS.windowRows)
       throw new MlopsError(
         'INVALID_ARGUMENT',
-        `${what} "${text}" has no rows.`,
-        'Use at least 1 row per window, e.g. 5000rows.',
+        n < 1 ? `${what} "${text}" has no rows.` : `${what} "${text}" is more than ${LIMITS.windowRows} rows.`,
+        'Use 1 to 1000000000 rows per window, e.g. 5000rows.',
       );
     return { by: 'rows', rows: Number(rows[1]), label: `${rows[1]} rows` };
   }
+  let d: { ms: number; label: string };
   try {
-    const d = parseDuration(text, what);
-    return { by: 'time', ms: d.ms, label: d.label };
+    d = parseDuration(text, what);
   } catch {
     throw new MlopsError(
       'INVALID_ARGUMENT',
@@ -75,6 +92,23 @@ export function parseWindow(text: string, what = 'window'): WindowSpec {
       'Use 1h, 1d, 1w (time windows over --timestamp) or 5000rows (windows of N rows).',
     );
   }
+  return { by: 'time', ...boundedDuration(d, text, what) };
+}
+
+/** A duration of at most LIMITS.durationMs (a longer one would put window bounds outside any date). */
+export function boundedDuration(d: { ms: number; label: string }, text: string, what: string) {
+  if (d.ms > LIMITS.durationMs)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `${what} "${text}" is longer than 100 years.`,
+      'Use a duration such as 1h, 1d, 1w or 52w.',
+    );
+  return d;
+}
+
+/** A TTL: a duration, bounded. */
+export function parseTtl(text: string, what: string): { ms: number; label: string } {
+  return boundedDuration(parseDuration(text, what), text, what);
 }
 
 export function parseMethod(text: string, what: string): DriftMethod {
@@ -105,11 +139,11 @@ export function parseColumnType(text: string, what: string): ColumnType {
 
 export function parseThreshold(v: unknown, what: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > LIMITS.threshold) {
     throw new MlopsError(
       'INVALID_ARGUMENT',
       `${what}: "${String(v)}" is not a threshold.`,
-      'Thresholds are numbers >= 0: a p-value such as 0.05, or a distance such as 0.1.',
+      `Thresholds are numbers from 0 to ${LIMITS.threshold}: a p-value such as 0.05, or a distance such as 0.1.`,
     );
   }
   return n;
@@ -125,34 +159,44 @@ function checkKeys(o: Obj, allowed: string[], where: string): void {
   }
 }
 
-/** Applies a `drift:` configuration object (parsed YAML/JSON) onto `base`. `source` names it in errors. */
-export function applyDriftConfig(base: DriftSettings, config: unknown, source: string): DriftSettings {
+/** Keys of a drift section; `datasets` and `models` only at the top level of `drift:`. */
+export const SECTION_KEYS = [
+  'drift_share',
+  'bins',
+  'small_reference',
+  'thresholds',
+  'timestamp',
+  'window',
+  'ttl',
+  'columns',
+  'features',
+] as const;
+
+/**
+ * Applies one `drift:` settings mapping (parsed YAML/JSON, or built from CLI flags) onto `base`.
+ * `source` names it in errors ("mlops.yaml: drift", "mlops.yaml: drift.datasets.data/a.csv", "--bins").
+ * `workspaceDefault` marks what it sets as defaults for every dataset (the top of mlops.yaml's section):
+ * a timestamp or feature that a dataset does not have is then noted, not an error.
+ */
+export function applyDriftConfig(
+  base: DriftSettings,
+  config: unknown,
+  source: string,
+  opts: { workspaceDefault?: boolean; extraKeys?: readonly string[] } = {},
+): DriftSettings {
   if (!isObj(config))
     throw new MlopsError(
       'INVALID_ARGUMENT',
-      `${source}: "drift" must be a mapping.`,
+      `${source} must be a mapping.`,
       'See the README section "Drift" for the keys.',
     );
-  const at = (k: string) => `${source}: drift.${k}`;
-  checkKeys(
-    config,
-    ['drift_share', 'bins', 'small_reference', 'thresholds', 'timestamp', 'window', 'ttl', 'columns', 'features'],
-    `${source}: drift`,
-  );
+  const at = (k: string) => `${source}.${k}`;
+  checkKeys(config, [...SECTION_KEYS, ...(opts.extraKeys ?? [])], source);
   const s: DriftSettings = { ...base, thresholds: { ...base.thresholds }, features: { ...base.features } };
-  if (config.drift_share !== undefined) {
-    const v = Number(config.drift_share);
-    if (!(v > 0 && v <= 1))
-      throw new MlopsError(
-        'INVALID_ARGUMENT',
-        `${at('drift_share')} must be a share in (0, 1].`,
-        'For example 0.5: dataset drift when half of the features drift.',
-      );
-    s.driftShare = v;
-  }
-  if (config.bins !== undefined) s.bins = positiveInt(config.bins, at('bins'));
+  if (config.drift_share !== undefined) s.driftShare = parseDriftShare(config.drift_share, at('drift_share'));
+  if (config.bins !== undefined) s.bins = boundedInt(config.bins, at('bins'), LIMITS.bins);
   if (config.small_reference !== undefined)
-    s.smallReference = positiveInt(config.small_reference, at('small_reference'));
+    s.smallReference = boundedInt(config.small_reference, at('small_reference'), LIMITS.smallReference);
   if (config.thresholds !== undefined) {
     if (!isObj(config.thresholds))
       throw new MlopsError(
@@ -163,9 +207,12 @@ export function applyDriftConfig(base: DriftSettings, config: unknown, source: s
     for (const [m, v] of Object.entries(config.thresholds))
       s.thresholds[parseMethod(m, at('thresholds'))] = parseThreshold(v, at(`thresholds.${m}`));
   }
-  if (config.timestamp !== undefined) s.timestamp = String(config.timestamp);
+  if (config.timestamp !== undefined) {
+    s.timestamp = String(config.timestamp);
+    s.timestampDefault = opts.workspaceDefault === true;
+  }
   if (config.window !== undefined) s.window = parseWindow(String(config.window), at('window'));
-  if (config.ttl !== undefined) s.ttl = parseDuration(String(config.ttl), at('ttl'));
+  if (config.ttl !== undefined) s.ttl = parseTtl(String(config.ttl), at('ttl'));
   if (config.columns !== undefined) {
     if (!Array.isArray(config.columns))
       throw new MlopsError(
@@ -187,7 +234,7 @@ export function applyDriftConfig(base: DriftSettings, config: unknown, source: s
       if (!isObj(f))
         throw new MlopsError('INVALID_ARGUMENT', `${w} must be a mapping.`, 'Keys: type, method, threshold, ignore.');
       checkKeys(f, ['type', 'method', 'threshold', 'ignore'], w);
-      const o: FeatureOverride = { ...s.features[name] };
+      const o: FeatureOverride = { ...s.features[name], setBy: w, workspaceDefault: opts.workspaceDefault === true };
       if (f.type !== undefined) o.type = parseColumnType(String(f.type), `${w}.type`);
       if (f.method !== undefined) o.method = parseMethod(String(f.method), `${w}.method`);
       if (f.threshold !== undefined) o.threshold = parseThreshold(f.threshold, `${w}.threshold`);
@@ -198,9 +245,25 @@ export function applyDriftConfig(base: DriftSettings, config: unknown, source: s
   return s;
 }
 
-function positiveInt(v: unknown, what: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new MlopsError('INVALID_ARGUMENT', `${what} must be a whole number >= 1.`, `Got "${String(v)}".`);
+export function parseDriftShare(v: unknown, what: string): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
+  if (!(n > 0 && n <= 1))
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `${what} must be a share in (0, 1], got "${String(v)}".`,
+      'For example 0.5: dataset drift when half of the features drift.',
+    );
+  return n;
+}
+
+/** A whole number in [1, max]; "1e7" is a number too, so the bound is what keeps memory in check. */
+export function boundedInt(v: unknown, what: string, max: number): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `${what} must be a whole number from 1 to ${max}, got "${String(v)}".`,
+      what.endsWith('bins') ? 'The default is 30 bins; 10 to 100 suit most data.' : undefined,
+    );
   return n;
 }

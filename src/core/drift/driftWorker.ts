@@ -1,34 +1,29 @@
 import { parentPort } from 'node:worker_threads';
-import { prepareSide, serializeError, type WorkerReply, type WorkerRequest } from './parallel';
+import { compareDatasets } from './compare';
 import { transferables } from './prepare';
-import type { DriftResult } from './result';
-import { type DriftProgress, runDrift, type RunRequest } from './run';
+import { prepareInline } from './sides';
+import { serializeError, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
 /**
- * Worker thread entry (bundled as dist/driftWorker.js): prepares one dataset for a run in another
- * thread, or runs a whole comparison so the VS Code extension host never does the heavy work itself.
+ * Worker thread entry (bundled as dist/driftWorker.js), speaking workerProtocol.ts: it prepares one
+ * dataset or compares two prepared ones, then the caller terminates it. It never starts a worker.
  */
-export type RunReply =
-  { type: 'run-progress'; event: DriftProgress } | { type: 'result'; result: DriftResult } | WorkerReply;
-
 const port = parentPort;
 if (port) {
-  port.on('message', (m: WorkerRequest | { type: 'run'; request: RunRequest }) => {
+  const reply = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  const fail = (e: unknown) => reply({ type: 'error', error: serializeError(e) });
+  port.on('message', (m: WorkerRequest) => {
     if (m.type === 'prepare') {
-      prepareSide(m.job, undefined, (bytes, total) =>
-        port.postMessage({ type: 'progress', bytes, total } satisfies WorkerReply),
-      ).then(
-        (dataset) => port.postMessage({ type: 'prepared', dataset } satisfies WorkerReply, transferables(dataset)),
-        (e: unknown) => port.postMessage({ type: 'error', error: serializeError(e) } satisfies WorkerReply),
+      prepareInline(m.job, undefined, (bytes, total) => reply({ type: 'progress', bytes, total })).then(
+        (dataset) => reply({ type: 'prepared', dataset }, transferables(dataset)),
+        fail,
       );
-    } else if (m.type === 'run') {
-      runDrift({
-        ...m.request,
-        onProgress: (event) => port.postMessage({ type: 'run-progress', event } satisfies RunReply),
-      }).then(
-        (result) => port.postMessage({ type: 'result', result } satisfies RunReply),
-        (e: unknown) => port.postMessage({ type: 'error', error: serializeError(e) } satisfies RunReply),
-      );
+    } else {
+      try {
+        reply({ type: 'compared', result: compareDatasets(m.reference, m.current, m.job) });
+      } catch (e) {
+        fail(e);
+      }
     }
   });
 }

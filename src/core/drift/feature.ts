@@ -4,7 +4,7 @@ import type { DriftSettings, FeatureOverride } from './config';
 import { chooseMethod, isDrifted, METHOD_LABELS, needsNumeric, ruleOf } from './methods';
 import type { PreparedCategorical, PreparedNumeric } from './prepare';
 import { type FeatureDrift, type FeatureHistogram, num, psiLevel, type SideSummary } from './result';
-import { binnedShares, runTest, type Sample } from './tests';
+import { binnedShares, runTest, type Sample } from './statTests';
 import type { ColumnType } from './types';
 
 /** Categories shown in a categorical histogram; the rest are summed as "other". */
@@ -69,6 +69,27 @@ function histogramOf(ref: Sample, cur: Sample, bins: number): FeatureHistogram {
   return { kind: 'categorical', categories, reference, current, otherCategories: rest.length };
 }
 
+const NOT_COMPARED = {
+  status: 'skipped',
+  statistic: null,
+  pValue: null,
+  score: null,
+  drifted: false,
+  psi: null,
+  psiLevel: 'none',
+  histogram: null,
+} as const;
+
+/** max - min over both sorted samples is a finite number (else every distance and bin is Infinity/NaN). */
+function spreadIsFinite(a: Float64Array, b: Float64Array): boolean {
+  return Number.isFinite(Math.max(a[a.length - 1], b[b.length - 1]) - Math.min(a[0], b[0]));
+}
+
+function placeOf(p: { line?: number; column?: number; row?: number }): string {
+  if (p.line !== undefined) return ` at line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}`;
+  return p.row !== undefined ? ` in row ${p.row + 1}` : '';
+}
+
 /** The method and threshold a feature gets: its override, else the default rule. */
 export function resolveMethod(
   kind: 'numeric' | 'categorical',
@@ -128,10 +149,13 @@ export function compareFeature(
     ['reference', refSummary],
     ['current', curSummary],
   ] as const) {
-    if (s.invalid > 0)
+    if (s.invalid > 0) {
+      const ex = s.invalidExample;
+      const at = ex ? placeOf(ex) : '';
       notes.push(
-        `${s.invalid} ${side} value${s.invalid > 1 ? 's are' : ' is'} not ${type} (e.g. "${s.invalidExample?.value ?? ''}") and ${s.invalid > 1 ? 'were' : 'was'} left out like missing values`,
+        `${s.invalid} ${side} value${s.invalid > 1 ? 's are' : ' is'} not ${type} (e.g. "${ex?.value ?? ''}"${at}) and ${s.invalid > 1 ? 'were' : 'was'} left out like missing values`,
       );
+    }
   }
   const { method, reason, threshold, rule } = resolveMethod(kind, ref, cur, settings, o);
   const base = {
@@ -148,17 +172,13 @@ export function compareFeature(
   if (refSummary.count === 0 || curSummary.count === 0) {
     const which = refSummary.count === 0 ? 'reference' : 'current';
     notes.push(`every ${which} value is missing: nothing to compare`);
-    return {
-      ...base,
-      status: 'skipped',
-      statistic: null,
-      pValue: null,
-      score: null,
-      drifted: false,
-      psi: null,
-      psiLevel: 'none',
-      histogram: null,
-    };
+    return { ...base, ...NOT_COMPARED };
+  }
+  if (ref.kind === 'numeric' && cur.kind === 'numeric' && !spreadIsFinite(ref.sorted, cur.sorted)) {
+    notes.push(
+      'the values span more than the largest double (about 1.8e308) from smallest to largest: not comparable (rescale the feature)',
+    );
+    return { ...base, ...NOT_COMPARED };
   }
   if (needsNumeric(method) && kind !== 'numeric') {
     notes.push(

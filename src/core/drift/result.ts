@@ -115,7 +115,18 @@ export interface DriftResult {
   reference: DatasetInfo;
   current: DatasetInfo;
   settings: { driftShare: number; bins: number; smallReference: number; thresholds: Record<DriftMethod, number> };
-  dataset: { drifted: boolean; driftedFeatures: number; features: number; share: number; threshold: number };
+  dataset: {
+    drifted: boolean;
+    driftedFeatures: number;
+    features: number;
+    share: number;
+    threshold: number;
+    /**
+     * Features with reference values that could not be compared: every current value missing or
+     * invalid, or values whose spread overflows. `--fail-on-drift` fails on them (exit 3).
+     */
+    notCompared: string[];
+  };
   features: FeatureDrift[];
   skipped: { name: string; reason: string }[];
   notes: string[];

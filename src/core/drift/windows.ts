@@ -7,7 +7,7 @@ import { type ComparableColumn, comparable, sampleOf } from './feature';
 import { isDrifted } from './methods';
 import type { PreparedDataset, PreparedTimestamp } from './prepare';
 import type { FeatureDrift, WindowedDrift, WindowInfo } from './result';
-import { runTest, type Sample } from './tests';
+import { runTest, type Sample } from './statTests';
 
 /** More windows than this would not be readable on a chart and would take long: ask for larger ones. */
 export const MAX_WINDOWS = 1000;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { cancelled } from '../errors';
+import { cancelled, MlopsError } from '../errors';
 
 /** What a reply means to the caller: progress (undefined), the result, or a failure. */
 export type ReplyOutcome<T> = undefined | { result: T } | { error: Error };
@@ -12,6 +12,7 @@ export type ReplyOutcome<T> = undefined | { result: T } | { error: Error };
 export function callWorker<R, T>(
   script: string,
   request: unknown,
+  transfer: ArrayBuffer[],
   what: string,
   signal: AbortSignal | undefined,
   interpret: (reply: R) => ReplyOutcome<T>,
@@ -35,8 +36,19 @@ export function callWorker<R, T>(
       if ('result' in out) finish(() => resolve(out.result));
       else finish(() => reject(out.error));
     });
-    worker.on('error', (e) => finish(() => reject(e)));
+    worker.on('error', (e) => finish(() => reject(outOfMemory(e, what) ?? e)));
     worker.on('exit', (code) => finish(() => reject(new Error(`drift worker exited with code ${code}`))));
-    worker.postMessage(request);
+    worker.postMessage(request, transfer);
   });
+}
+
+/** A worker that ran out of heap is a sentence about the data's size, not a bug to report. */
+function outOfMemory(e: Error, what: string): MlopsError | undefined {
+  if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return undefined;
+  return new MlopsError(
+    'IO',
+    `${what} ran out of memory.`,
+    'Compare fewer columns (--columns) or a sample of the rows, or give Node more memory (NODE_OPTIONS=--max-old-space-size=8192).',
+    { cause: e },
+  );
 }

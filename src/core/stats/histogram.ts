@@ -3,7 +3,7 @@ import { searchSorted } from './sort';
 /**
  * Equal-width histograms that put every value in the same bin as numpy does: `np.histogram_bin_edges`
  * (linspace from min to max, widened by 0.5 each side when min == max) and bins closed on the left, the
- * last bin closed on both sides.
+ * last bin closed on both sides. `max - min` must be finite (the caller reports a spread that is not).
  */
 export function histogramEdges(min: number, max: number, bins: number): number[] {
   let first = min;
@@ -12,10 +12,15 @@ export function histogramEdges(min: number, max: number, bins: number): number[]
     first -= 0.5;
     last += 0.5;
   }
-  const step = (last - first) / bins;
+  const delta = last - first;
+  const step = delta / bins;
   const edges: number[] = [];
-  for (let i = 0; i < bins; i++) edges.push(i * step + first);
+  // As numpy's linspace: i * step + first, or (i / bins) * delta when the step underflows to 0.
+  for (let i = 0; i < bins; i++) edges.push((step === 0 ? (i / bins) * delta : i * step) + first);
   edges.push(last);
+  // With subnormal values the rounded step can carry the inner edges past `last` (numpy's would too):
+  // clamp so the edges never decrease. For normal values this changes nothing.
+  for (let i = 1; i <= bins; i++) edges[i] = Math.min(Math.max(edges[i], edges[i - 1]), last);
   return edges;
 }
 

@@ -2,11 +2,11 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { MlopsError, errorMessage } from '../../core/errors';
 import { defaultSettings, type DriftSettings } from '../../core/drift/config';
-import { PROJECT_FILE, projectDriftSettings } from '../../core/drift/configFile';
+import { type DriftScope, PROJECT_FILE, projectDriftSettings } from '../../core/drift/configFile';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
 import type { DriftResult } from '../../core/drift/result';
-import { runDriftInWorker } from '../../core/drift/runInWorker';
+import { runDrift } from '../../core/drift/run';
 import {
   type DriftFiles,
   type HostToWebview,
@@ -14,13 +14,18 @@ import {
   parseWebviewMessage,
   type WebviewToHost,
 } from '../../shared/driftProtocol';
+import { showInfo } from '../ui/toast';
+import { openDataFile, pickReportTarget } from './fileDialogs';
 import { driftPanelHtml, newNonce } from './html';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
 
-/** Where the panel's settings come from, read again on every recompute; `file` is watched. */
+/**
+ * Where the panel's settings come from, read again on every recompute; `file` is watched. `scope` names
+ * the files and the model, which pick the dataset's and the model's own settings (`datasets:`, `models:`).
+ */
 export interface DriftSettingsSource {
-  load(): Promise<DriftSettings>;
+  load(scope: DriftScope): Promise<DriftSettings>;
   file?: vscode.Uri;
 }
 
@@ -29,7 +34,13 @@ export function projectSettingsSource(): DriftSettingsSource {
   const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri;
   if (!root) return { load: async () => defaultSettings() };
   const file = vscode.Uri.joinPath(root, PROJECT_FILE);
-  return { file, load: () => projectDriftSettings(file.fsPath, PROJECT_FILE) };
+  return { file, load: (scope) => projectDriftSettings(file.fsPath, PROJECT_FILE, scope) };
+}
+
+/** The model version a panel is for (Show Drift); none when two files are compared directly. */
+export interface DriftSubject {
+  name: string;
+  version: string;
 }
 
 /** What the panel needs from the extension's log (src/extension/log.ts `Log` fits). */
@@ -42,6 +53,7 @@ const REFRESH_DELAY_MS = 600;
 
 export interface DriftPanelInfo {
   title: string;
+  model: DriftSubject | undefined;
   reference: string;
   current: string;
   /** The webview's script has started (the ready handshake). */
@@ -70,6 +82,7 @@ export class DriftPanel implements vscode.Disposable {
   static describeOpen(): DriftPanelInfo[] {
     return [...DriftPanel.open.values()].map((p) => ({
       title: p.panel.title,
+      model: p.model,
       reference: p.reference.fsPath,
       current: p.current.fsPath,
       ready: p.ready,
@@ -93,8 +106,9 @@ export class DriftPanel implements vscode.Disposable {
     current: vscode.Uri,
     log: DriftLog,
     settings: DriftSettingsSource = projectSettingsSource(),
+    model?: DriftSubject,
   ): DriftPanel {
-    const key = `${reference.toString()}|${current.toString()}`;
+    const key = panelKey(reference, current, model);
     const existing = DriftPanel.open.get(key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside);
@@ -102,11 +116,11 @@ export class DriftPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       DRIFT_VIEW_TYPE,
-      titleOf(reference, current),
+      titleOf(reference, current, model),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       panelOptions(context),
     );
-    return new DriftPanel(panel, context, reference, current, log, settings);
+    return new DriftPanel(panel, context, reference, current, log, settings, model);
   }
 
   constructor(
@@ -116,9 +130,10 @@ export class DriftPanel implements vscode.Disposable {
     private readonly current: vscode.Uri,
     private readonly log: DriftLog,
     private readonly settings: DriftSettingsSource,
+    readonly model?: DriftSubject,
   ) {
     DriftPanel.open.set(this.key, this);
-    panel.title = titleOf(reference, current);
+    panel.title = titleOf(reference, current, model);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     panel.webview.options = panelOptions(context);
     panel.webview.html = this.html();
@@ -131,7 +146,7 @@ export class DriftPanel implements vscode.Disposable {
   }
 
   private get key(): string {
-    return `${this.reference.toString()}|${this.current.toString()}`;
+    return panelKey(this.reference, this.current, this.model);
   }
 
   private get files(): DriftFiles {
@@ -139,6 +154,7 @@ export class DriftPanel implements vscode.Disposable {
     return {
       reference: { path: this.reference.fsPath, label: label(this.reference) },
       current: { path: this.current.fsPath, label: label(this.current) },
+      model: this.model ?? null,
     };
   }
 
@@ -192,10 +208,7 @@ export class DriftPanel implements vscode.Disposable {
         this.running?.abort();
         return;
       case 'openFile':
-        await vscode.window.showTextDocument(m.which === 'reference' ? this.reference : this.current, {
-          viewColumn: vscode.ViewColumn.One,
-          preview: true,
-        });
+        await openDataFile(m.which === 'reference' ? this.reference : this.current);
         return;
       case 'exportReport':
         return this.exportReport(m.format);
@@ -208,7 +221,7 @@ export class DriftPanel implements vscode.Disposable {
   private async exportReport(format: 'html' | 'md' | 'json'): Promise<void> {
     if (!this.result) return;
     const base = this.current.with({ path: this.current.path.replace(/\.[^./]+$/, '') + `.drift.${format}` });
-    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { Report: [format] } });
+    const target = await pickReportTarget(base, format);
     if (!target) return;
     const text =
       format === 'html'
@@ -217,7 +230,7 @@ export class DriftPanel implements vscode.Disposable {
           ? renderMarkdown(this.result)
           : JSON.stringify(this.result, null, 2);
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
-    void vscode.window.showInformationMessage(`Drift report saved to ${vscode.workspace.asRelativePath(target)}.`);
+    showInfo(`Drift report saved to ${vscode.workspace.asRelativePath(target)}.`);
   }
 
   private async recompute(): Promise<void> {
@@ -228,7 +241,11 @@ export class DriftPanel implements vscode.Disposable {
     this.post({ type: 'loading', files, message: 'Reading the data files…', fraction: null });
     let settings: DriftSettings;
     try {
-      settings = await this.settings.load();
+      settings = await this.settings.load({
+        reference: this.reference.fsPath,
+        current: this.current.fsPath,
+        model: this.model?.name,
+      });
     } catch (e) {
       if (this.running !== ac) return;
       this.log.error('drift panel settings', e);
@@ -241,16 +258,16 @@ export class DriftPanel implements vscode.Disposable {
       return;
     }
     if (ac.signal.aborted) return;
-    await runDriftInWorker(
-      {
-        reference: this.reference.fsPath,
-        current: this.current.fsPath,
-        referenceName: files.reference.label,
-        currentName: files.current.label,
-        settings,
-      },
-      ac.signal,
-      (e) => {
+    // Both files are read, and compared, in worker threads: the extension host only orchestrates.
+    await runDrift({
+      reference: this.reference.fsPath,
+      current: this.current.fsPath,
+      referenceName: files.reference.label,
+      currentName: files.current.label,
+      settings,
+      threads: 'all',
+      signal: ac.signal,
+      onProgress: (e) => {
         if (e.phase === 'read')
           this.post({
             type: 'loading',
@@ -260,7 +277,7 @@ export class DriftPanel implements vscode.Disposable {
           });
         else this.post({ type: 'loading', files, message: e.message, fraction: null });
       },
-    ).then(
+    }).then(
       (result) => {
         if (ac.signal.aborted) return;
         this.result = result;
@@ -291,8 +308,13 @@ export class DriftPanel implements vscode.Disposable {
   }
 }
 
-function titleOf(reference: vscode.Uri, current: vscode.Uri): string {
-  return `Drift: ${path.basename(current.fsPath)} vs ${path.basename(reference.fsPath)}`;
+function titleOf(reference: vscode.Uri, current: vscode.Uri, model?: DriftSubject): string {
+  const files = `${path.basename(current.fsPath)} vs ${path.basename(reference.fsPath)}`;
+  return model ? `Drift: ${model.name} v${model.version} (${files})` : `Drift: ${files}`;
+}
+
+function panelKey(reference: vscode.Uri, current: vscode.Uri, model?: DriftSubject): string {
+  return `${reference.toString()}|${current.toString()}|${model ? `${model.name}@${model.version}` : ''}`;
 }
 
 /** Scripts on; resources only from dist/ and media/ (CONVENTIONS 5). */
@@ -314,8 +336,9 @@ export function openDriftPanel(
   currentUri: vscode.Uri,
   log: DriftLog,
   settings?: DriftSettingsSource,
+  model?: DriftSubject,
 ): DriftPanel {
-  return DriftPanel.show(context, referenceUri, currentUri, log, settings);
+  return DriftPanel.show(context, referenceUri, currentUri, log, settings, model);
 }
 
 /** Restores drift panels after a window reload from the files the webview saved in its state. */
@@ -334,6 +357,7 @@ export function driftPanelSerializer(context: vscode.ExtensionContext, log: Drif
         vscode.Uri.file(s.files.current.path),
         log,
         projectSettingsSource(),
+        s.files.model ?? undefined,
       );
     },
   };

@@ -38,6 +38,7 @@ export function driftPanelHtml(o: PanelHtmlOptions): string {
 <body>
 <header>
   <div>
+    <p class="subject" id="subject" hidden></p>
     <p class="verdict" id="verdict" role="status" aria-live="polite">Loading…</p>
     <p class="files">Reference <a id="ref-file" tabindex="0" role="button"></a> · current <a id="cur-file" tabindex="0" role="button"></a></p>
     <p class="muted" id="computed"></p>
@@ -56,7 +57,7 @@ export function driftPanelHtml(o: PanelHtmlOptions): string {
     <vscode-textfield id="filter" placeholder="Filter features" aria-label="Filter features"></vscode-textfield>
     <vscode-checkbox id="only-drifted">Only drifted</vscode-checkbox>
   </div>
-  <table id="features" aria-label="Features"></table>
+  <div class="table-box"><table id="features" aria-label="Features"></table></div>
   <p id="empty" class="muted" hidden>No feature matches.</p>
   <section class="charts">
     <div><h2 id="chart-title"></h2><p class="muted" id="chart-sub"></p><div class="chart-box"><canvas id="dist-chart" role="img" aria-label="Reference and current distribution"></canvas></div></div>

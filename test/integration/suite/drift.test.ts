@@ -83,6 +83,33 @@ describe('drift panel', () => {
     );
   });
 
+  it("a workspace-wide drift.timestamp that this dataset lacks does not break its panel; a dataset's own does apply", async () => {
+    const a = await api();
+    const yaml = path.join(WORKSPACE, 'mlops.yaml');
+    const shown = () => a.driftPanels().find((x) => x.current === cur && x.model === undefined);
+    const before = shown()?.renderedAt;
+    try {
+      writeFileSync(yaml, 'drift:\n  timestamp: not_in_this_data\n  ttl: 1d\n');
+      await waitFor(
+        "a result despite the other dataset's timestamp",
+        () => shown()?.renderedAt !== before && shown()?.renderedRows === 9 && shown()?.error === undefined,
+        20_000,
+      );
+      writeFileSync(
+        yaml,
+        'drift:\n  timestamp: not_in_this_data\n  datasets:\n    data/current.csv: { timestamp: nope, ttl: 1d }\n',
+      );
+      await waitFor(
+        "the dataset's own (wrong) timestamp to be reported",
+        () => /there is no timestamp column "nope"/.test(shown()?.error ?? ''),
+        20_000,
+      );
+    } finally {
+      rmSync(yaml, { force: true });
+    }
+    await waitFor('the panel to recover', () => shown()?.error === undefined && shown()?.renderedRows === 9, 20_000);
+  });
+
   it('opens from a model version that names its reference data, and says so when it names none', async () => {
     const model = writeModel('drift-model', 31);
     await mlops([
@@ -100,6 +127,13 @@ describe('drift panel', () => {
       { reference: string; current: string } | undefined;
     assert.equal(res?.reference, vscode.Uri.file(ref).toString());
     assert.equal(res?.current, vscode.Uri.file(cur).toString());
+    const forModel = await waitFor(
+      'the panel of with-data v1',
+      async () =>
+        (await api()).driftPanels().find((x) => x.model?.name === 'with-data' && x.renderedRows !== undefined),
+      30_000,
+    );
+    assert.match(forModel.title, /^Drift: with-data v1 \(current\.csv vs reference\.csv\)$/);
     const none = await vscode.commands.executeCommand(COMMANDS.showDrift, { model: 'without-data', version: 1 });
     assert.equal(none, undefined, 'the command stops with its error sentence');
   });

@@ -31,9 +31,9 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
   for (const size of ['small', 'large'] as const) {
     it(`${size}: same method, statistic, p-value, PSI and verdict per feature (test/scipy/drift_pandas.py)`, async () => {
       const expected = readJson<Expected>(`expected-${size}.json`);
-      for (const useWorker of [true, false]) {
+      for (const threads of ['all', 'current', 'none'] as const) {
         const r = await run(fixture(`${size}_reference.csv`), fixture(`${size}_current.csv`), defaultSettings(), {
-          useWorker,
+          threads,
         });
         assert.equal(r.features.length, expected.features.length);
         for (const e of expected.features) {
@@ -81,7 +81,7 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
         thresholds: { ks: 1e-12 },
         features: { country: { method: 'psi', threshold: 0.5 }, income: { ignore: true } },
       },
-      'mlops.yaml',
+      'mlops.yaml: drift',
     );
     const r = await run(fixture('small_reference.csv'), fixture('small_current.csv'), s);
     const country = r.features.find((f) => f.name === 'country')!;
@@ -92,7 +92,7 @@ describe('drift engine vs pandas + scipy on the fixture files', () => {
     assert.ok(r.skipped.some((x) => x.name === 'income' && /ignored/.test(x.reason)));
     assert.equal(r.dataset.threshold, 0.3);
     assert.throws(
-      () => applyDriftConfig(defaultSettings(), { features: { a: { methd: 'ks' } } }, 'mlops.yaml'),
+      () => applyDriftConfig(defaultSettings(), { features: { a: { methd: 'ks' } } }, 'mlops.yaml: drift'),
       /mlops\.yaml: drift\.features\.a: unknown key "methd"/,
     );
   });

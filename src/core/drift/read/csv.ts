@@ -1,11 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../errors';
-import { withFileForReading } from '../../util/fsx';
+import { withRegularFile } from '../regularFile';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder, KIND_CATEGORICAL, KIND_NUMERIC, KIND_SKIP } from './builder';
 import { charColumn, dataError } from './errors';
 import { parseHeader } from './header';
-import { assertText, bomLength, detectDelimiter } from './sniff';
+import { assertText, assertTextChunk, bomLength, detectDelimiter } from './sniff';
 
 /**
  * Streaming CSV (RFC 4180) into typed columns. The file is read in chunks; only complete rows are parsed
@@ -26,7 +26,7 @@ const SNIFF_BYTES = 1 << 16;
 
 export async function readCsv(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  return withFileForReading(file, display, (fh) => new CsvReader(fh, display, opts).read());
+  return withRegularFile(file, display, (fh) => new CsvReader(fh, display, opts).read());
 }
 
 class CsvReader {
@@ -44,6 +44,8 @@ class CsvReader {
   /** Line of the row being parsed, and where that line starts in buf. */
   private line = 1;
   private lineStart = 0;
+  /** Bytes at the front of buf already checked to be UTF-8 without NUL. */
+  private checked = 0;
 
   constructor(
     private readonly fh: FileHandle,
@@ -83,6 +85,8 @@ class CsvReader {
         this.buf[this.end++] = LF; // a last line without a line break
         limit = this.end;
       }
+      assertTextChunk(this.display, this.buf, this.checked, limit, this.line);
+      this.checked = Math.max(this.checked, limit);
       const consumed = limit > 0 ? this.parseRows(0, limit) : 0;
       this.compact(consumed);
       if (this.eof) break;
@@ -116,6 +120,7 @@ class CsvReader {
     this.buf.copy(this.buf, 0, from, this.end);
     this.end -= from;
     this.lineStart = 0;
+    this.checked = Math.max(0, this.checked - from);
   }
 
   private ensureRoom(n: number): void {

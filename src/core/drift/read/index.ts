@@ -1,4 +1,4 @@
-import { withFileForReading } from '../../util/fsx';
+import { withRegularFile } from '../regularFile';
 import type { Dataset, ReadOptions } from '../types';
 import { readCsv } from './csv';
 import { readJsonl } from './jsonl';
@@ -8,7 +8,7 @@ import { formatOf } from './sniff';
 export async function readDataset(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
   const head = Buffer.alloc(4);
-  await withFileForReading(file, display, (fh) => fh.read(head, 0, 4, 0));
+  await withRegularFile(file, display, (fh) => fh.read(head, 0, 4, 0));
   const format = formatOf(file, head, display);
   if (format === 'parquet') {
     // hyparquet loads only when a Parquet file is actually read (DESIGN: heavy modules load lazily).

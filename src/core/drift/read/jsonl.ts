@@ -1,10 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
 import { throwIfAborted } from '../../errors';
-import { withFileForReading } from '../../util/fsx';
+import { withRegularFile } from '../regularFile';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder } from './builder';
 import { dataError } from './errors';
-import { assertText } from './sniff';
+import { assertText, assertTextChunk } from './sniff';
 import { classifyText, type TextKind } from './tokens';
 
 /**
@@ -14,7 +14,7 @@ import { classifyText, type TextKind } from './tokens';
  */
 export async function readJsonl(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  return withFileForReading(file, display, (fh) => readOpen(fh, display, opts));
+  return withRegularFile(file, display, (fh) => readOpen(fh, display, opts));
 }
 
 /** JSON strings are text: "12" stays a category, but ISO dates are recognised and "" / "NA" are missing. */
@@ -46,6 +46,7 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
   let end = 0;
   let filePos = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   let eof = false;
+  let checked = 0; // bytes at the front of buf known to be UTF-8 without NUL
 
   const handleLine = (text: string) => {
     line++;
@@ -91,7 +92,11 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
       if (typeof value === 'number') b.acceptNumber(rows, value);
       else if (typeof value === 'boolean') b.acceptBoolean(rows, value);
       else if (typeof value === 'string') b.acceptText(rows, value, stringKind(value), { line });
-      else b.acceptText(rows, JSON.stringify(value), 'text', { line });
+      else {
+        // Nested values are compared as their JSON text; stringifying recurses, so bound the depth first.
+        assertDepth(display, text, line);
+        b.acceptText(rows, JSON.stringify(value), 'text', { line });
+      }
     }
     rows++;
   };
@@ -117,6 +122,9 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
       if (bytesRead === 0 || filePos >= size) eof = true;
       opts.onProgress?.(filePos, size);
     }
+    const whole = eof ? end : buf.lastIndexOf(10, end - 1) + 1;
+    assertTextChunk(display, buf, checked, whole, line + 1);
+    checked = Math.max(checked, whole);
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl >= 0 && nl < end; nl = buf.indexOf(10, start)) {
       handleLine(buf.toString('utf8', start, nl));
@@ -128,6 +136,7 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     }
     buf.copy(buf, 0, start, end);
     end -= start;
+    checked = Math.max(0, checked - start);
   }
   if (rows === 0)
     throw dataError(display, { line: 1 }, 'there are no rows (only blank lines).', 'Each line must be a JSON object.');
@@ -151,4 +160,29 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
     header: [...builders.keys(), ...ignored],
     skipped,
   };
+}
+
+/** Nesting deeper than this in one line is refused (JSON.stringify would overflow the stack). */
+export const MAX_JSON_DEPTH = 256;
+
+function assertDepth(display: string, text: string, line: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_JSON_DEPTH)
+        throw dataError(
+          display,
+          { line, column: i + 1 },
+          `values are nested more than ${MAX_JSON_DEPTH} levels deep.`,
+          'Flatten the record: drift compares top-level values; nested ones only as their JSON text.',
+        );
+    } else if (c === 93 || c === 125) depth--;
+  }
 }

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { type AsyncBuffer, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { MlopsError, throwIfAborted } from '../../errors';
-import { withFileForReading } from '../../util/fsx';
+import { withRegularFile } from '../regularFile';
 import type { Column, Dataset, ReadOptions } from '../types';
 import { ColumnBuilder } from './builder';
 import { dataError } from './errors';
@@ -13,7 +13,7 @@ import { classifyText } from './tokens';
  */
 export async function readParquet(file: string, opts: ReadOptions = {}): Promise<Dataset> {
   const display = opts.displayName ?? file;
-  return withFileForReading(file, display, async (fh) => readOpen(await fileBuffer(fh), display, opts));
+  return withRegularFile(file, display, async (fh) => readOpen(await fileBuffer(fh), display, opts));
 }
 
 /** hyparquet reads byte ranges on demand through this; the file is never loaded whole. */

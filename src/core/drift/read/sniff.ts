@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { MlopsError } from '../../errors';
 import type { DataFormat } from '../types';
@@ -63,6 +64,28 @@ export function assertText(display: string, head: Uint8Array): void {
       'Save it as UTF-8 (e.g. `iconv -t UTF-8`), or pass a Parquet file.',
     );
   }
+}
+
+/**
+ * The same check on a later chunk of a streamed text file: b[from, to) must hold whole lines (`to` just
+ * past a line break), and b[0] starts line `firstLine` of the file. Without it a NUL byte or a stray
+ * Latin-1 byte past the first 64 KB would be read silently (as U+FFFD or a NUL inside a category).
+ */
+export function assertTextChunk(display: string, b: Uint8Array, from: number, to: number, firstLine: number): void {
+  if (to <= from) return;
+  const part = b.subarray(from, to);
+  const nul = part.indexOf(0);
+  const bad = nul >= 0 ? from + nul : isUtf8(part) ? -1 : from + firstInvalidUtf8(part);
+  if (bad < 0) return;
+  const { line, column } = lineColumnAt(b, bad);
+  throw dataError(
+    display,
+    { line: firstLine + line - 1, column },
+    nul >= 0
+      ? 'the file contains a NUL byte here: it is binary or corrupt, not text.'
+      : 'this byte is not valid UTF-8 (binary data or another encoding).',
+    nul >= 0 ? 'Pass a CSV, JSON Lines or Parquet file.' : 'Save the file as UTF-8 (e.g. `iconv -t UTF-8`).',
+  );
 }
 
 function firstInvalidUtf8(b: Uint8Array): number {

@@ -37,7 +37,15 @@ export function verdictText(f: FeatureDrift): string {
 export function datasetSentence(r: DriftResult): string {
   const d = r.dataset;
   const head = d.drifted ? 'Dataset drift detected' : 'No dataset drift';
-  return `${head}: ${d.driftedFeatures} of ${d.features} features drifted (${fmtShare(d.share)}; dataset drift at ${fmtShare(d.threshold)}).`;
+  const main = `${head}: ${d.driftedFeatures} of ${d.features} features drifted (${fmtShare(d.share)}; dataset drift at ${fmtShare(d.threshold)}).`;
+  return d.notCompared.length ? `${main} ${notComparedSentence(r)}` : main;
+}
+
+/** Features that could not be compared, named (a gate fails on them: nothing says they did not drift). */
+export function notComparedSentence(r: DriftResult): string {
+  const n = r.dataset.notCompared;
+  const list = n.length > 5 ? `${n.slice(0, 5).join(', ')} and ${n.length - 5} more` : n.join(', ');
+  return `${n.length} feature${n.length === 1 ? '' : 's'} could not be compared (${list}).`;
 }
 
 export function datasetLine(d: DriftResult['reference']): string {

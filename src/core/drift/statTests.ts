@@ -52,8 +52,27 @@ export function alignedCounts(a: Sample, b: Sample): { keys: string[]; ref: numb
   }
   const ca = toCategories(a);
   const cb = toCategories(b);
-  const keys = [...new Set([...ca.keys(), ...cb.keys()])].sort();
+  const keys = [...new Set([...ca.keys(), ...cb.keys()])].sort(byCodePoint);
   return { keys, ref: keys.map((k) => ca.get(k) ?? 0), cur: keys.map((k) => cb.get(k) ?? 0) };
+}
+
+/**
+ * Text order by Unicode code point, as Python sorts strings. JavaScript's default sort compares UTF-16
+ * code units, which puts characters outside the Basic Multilingual Plane (emoji, U+10000 and up) before
+ * U+E000-U+FFFF; the Z-test counts "success" from the first key, so the order decides its sign.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only a surrogate against a code unit in U+E000-U+FFFF sorts differently; code points decide.
+    const cx = a.codePointAt(i)!;
+    const cy = b.codePointAt(i)!;
+    return cx < cy ? -1 : cx > cy ? 1 : 0;
+  }
+  return a.length - b.length;
 }
 
 export function toCategories(s: Sample): Map<string, number> {
