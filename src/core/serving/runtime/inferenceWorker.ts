@@ -45,6 +45,8 @@ async function open(ref: ModelRef): Promise<{ session: Ort.InferenceSession; loa
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Run failures come back to the caller as errors; onnxruntime's own stderr copy would only be noise.
+      logSeverityLevel: 4,
       // Spinning intra-op threads would take CPU from the HTTP thread and the other workers.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
@@ -105,13 +107,28 @@ function post(port: NonNullable<typeof parentPort>, msg: FromWorker): void {
 }
 
 let chain: Promise<unknown> = Promise.resolve();
+let crashOnNextRun = false;
 
 function handle(port: NonNullable<typeof parentPort>, m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'load':
       return load(m).then((r) => post(port, { type: 'loaded', id: m.id, ...r }));
     case 'run':
+      if (crashOnNextRun) {
+        setImmediate(() => {
+          throw new Error('crash requested by a test');
+        });
+        return new Promise(() => undefined);
+      }
       return run(m).then((r) => post(port, { type: 'result', id: m.id, ...r }));
+    case 'shutdown':
+      // Sessions are released first: a thread torn down inside onnxruntime can abort the whole process.
+      cache.clear();
+      process.exit(0);
+      return Promise.resolve();
+    case 'crash-on-next-run':
+      crashOnNextRun = true;
+      return Promise.resolve();
     case 'unload':
       cache.delete(m.sha256);
       return Promise.resolve();

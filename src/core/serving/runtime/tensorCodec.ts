@@ -188,7 +188,11 @@ export function toJsonValues(
   if (type === 'bool') return Array.from(view as Uint8Array, (v) => v !== 0);
   if (type === 'float16') return Array.from(view as Uint16Array, fromHalfBits);
   if (type === 'int64' || type === 'uint64') return Array.from(view as BigInt64Array, Number);
-  return Array.from(view as Float32Array);
+  // A plain loop: Array.from over a typed array is several times slower, and this runs on the main thread.
+  const numbers = view as Float32Array;
+  const out = new Array<number>(numbers.length);
+  for (let i = 0; i < numbers.length; i++) out[i] = numbers[i];
+  return out;
 }
 
 /** One OIP response output from rows [rowStart, rowEnd) of a (possibly batched) output tensor. */
