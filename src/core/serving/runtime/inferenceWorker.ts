@@ -26,8 +26,18 @@ let ort: typeof Ort | undefined;
 
 /** onnxruntime-node is loaded on first use only, in this thread only. */
 function runtime(): typeof Ort {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (ort ??= require('onnxruntime-node') as typeof Ort);
+  if (ort) return ort;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ort = require('onnxruntime-node') as typeof Ort;
+  } catch (e) {
+    throw new MlopsError(
+      'INTERNAL',
+      `onnxruntime-node cannot be loaded: ${e instanceof Error ? e.message : String(e)}`,
+      'Reinstall the extension or run `npm install` (onnxruntime-node ships binaries for linux, win32 and darwin/arm64).',
+    );
+  }
+  return ort;
 }
 
 const cache = new SessionCache<Ort.InferenceSession>(config.memoryBudgetBytes, (_sha, session) => {
@@ -38,9 +48,10 @@ async function open(ref: ModelRef): Promise<{ session: Ort.InferenceSession; loa
   const cached = cache.get(ref.sha256);
   if (cached) return { session: cached, loaded: false, loadMs: 0 };
   const t0 = performance.now();
+  const { InferenceSession } = runtime();
   let session: Ort.InferenceSession;
   try {
-    session = await runtime().InferenceSession.create(ref.path, {
+    session = await InferenceSession.create(ref.path, {
       intraOpNumThreads: config.intraOpThreads,
       interOpNumThreads: 1,
       executionMode: 'sequential',

@@ -177,19 +177,22 @@ describe('serving runtime: dynamic batching', function () {
     await runner.close();
   });
 
-  it('a request cancelled while queued fails alone (CANCELLED) and leaves the batch', async () => {
+  it('a request cancelled while queued or running fails alone (CANCELLED); the others are answered', async () => {
     const runner = await runnerFor(pool, t.dir, 'mlp', MLP, HOLD);
-    const ac = new AbortController();
-    const first = runner.infer(fp32Request('input', 1, 8, 0));
-    const cancelledOne = runner.infer(fp32Request('input', 1, 8, 1), ac.signal);
+    const [running, queued] = [new AbortController(), new AbortController()];
+    const first = runner.infer(fp32Request('input', 1, 8, 0), running.signal);
+    const cancelledOne = runner.infer(fp32Request('input', 1, 8, 1), queued.signal);
     const third = runner.infer(fp32Request('input', 1, 8, 2));
-    ac.abort();
+    queued.abort();
+    running.abort();
     await rejectsWith(cancelledOne, 'CANCELLED');
+    await rejectsWith(first, 'CANCELLED');
     assert.equal((await third).timing.batchSize, 1);
-    await first;
     const s = runner.stats();
-    assert.equal(s.requestFailure, 1);
-    assert.equal(s.requestSuccess, 2);
+    assert.equal(s.requestFailure, 2);
+    assert.equal(s.requestSuccess, 1);
+    assert.equal(s.executionCount, 2, 'the first run went on (a run cannot be interrupted)');
+    await rejectsWith(runner.infer(fp32Request('input', 1, 8, 3), AbortSignal.abort()), 'CANCELLED');
     await runner.close();
   });
 });
