@@ -188,7 +188,7 @@ export class WorkerPool {
         this.timerAt = Infinity;
         this.schedule();
       },
-      Math.max(0, at - performance.now()),
+      Math.max(0, Math.ceil(at - performance.now())),
     );
     // A held request always has a batch of its model in flight, which keeps the process alive.
     this.timer.unref();
