@@ -69,6 +69,12 @@ export async function createModelRunner(pool: WorkerPool, o: RunnerOptions): Pro
   // Bare files may come without a hash: key them by path so two of them never share a session.
   const ref: ModelRef = { sha256: o.served.sha256 || `path:${o.modelPath}`, path: o.modelPath };
   const load = await pool.acquire(ref, warmupFeeds(plan));
+  try {
+    pool.assertOpen(); // closed while loading: the workers are going away
+  } catch (e) {
+    pool.release(ref.sha256);
+    throw e;
+  }
   const missing = [
     ...plan.inputs.filter((i) => !load.inputNames.includes(i.name)).map((i) => `input '${i.name}'`),
     ...plan.outputs.filter((o) => !load.outputNames.includes(o.name)).map((o) => `output '${o.name}'`),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { WorkerPool } from '../../../../src/core/serving/runtime';
 import { buildMlp } from '../../../builders/mlpBuilder';
 import { tempDir } from '../../../helpers/tmp';
+import { sleep } from '../../../helpers/wait';
 import { fp32Request, modelOptions, rejectsWith, runnerFor } from './fixtures';
 
 const small = (seed: number) => buildMlp({ inputDim: 8, hidden: [16], outputDim: 4, seed });
@@ -107,6 +108,19 @@ describe('serving runtime: the worker pool', function () {
     await pool.close();
     assert.equal((await Promise.all(accepted)).length, 3);
     await rejectsWith(runnerFor(pool, t.dir, 'late', small(5)), 'UNAVAILABLE');
+  });
+
+  it('a runner still loading when the pool closes is refused, not left with no workers', async () => {
+    const pool = WorkerPool.create({ workers: 1 });
+    // The big model takes far longer to load than the file check before it: close while it loads.
+    const loading = runnerFor(pool, t.dir, 'loading', BIG);
+    const outcome = loading.then(
+      () => 'created',
+      (e: { code?: string }) => e.code,
+    );
+    await sleep(30);
+    await pool.close();
+    assert.equal(await outcome, 'UNAVAILABLE');
   });
 
   it('a missing or broken model file fails createRunner clearly; the pool keeps serving', async () => {
