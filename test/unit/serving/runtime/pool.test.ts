@@ -4,7 +4,7 @@ import path from 'node:path';
 import { WorkerPool } from '../../../../src/core/serving/runtime';
 import { buildMlp } from '../../../builders/mlpBuilder';
 import { tempDir } from '../../../helpers/tmp';
-import { sleep } from '../../../helpers/wait';
+import { sleep, waitFor } from '../../../helpers/wait';
 import { fp32Request, modelOptions, rejectsWith, runnerFor } from './fixtures';
 
 const small = (seed: number) => buildMlp({ inputDim: 8, hidden: [16], outputDim: 4, seed });
@@ -56,7 +56,19 @@ describe('serving runtime: the worker pool', function () {
     const s = runner.stats();
     assert.equal(s.requestFailure, 1);
     assert.equal(s.requestSuccess, 3);
+    assert.equal(pool.workerRestarts, 1);
     await runner.close();
+  });
+
+  it('stops replacing workers that die before answering anything (a broken worker script)', async () => {
+    const script = path.join(t.dir, 'brokenWorker.js');
+    writeFileSync(script, "throw new Error('this worker cannot start');\n");
+    const pool = newPool({ workers: 1, workerPath: script });
+    await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL');
+    await waitFor('the pool to give up', () => pool.workerRestarts === 2, 10_000);
+    await sleep(300);
+    assert.equal(pool.workerRestarts, 2, 'no more restarts after 3 early deaths');
+    await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL', /inference workers cannot start/);
   });
 
   it('evicts the least recently used session past the memory budget and reloads it when needed', async () => {
