@@ -214,6 +214,11 @@ export class WorkerPool {
     );
   }
 
+  /** Why the pool cannot run anything (its workers cannot start), or undefined while it can. */
+  get failure(): MlopsError | undefined {
+    return this.broken;
+  }
+
   /** Workers replaced after a crash since the pool started (for /metrics and tests). */
   get workerRestarts(): number {
     return this.restarts;

@@ -65,7 +65,8 @@ describe('serving runtime: the worker pool', function () {
     writeFileSync(script, "throw new Error('this worker cannot start');\n");
     const pool = newPool({ workers: 1, workerPath: script });
     await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL');
-    await waitFor('the pool to give up', () => pool.workerRestarts === 2, 10_000);
+    const failure = await waitFor('the pool to give up', () => pool.failure, 20_000);
+    assert.match(failure.message, /inference workers cannot start/);
     await sleep(300);
     assert.equal(pool.workerRestarts, 2, 'no more restarts after 3 early deaths');
     await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL', /inference workers cannot start/);
