@@ -26,6 +26,8 @@ export type Runner = ModelRunner & {
   readonly load: LoadReport;
   /** The batching options in effect (defaults filled in). */
   readonly batching: BatchingOptions;
+  /** Concurrent requests are merged: batching is on and every input's first dimension is dynamic. */
+  readonly batchable: boolean;
 };
 
 export const DEFAULT_BATCHING: BatchingOptions = {
@@ -189,6 +191,10 @@ class QueuedRunner implements Runner {
       `onnxruntime failed to run the model ${this.label}: ${e.message}`,
       'The request matched the signature; check the model with these input values.',
     );
+  }
+
+  get batchable(): boolean {
+    return this.batching.enabled && this.plan.inputsBatchable && !this.queue.mergeBroken;
   }
 
   stats(): RunnerStats {
