@@ -54,7 +54,7 @@ export function registerTransitions(d: Deps): vscode.Disposable[] {
         const what = ref ? `Version ${ref.version} of "${model}" holds no alias` : `Model "${model}" has no alias`;
         throw new MlopsError('INVALID_STATE', `${what}, so there is nothing to roll back.`, 'Promote a version first.');
       }
-      const alias = opts.alias ?? (await pickRollbackAlias(reg, model, aliases, held));
+      const alias = opts.alias ?? (await pickRollbackAlias(reg, model, held));
       if (!held.includes(alias))
         throw new MlopsError('INVALID_ARGUMENT', `Version ${ref?.version} of "${model}" does not hold @${alias}.`);
       const reason = opts.reason ?? (await askReason(`Roll back @${alias} of ${model} (now v${aliases[alias]})`));
