@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { MlopsError } from '../../core/errors';
+import { hasReason, MlopsError } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
 import { readConfig } from '../config';
 import { COMMANDS, CONTEXT_KEYS, type RegistryState } from '../ids';
@@ -218,7 +218,7 @@ export class RegistryService implements vscode.Disposable {
   }
 
   private isMissing(e: unknown): boolean {
-    return e instanceof MlopsError && e.code === 'NOT_FOUND' && /no registry at/i.test(e.message);
+    return hasReason(e, 'NO_REGISTRY');
   }
 
   /** Re-opens when the database file appears or changes (created by the CLI, restored from a backup). */

@@ -63,6 +63,7 @@ export class EmbeddedRegistry implements Registry {
           'NOT_FOUND',
           `There is no registry at ${reg.dir}.`,
           'Run `mlops init` (or push a model) to create one, or point --registry / mlops.registry.uri at an existing one.',
+          { reason: 'NO_REGISTRY' },
         );
       }
       try {
