@@ -4,6 +4,7 @@ import { registerCommand } from '../boundary';
 import { openDoc } from '../docs/documents';
 import { COMMANDS } from '../ids';
 import { pickOne } from '../ui/prompt';
+import { flashStatus } from '../ui/toast';
 import type { Deps } from './deps';
 import { asModelName, asVersionRef, pickModel, pickVersion, targetVersion } from './target';
 
@@ -49,7 +50,7 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
                 { title: 'Copy Model URI', placeHolder: 'By version number, or by alias (follows promotions)' },
               );
       await vscode.env.clipboard.writeText(uri);
-      vscode.window.setStatusBarMessage(`Copied ${uri}`, 4000);
+      flashStatus(`Copied ${uri}`);
       return uri;
     }),
   ];

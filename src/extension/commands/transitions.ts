@@ -27,6 +27,7 @@ export interface TransitionOptions {
 export function registerTransitions(d: Deps): vscode.Disposable[] {
   const done = (model: string, e: AuditEvent) => {
     d.tree.refresh();
+    void d.lastModel.set(model);
     showInfo(`${model}: ${eventChange(e)}${e.reason ? ` (${e.reason})` : ''}.`);
   };
 

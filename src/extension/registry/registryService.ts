@@ -8,6 +8,7 @@ import { COMMANDS, CONTEXT_KEYS, type RegistryState } from '../ids';
 import type { Log } from '../log';
 import type { MlflowSecrets } from '../secrets';
 import { userSentence } from '../boundary';
+import { showError } from '../ui/toast';
 import { loadCore } from './loadCore';
 import type { RegistryLocation } from './core';
 
@@ -129,10 +130,11 @@ export class RegistryService implements vscode.Disposable {
     }
     this.notified.add(sentence);
     this.log.error(scope, e);
-    void vscode.window.showErrorMessage(sentence, 'Show Log', 'Select Registry').then((a) => {
-      if (a === 'Show Log') this.log.show();
-      if (a === 'Select Registry') void vscode.commands.executeCommand(COMMANDS.selectRegistry);
-    });
+    void showError(
+      sentence,
+      { title: 'Show Log', run: () => this.log.show() },
+      { title: 'Select Registry', run: () => vscode.commands.executeCommand(COMMANDS.selectRegistry) },
+    );
   }
 
   /** Called by the views after a successful read: clears an error state left by an earlier failure. */
