@@ -19,7 +19,8 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
 
     registerCommand(d.log, COMMANDS.showHistory, async (arg?: unknown) => {
       const reg = await d.service.get();
-      const ref = asVersionRef(arg);
+      // A plain model name is accepted too (other extensions, the palette with an argument).
+      const ref = typeof arg === 'string' && !arg.startsWith('models:') ? undefined : asVersionRef(arg);
       const model = ref?.model ?? asModelName(arg) ?? (await pickModel(reg, 'Show History'));
       await reg.getModel(model); // a clear "no model named …" before opening a document
       return (await openDoc({ kind: 'history', model, version: ref?.version })).uri.toString();

@@ -5,6 +5,7 @@ import { COMMANDS } from '../../../src/extension/ids';
 import { mlops } from '../helpers/cli';
 import { WORKSPACE } from '../helpers/env';
 import { withRegistry, writeModel } from '../helpers/fixtures';
+import { waitForMarkdownPreview } from '../helpers/preview';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
 
 const REG = `${WORKSPACE}/.mlops`;
@@ -87,14 +88,12 @@ describe('push lineage, Edit Tags…, rendered reports', () => {
   it('Show History and Compare With… open rendered, not as Markdown source', async () => {
     await mlops(['push', writeModel('render-1', 61), '--model', 'render', '--alias', 'production']);
     await mlops(['push', writeModel('render-2', 62), '--model', 'render', '--metric', 'auc=0.9']);
-    for (const [cmd, args] of [
-      [COMMANDS.showHistory, ['render']],
-      [COMMANDS.compareWith, [{ model: 'render', version: 1 }, 2]],
+    for (const [cmd, args, name] of [
+      [COMMANDS.showHistory, ['render'], 'render history'],
+      [COMMANDS.compareWith, [{ model: 'render', version: 1 }, 2], 'render v1 ↔ v2'],
     ] as const) {
       const uri = await vscode.commands.executeCommand<string>(cmd, ...args);
-      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-      assert.ok(tab?.input instanceof vscode.TabInputWebview, `${cmd}: the active tab is a rendered preview`);
-      assert.match(tab.input.viewType, /markdown\.preview/);
+      await waitForMarkdownPreview(name);
       assert.ok(
         !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri),
         `${cmd}: the Markdown source is not shown`,

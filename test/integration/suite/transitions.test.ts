@@ -8,6 +8,7 @@ import { mlops } from '../helpers/cli';
 import { WORKSPACE } from '../helpers/env';
 import { api, versions, waitForTree } from '../helpers/ext';
 import { withRegistry, writeModel } from '../helpers/fixtures';
+import { waitForMarkdownPreview } from '../helpers/preview';
 
 const REG = `${WORKSPACE}/.mlops`;
 
@@ -119,8 +120,7 @@ describe('transitions through the commands', () => {
     assert.match(text, /## Signature/);
     assert.match(text, /\| {2}\| in `input` \| float32 \\\[batch, 4\\\] \| float32 \\\[batch, 4\\\] \|/);
     // Shown rendered (the Markdown preview), so a user reads a table, not pipes and escapes.
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType));
+    await waitForMarkdownPreview('by-ext v2 ↔ v3');
   });
 
   it('Show History lists the audit events with actor and reason; Show Details the version', async () => {
