@@ -13,6 +13,7 @@ import {
   rollbackCommand,
   verifyCommand,
 } from './registryWrite';
+import { tagCommand } from './tag';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
 export const COMMANDS: CommandSpec[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   promoteCommand,
   rollbackCommand,
   historyCommand,
+  tagCommand,
   archiveCommand,
   restoreCommand,
   deleteCommand,
