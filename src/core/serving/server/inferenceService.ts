@@ -98,7 +98,8 @@ export class InferenceService {
   answered(a: Answered, request: InferRequest, meta: RequestMeta): void {
     const totalMs = performance.now() - meta.arrivedPerf;
     const timing: RequestTiming = { ...a.timing, totalMs };
-    this.metrics.succeeded(a.live.served, timing);
+    const first = a.response.outputs[0];
+    this.metrics.succeeded(a.live.served, timing, first && first.shape.length > 0 ? first.shape[0] : 1);
     this.window.observe(totalMs, true);
     const logged = this.log?.sampled() ?? false;
     const shadow = a.model.shadowFor(a.live);

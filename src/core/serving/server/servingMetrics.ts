@@ -18,7 +18,7 @@ function versionLabels(v: ServedVersion): { model: string; version: string } {
 /**
  * The server's Prometheus metrics, named after Triton's (`nv_inference_*`) and Prometheus' conventions
  * (`_total` counters, `_seconds` histograms), labelled by model and version only.
- * Average requests per model run = mlops_inference_count_total / mlops_inference_exec_count_total.
+ * Average rows per model run = mlops_inference_count_total / mlops_inference_exec_count_total.
  */
 export class ServingMetrics {
   readonly registry = new MetricRegistry();
@@ -49,12 +49,12 @@ export class ServingMetrics {
     );
     this.inferenceCount = r.counter(
       'mlops_inference_count_total',
-      'Requests computed by a model run (a run of a batch of n requests counts n).',
+      'Inferences computed: rows of the answered requests (a request of batch 4 counts 4).',
       mv,
     );
     this.execCount = r.counter(
       'mlops_inference_exec_count_total',
-      'Model runs (batch executions); inference_count / exec_count is the average batch size.',
+      'Model runs (batch executions); inference_count / exec_count is the average rows per run.',
       mv,
     );
     this.duration = r.histogram(
@@ -119,10 +119,11 @@ export class ServingMetrics {
     this.pending.inc(versionLabels(v), -1);
   }
 
-  succeeded(v: ServedVersion, t: RequestTiming): void {
+  /** `rows`: the request's first-dimension size (Triton counts a batch-4 request as 4 inferences). */
+  succeeded(v: ServedVersion, t: RequestTiming, rows: number): void {
     const l = versionLabels(v);
     this.success.inc(l);
-    this.inferenceCount.inc(l);
+    this.inferenceCount.inc(l, rows);
     // Each of the n requests of a run adds 1/n, so a whole run adds one execution.
     this.execCount.inc(l, 1 / Math.max(1, t.batchSize));
     this.duration.observe(l, t.totalMs / 1000);
