@@ -23,6 +23,9 @@ export interface PredictionLogOptions {
   now?: () => number;
 }
 
+/** Buffered bytes of one model that trigger a write before the timer. */
+const EARLY_FLUSH_BYTES = 1 << 20;
+
 interface OpenFile {
   file: string;
   handle: fsp.FileHandle;
@@ -47,27 +50,51 @@ class ModelLog {
   }
 
   push(line: string): boolean {
-    if (this.bytes + line.length > this.o.maxBufferBytes) return false;
+    if (this.bytes > 0 && this.bytes + line.length > this.o.maxBufferBytes) return false;
     this.lines.push(line);
     this.bytes += line.length;
     return true;
   }
 
   /**
-   * Writes what is buffered as whole lines in one append: a crash can cut the last line short, never
-   * interleave two, and a reader skips a cut last line.
+   * Writes what is buffered as whole lines, one append per file: a crash can cut the last line short,
+   * never interleave two, and a reader skips a cut last line. Lines that would take the file past its
+   * size go to the next file. A failed write says how many records it lost (`lost`).
    */
   async flush(): Promise<void> {
     if (this.lines.length === 0) return;
-    const data = Buffer.from(this.lines.join(''), 'utf8');
+    const lines = this.lines;
     this.lines = [];
     this.bytes = 0;
-    let f = this.current;
-    if (f && f.size > 0 && f.size + data.length > this.o.maxFileBytes) {
-      await f.handle.close();
-      this.current = f = undefined;
+    let i = 0;
+    try {
+      while (i < lines.length) {
+        let f = this.current;
+        if (f && f.size > 0 && f.size + Buffer.byteLength(lines[i]) > this.o.maxFileBytes) {
+          await f.handle.close();
+          this.current = f = undefined;
+        }
+        if (!f) f = await this.open();
+        // As many lines as fit in this file (at least one, so a record larger than a file is still written).
+        let room = this.o.maxFileBytes - f.size;
+        let j = i;
+        const parts: string[] = [];
+        while (j < lines.length) {
+          const n = Buffer.byteLength(lines[j]);
+          if (parts.length > 0 && n > room) break;
+          parts.push(lines[j]);
+          room -= n;
+          j++;
+        }
+        await this.append(f, Buffer.from(parts.join(''), 'utf8'));
+        i = j;
+      }
+    } catch (e) {
+      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { lost: lines.length - i });
     }
-    if (!f) f = await this.open();
+  }
+
+  private async append(f: OpenFile, data: Buffer): Promise<void> {
     let off = 0;
     while (off < data.length) {
       const { bytesWritten } = await f.handle.write(data, off, data.length - off);
@@ -157,6 +184,8 @@ export class PredictionLog {
       this.models.set(record.model, m);
     }
     if (!m.push(JSON.stringify(record) + '\n')) this.o.onDrop?.(record.model, 1);
+    // A burst fills the buffer faster than the timer empties it: write early rather than drop.
+    else if (m.buffered >= EARLY_FLUSH_BYTES) void this.flush();
   }
 
   /** Writes everything buffered so far; flushes never overlap. */
@@ -166,6 +195,8 @@ export class PredictionLog {
         try {
           await m.flush();
         } catch (e) {
+          const lost = (e as { lost?: number }).lost ?? 0;
+          if (lost > 0) this.o.onDrop?.(m.model, lost);
           this.o.onError?.(`Could not write the prediction log of "${m.model}" in ${m.dir}: ${errorMessage(e)}`);
         }
       }
