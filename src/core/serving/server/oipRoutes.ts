@@ -10,6 +10,11 @@ import type { Route, RouteContext } from './route';
 export const ONNX_PLATFORM = 'onnxruntime_onnx';
 
 const MODEL = '([^/]+)';
+/**
+ * Bodies read as JSON. Triton and KServe parse the body whatever its type, and clients rely on it: no
+ * type at all, text/plain, and curl -d's form type are taken too; binary and other formats are 415.
+ */
+const JSON_TYPES = new Set(['', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']);
 const VERSION = '(?:/versions/([^/]+))?';
 
 function modelMetadata(ctx: RouteContext) {
@@ -53,7 +58,7 @@ async function infer(ctx: RouteContext) {
   const ct = contentTypeOf(ctx.req);
   if (ct.mediaType === 'application/octet-stream' || ctx.req.headers['inference-header-content-length'] !== undefined)
     throw new HttpError(415, 'Binary tensor data is not supported; send the request as JSON (application/json).');
-  if (ct.mediaType !== '' && ct.mediaType !== 'application/json' && !ct.mediaType.endsWith('+json'))
+  if (!JSON_TYPES.has(ct.mediaType) && !ct.mediaType.endsWith('+json'))
     throw new HttpError(415, `Content-Type "${ct.mediaType}" is not supported; send application/json.`);
   // Resolve the model before reading the body: an unknown model is a 404 whatever the body.
   findModel(ctx.state.models, name, version);
