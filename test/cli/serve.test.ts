@@ -38,7 +38,9 @@ function serve(cwd: string, args: string[]): Promise<Served> {
   });
 }
 
-const body = (rows: number[][]) => ({ inputs: [{ name: 'input', shape: [rows.length, 4], datatype: 'FP32', data: rows }] });
+const body = (rows: number[][]) => ({
+  inputs: [{ name: 'input', shape: [rows.length, 4], datatype: 'FP32', data: rows }],
+});
 
 describe('mlops serve (the bundled CLI as a child process)', function () {
   this.timeout(90_000);
@@ -72,23 +74,40 @@ describe('mlops serve (the bundled CLI as a child process)', function () {
   it('serves a registry alias, drains in-flight requests on SIGTERM, flushes the log, exits 0; drift reads the log', async () => {
     // Wide enough that a 256-row request takes a while: requests are still in the server at SIGTERM.
     const file = writeModel(t.dir, 'm.onnx', { inputDim: 4, hidden: [1024, 1024, 1024], outputDim: 3, softmax: true });
-    await mlopsJson(['push', file, '--model', 'fraud', '--alias', 'production', '--tag', 'feature_names=a,b,c,d'], t.dir);
+    await mlopsJson(
+      ['push', file, '--model', 'fraud', '--alias', 'production', '--tag', 'feature_names=a,b,c,d'],
+      t.dir,
+    );
     const s = await serve(t.dir, ['models:/fraud@production', '--port', '0', '--workers', '1', '--max-batch', '1']);
     const rows = Array.from({ length: 256 }, (_, i) => [i / 100, 1 - i / 100, (i % 3) / 2, 0.5]);
     try {
-      assert.deepEqual(s.ready.models.map((m) => [m.name, m.versions]), [['fraud', [1]]]);
+      assert.deepEqual(
+        s.ready.models.map((m) => [m.name, m.versions]),
+        [['fraud', [1]]],
+      );
       assert.equal(s.ready.predictionLog, path.join(t.dir, '.mlops', 'predictions'));
       const first = await request('POST', `${s.ready.url}/v2/models/fraud/infer`, body(rows.slice(0, 2)));
       assert.equal(first.status, 200);
       assert.equal(first.headers['x-model-version'], '1');
-      const inflight = Array.from({ length: 12 }, () => request('POST', `${s.ready.url}/v2/models/fraud/infer`, body(rows)));
-      await waitFor('requests pending in the server', async () => {
-        const m = parsePrometheus((await request('GET', `${s.ready.url}/metrics`)).text);
-        return (m.get('mlops_inference_pending_requests{model="fraud",version="1"}') ?? 0) >= 4;
-      }, 20_000, 5);
+      const inflight = Array.from({ length: 12 }, () =>
+        request('POST', `${s.ready.url}/v2/models/fraud/infer`, body(rows)),
+      );
+      await waitFor(
+        'requests pending in the server',
+        async () => {
+          const m = parsePrometheus((await request('GET', `${s.ready.url}/metrics`)).text);
+          return (m.get('mlops_inference_pending_requests{model="fraud",version="1"}') ?? 0) >= 4;
+        },
+        20_000,
+        5,
+      );
       s.child.kill('SIGTERM');
       const answers = await Promise.all(inflight);
-      assert.deepEqual(answers.map((a) => a.status), new Array(12).fill(200), 'every request in flight was answered');
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        new Array(12).fill(200),
+        'every request in flight was answered',
+      );
       const exit = await s.exited;
       assert.deepEqual(exit, { code: 0, signal: null }, s.stderr());
     } finally {

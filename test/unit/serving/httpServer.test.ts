@@ -19,6 +19,7 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
       workers: 1,
       maxBodyBytes: 64 * 1024,
       headersTimeoutMs: 400,
+      keepAliveTimeoutMs: 300,
       logRate: 0,
     });
     base = server.url;
@@ -60,7 +61,12 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
   });
 
   it('answers 404 for an unknown model, version or route, with {"error"}', async () => {
-    for (const url of ['/v2/models/nope', '/v2/models/iris/versions/7', '/v2/models/iris/versions/x/ready', '/nothing']) {
+    for (const url of [
+      '/v2/models/nope',
+      '/v2/models/iris/versions/7',
+      '/v2/models/iris/versions/x/ready',
+      '/nothing',
+    ]) {
       const r = await request(url.includes('ready') || !url.startsWith('/v2/models/iris') ? 'GET' : 'GET', base + url);
       assert.equal(r.status, 404, url);
       assert.ok(typeof (r.json().error ?? r.json().message) === 'string', url);
@@ -151,6 +157,16 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(health.status, 200);
     const { received } = await slow;
     assert.ok(received === '' || received.startsWith('HTTP/1.1 408'), received);
+  });
+
+  it('closes an idle keep-alive connection after its timeout', async () => {
+    const { received } = await rawExchange(
+      server.port,
+      'GET /v2/health/live HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n',
+    );
+    assert.match(received, /^HTTP\/1\.1 200 OK/);
+    assert.match(received, /Keep-Alive: timeout=0|Connection: keep-alive/i);
+    assert.match(received, /\{"live":true\}$/);
   });
 
   it('lists the repository index', async () => {
