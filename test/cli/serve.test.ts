@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runCli } from '../../src/cli/cli';
 import { CLI, mlopsJson, runMlops } from '../helpers/cli';
 import { request } from '../helpers/http';
 import { parsePrometheus } from '../helpers/prometheus';
@@ -123,5 +124,31 @@ describe('mlops serve (the bundled CLI as a child process)', function () {
     const result = JSON.parse(drift.stdout) as { current: { rows: number }; features: { name: string }[] };
     assert.equal(result.current.rows, 2 + 12 * 256, 'every answered request was logged, one row per input row');
     assert.deepEqual(result.features.map((f) => f.name).sort(), ['a', 'b', 'c', 'd']);
+  });
+
+  it('runs in-process until the command signal aborts, printing a summary line meanwhile (exit 0)', async () => {
+    writeModel(t.dir, 'iris.onnx');
+    const abort = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const done = runCli(['serve', 'iris.onnx', '--port', '0', '--summary-every', '0.2', '--log-predictions', 'off'], {
+      stdout: (s) => (stdout += s + '\n'),
+      stderr: (s) => (stderr += s + '\n'),
+      env: { MLOPS_REGISTRY: '' },
+      cwd: t.dir,
+      signal: abort.signal,
+    });
+    const url = await waitFor('the base URL on stdout', () => /^http:\/\/127\.0\.0\.1:\d+$/m.exec(stdout)?.[0], 30_000);
+    assert.match(stderr, /Serving iris v0 .*POST http:\/\/127\.0\.0\.1:\d+\/v2\/models\/iris\/infer/);
+    for (let i = 0; i < 3; i++) {
+      const r = await request('POST', `${url}/v2/models/iris/infer`, body([[1, 2, 3, 4]]));
+      assert.equal(r.status, 200);
+    }
+    await waitFor('a summary line', () =>
+      /^3 requests \([\d.]+ req\/s\), p50 [\d.]+ ms, p99 [\d.]+ ms, 0 errors$/m.test(stderr),
+    );
+    abort.abort();
+    assert.equal(await done, 0);
+    assert.match(stderr, /Stopped after 3 requests \(0 errors\)/);
   });
 });

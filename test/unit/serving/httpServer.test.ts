@@ -212,3 +212,46 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(inf, after.get(key('mlops_inference_request_duration_seconds_count')));
   });
 });
+
+describe('serving: several models on one server', function () {
+  this.timeout(60_000);
+
+  it('serves each under its own name; /invocations answers for the first', async () => {
+    const tmp = tempDir();
+    const a = writeModel(tmp.dir, 'alpha.onnx', { inputDim: 4, outputDim: 3, seed: 1 });
+    const b = writeModel(tmp.dir, 'beta.onnx', { inputDim: 2, outputDim: 5, seed: 2 });
+    const server = await startServing({ models: [a, b], workers: 1, logRate: 0 });
+    try {
+      const ra = await request('POST', `${server.url}/v2/models/alpha/infer`, {
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+      });
+      const rb = await request('POST', `${server.url}/v2/models/beta/infer`, {
+        inputs: [{ name: 'input', shape: [1, 2], datatype: 'FP32', data: [1, 2] }],
+      });
+      assert.deepEqual([ra.status, rb.status], [200, 200]);
+      assert.deepEqual(ra.json().outputs[0].shape, [1, 3]);
+      assert.deepEqual(rb.json().outputs[0].shape, [1, 5]);
+      const index = await request('POST', `${server.url}/v2/repository/index`);
+      assert.deepEqual(
+        index.json().map((m: { name: string }) => m.name),
+        ['alpha', 'beta'],
+      );
+      const mlflow = await request('POST', `${server.url}/invocations`, { instances: [[1, 2, 3, 4]] });
+      assert.equal(mlflow.status, 200, mlflow.text);
+      assert.deepEqual(mlflow.json().predictions, [ra.json().outputs[0].data]);
+    } finally {
+      await server.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('refuses to serve one model name twice', async () => {
+    const tmp = tempDir();
+    const a = writeModel(tmp.dir, 'alpha.onnx');
+    try {
+      await assert.rejects(startServing({ models: [a, a], workers: 1, logRate: 0 }), /named twice/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
