@@ -129,16 +129,17 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
         onError: (message) => onEvent({ type: 'log-error', message }),
       })
     : undefined;
+  // Feature names are written beside the log when a version starts serving, one write at a time (each
+  // rewrites features.json); close() waits for the last.
+  let namesWritten: Promise<void> = Promise.resolve();
   const remember = (info: VersionInfo | undefined) => {
     if (!root || !info) return;
-    recordFeatureNames(
-      root,
-      info.served.model,
-      info.served.version,
-      inputFeatureNames(info.signature, info.tags),
-    ).catch((e: unknown) =>
-      onEvent({ type: 'log-error', message: `Could not record the feature names: ${errorMessage(e)}` }),
-    );
+    const names = inputFeatureNames(info.signature, info.tags);
+    namesWritten = namesWritten
+      .then(() => recordFeatureNames(root, info.served.model, info.served.version, names))
+      .catch((e: unknown) =>
+        onEvent({ type: 'log-error', message: `Could not record the feature names: ${errorMessage(e)}` }),
+      );
   };
 
   // Loaded lazily: importing the runtime starts nothing, but keeps `mlops --help` free of it.
@@ -204,6 +205,7 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
           await set.close();
           await pool.close();
           await log?.close();
+          await namesWritten;
         })()),
     };
   } catch (e) {
