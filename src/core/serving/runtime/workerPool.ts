@@ -53,6 +53,7 @@ export class WorkerPool {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private earlyDeaths = 0;
+  private restarts = 0;
   private broken: MlopsError | undefined;
   /** No new runners (close() was called). */
   private closing = false;
@@ -100,15 +101,24 @@ export class WorkerPool {
     }
     const fresh = this.spawn(slot.index);
     this.slots[slot.index] = fresh;
-    // Queued before any run, so the replacement never runs a model it has not loaded and warmed up.
-    for (const m of this.models.values())
-      fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }, undefined).catch(() => undefined);
+    this.restarts++;
+    // The replacement takes no batch before the models in use are loaded and warmed up again: the other
+    // workers answer meanwhile (a load failing here shows again, as an error, on the model's next run).
+    const loads = [...this.models.values()].map((m) =>
+      fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }).catch(() => undefined),
+    );
+    fresh.busy = loads.length > 0;
+    void Promise.all(loads).then(() => {
+      fresh.busy = false;
+      this.schedule();
+    });
     this.schedule();
   }
 
   /** Loads a model into every worker (once per sha256); resolves after every load and warm-up. */
   async acquire(ref: ModelRef, warmup?: Record<string, Tensor>): Promise<LoadReport> {
     this.assertOpen();
+    if (this.broken) throw this.broken;
     const known = this.models.get(ref.sha256);
     if (known) known.refs++;
     else this.models.set(ref.sha256, { ref, warmup, refs: 1 });
@@ -119,8 +129,8 @@ export class WorkerPool {
           return s.call({ type: 'load', ...ref, warmup: w }, w);
         }),
       );
-      const r = replies[0] as Extract<FromWorker, { type: 'loaded' }>;
-      return { loaded: r.loaded, loadMs: r.loadMs, warmupMs: r.warmupMs, warmupError: r.warmupError };
+      const { type: _type, id: _id, ...report } = replies[0] as Extract<FromWorker, { type: 'loaded' }>;
+      return report;
     } catch (e) {
       this.release(ref.sha256);
       throw e;
@@ -181,7 +191,7 @@ export class WorkerPool {
         this.timerAt = Infinity;
         this.schedule();
       },
-      Math.max(0, at - performance.now()),
+      Math.max(0, Math.ceil(at - performance.now())),
     );
     // A held request always has a batch of its model in flight, which keeps the process alive.
     this.timer.unref();
@@ -202,6 +212,16 @@ export class WorkerPool {
         this.schedule();
       },
     );
+  }
+
+  /** Why the pool cannot run anything (its workers cannot start), or undefined while it can. */
+  get failure(): MlopsError | undefined {
+    return this.broken;
+  }
+
+  /** Workers replaced after a crash since the pool started (for /metrics and tests). */
+  get workerRestarts(): number {
+    return this.restarts;
   }
 
   /** Which workers are running a batch now (for diagnostics and tests). */
