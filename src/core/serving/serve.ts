@@ -7,7 +7,7 @@ import { fileTarget, isModelUri, registryTarget, type Target, type VersionInfo }
 import { inputFeatureNames, recordFeatureNames } from './predlog/features';
 import { PREDICTIONS_DIR } from './predlog/layout';
 import { PredictionLog } from './predlog/writer';
-import type { BatchingOptions } from './runtime';
+import type { BatchingOptions, WorkerPool } from './runtime';
 import { InferenceHttpServer } from './server/httpServer';
 import { InferenceService } from './server/inferenceService';
 import { ServingMetrics } from './server/servingMetrics';
@@ -58,6 +58,8 @@ export interface RunningServer {
   models: ModelSet;
   metrics: ServingMetrics;
   window: WindowStats;
+  /** The worker pool running the models (its counters: restarts, failure). */
+  pool: WorkerPool;
   /** The prediction log's folder, or undefined when logging is off. */
   logDir: string | undefined;
   /** Stop accepting, answer the requests in flight, retire the runners, flush the log. */
@@ -198,6 +200,7 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
       models: set,
       metrics,
       window,
+      pool,
       logDir: root,
       close: () =>
         (closing ??= (async () => {
