@@ -1,9 +1,9 @@
 /**
  * `npm run demo`: the main job on a throwaway embedded registry, through the real `mlops` CLI.
  * Generates three small ONNX models in code (no download), pushes them with their metrics, promotes,
- * rolls back, and prints the audit history; then compares a week of "production" inputs with the
- * training data for drift. Every command is printed before it runs, so the output doubles as a tour
- * of the CLI.
+ * rolls back, and prints the audit history; compares generated "production" inputs with the training
+ * data for drift; then serves the production version, sends it requests and load-tests it. Every command
+ * is printed before it runs, so the output doubles as a tour of the CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildMlp, seededRandom } from '../test/builders/mlpBuilder';
 import { formatBytes } from '../src/core/util/format';
+import { serveDemo } from './demo/serve';
 
 const CLI = path.join(__dirname, 'cli.js');
 const ws = mkdtempSync(path.join(os.tmpdir(), 'mlops-demo-'));
@@ -38,6 +39,7 @@ function mlopsExpecting(code: number, ...args: string[]): string {
   return r.stdout;
 }
 
+const INPUT_DIM = 12;
 const models = [
   { file: 'churn-small.onnx', hidden: [16], auc: 0.912, f1: 0.801, lr: '0.01' },
   { file: 'churn-medium.onnx', hidden: [64, 32], auc: 0.934, f1: 0.822, lr: '0.005' },
@@ -47,7 +49,7 @@ const models = [
 console.log(`MLOps Studio demo — workspace ${ws}`);
 for (const [i, m] of models.entries()) {
   const bytes = buildMlp({
-    inputDim: 12,
+    inputDim: INPUT_DIM,
     hidden: m.hidden,
     outputDim: 2,
     softmax: true,
@@ -91,7 +93,7 @@ mlops('rollback', 'churn', '--alias', 'production', '--reason', 'p99 latency dou
 mlops('show', 'models:/churn@production');
 mlops('history', 'churn');
 mlops('verify');
-// The week after the release: tenure, charges and support calls moved; contract and senior did not.
+// After the release: tenure, charges and support calls moved; contract and senior did not.
 mlops('drift', '--reference', 'data/reference.csv', '--current', 'data/current.csv');
 // What a cron job or CI gate runs: exit 3 on drift, plus a report to attach to the ticket.
 mlopsExpecting(
@@ -109,12 +111,22 @@ mlopsExpecting(
   '--quiet',
 );
 console.log(`(exit 3: dataset drift; the report is ${path.join(ws, 'drift-report.html')})`);
-console.log(
-  `\nDone. The registry is in ${path.join(ws, '.mlops')}; open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`,
+
+// Serve what production holds, try it in both protocols, load-test it, stop it.
+serveDemo({ cliPath: CLI, cwd: ws, env, run: mlops }, 'models:/churn@production', INPUT_DIM).then(
+  () => {
+    console.log(
+      `\nDone. The registry is in ${path.join(ws, '.mlops')} (with the served requests in .mlops/predictions/churn); open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`,
+    );
+  },
+  (e: unknown) => {
+    console.error(`\nThe demo stopped: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
 );
 
 /**
- * Training data and a week of production inputs for the churn model, seeded so every run prints the
+ * Training data and production inputs for the churn model, seeded so every run prints the
  * same verdict. 5,000 rows each: over 1,000, so numeric features use the Wasserstein test.
  */
 function writeDriftData(): void {

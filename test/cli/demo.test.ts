@@ -30,6 +30,12 @@ describe('the two commands of the README', function () {
     const report = /the report is (\S+\.html)\)/.exec(r.stdout)?.[1];
     assert.ok(report, 'the demo names its HTML report');
     assert.match(readFileSync(report, 'utf8'), /^<!doctype html>/i);
+    // Serving: production (v2 after the rollback) answers both protocols, refuses a short row, is load-tested.
+    assert.match(r.stdout, /"url":"http:\/\/127\.0\.0\.1:\d+"/);
+    assert.match(r.stdout, /^200 \(answered by version 2\): \{.*"model_version":"2"/m);
+    assert.match(r.stdout, /^200: \{"predictions":/m);
+    assert.match(r.stdout, /^400: \{"error":"input 'input': expected FP32/m);
+    assert.match(r.stdout, /p99/);
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
