@@ -25,7 +25,9 @@ export interface CliIo {
   binaryOut?: NodeJS.WritableStream;
 }
 
-const VERSION = '0.1.0';
+/** package.json's version, put in by the bundler (esbuild.mjs `define`); unbundled runs say so. */
+declare const MLOPS_VERSION: string | undefined;
+const VERSION = typeof MLOPS_VERSION === 'string' ? MLOPS_VERSION : '0.0.0-unbundled';
 
 function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
