@@ -5,7 +5,6 @@ import { MlopsError } from '../../errors';
 import { fsError, isNodeError } from '../../util/fsx';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
-import { preparePush } from '../push';
 import type { Disposable, Registry } from '../registry';
 import { rollbackTarget } from '../rollback';
 import type {
@@ -287,6 +286,9 @@ export class EmbeddedRegistry implements Registry {
   }
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<ModelVersion> {
+    // Loaded on first push only: the ONNX reader (protobufjs and its schema) costs every read command
+    // ~25 ms of start-up otherwise.
+    const { preparePush } = await import('../push');
     const p = await preparePush(input, opts);
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {
