@@ -18,6 +18,7 @@ runCli(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
   env: process.env,
   cwd: process.cwd(),
+  prettyJson: process.stdout.isTTY === true,
   signal: abort.signal,
 }).then(
   (code) => {
