@@ -34,13 +34,14 @@ describe('the two commands of the README', function () {
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
       bin: Record<string, string>;
-      scripts: Record<string, string>;
     };
     assert.equal(pkg.bin.mlops, 'dist/cli.js');
     accessSync(path.join(ROOT, pkg.bin.mlops), constants.X_OK);
-    assert.match(pkg.scripts.prepare, /esbuild\.mjs/, 'npm ci builds the bundles');
+    // The bundles are built by the package.json scripts (test, build, demo), not by `prepare`; outside the
+    // repository the CLI installs from its tarball (install.test.ts). The version is package.json's.
     const out = execFileSync(path.join(ROOT, pkg.bin.mlops), ['--version']).toString().trim();
-    assert.match(out, /^\d+\.\d+\.\d+$/);
+    assert.equal(out, pkg.version);
   });
 });

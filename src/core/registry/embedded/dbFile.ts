@@ -12,7 +12,7 @@ import { MlopsError } from '../../errors';
 const MAGIC = 'SQLite format 3\0';
 const HEADER = 100;
 const RESTORE =
-  'Restore it from a backup (nothing was changed); if there is none, move it away and push the models again.';
+  'Nothing was changed. Restore it from a backup; if there is none, move it away and push the models again.';
 
 function corrupt(file: string, what: string): MlopsError {
   return new MlopsError('CORRUPT', `${file} ${what}.`, RESTORE);
