@@ -39,6 +39,7 @@ const configs = nodeEntries.map((e) => ({
   minify: production,
   logLevel: 'warning',
   banner: e.banner ? { js: e.banner } : undefined,
+  define: { MLOPS_VERSION: JSON.stringify(require('./package.json').version) }, // `mlops --version`
 }));
 if (webviewEntries.length > 0) {
   configs.push({

@@ -140,3 +140,85 @@ export const registryBench: BenchSuite = {
     return rows;
   },
 };
+
+/** Wall time of one spawned CLI process (node start-up included), as a CI job or a terminal sees it. */
+function cliWall(cli: string, args: string[]): number {
+  const t0 = performance.now();
+  execFileSync(process.execPath, [cli, ...args], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  return performance.now() - t0;
+}
+
+/**
+ * `npm run bench registry-cli`: process-wall medians of the commands a CI job runs, on an embedded
+ * registry with 100 and 10,000 versions. MLOPS_BENCH_BASELINE_CLI=<another cli.js> times that build too,
+ * interleaved run by run with this one, so before/after come from one run on the same (noisy) machine.
+ */
+export const registryCliBench: BenchSuite = {
+  name: 'registry-cli',
+  async run(log) {
+    const rows: BenchRow[] = [];
+    const cli = path.join(__dirname, 'cli.js');
+    const baseline = process.env.MLOPS_BENCH_BASELINE_CLI;
+    const runs = Number(process.env.MLOPS_BENCH_CLI_RUNS ?? 9);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mlops-bench-cli-'));
+    try {
+      const small = path.join(tmp, 'small');
+      const big = path.join(tmp, 'big');
+      const model = path.join(tmp, 'm.onnx');
+      writeFileSync(model, buildMlp({ inputDim: 16, hidden: [32], outputDim: 4, seed: 1 }));
+      for (const [dir, n] of [
+        [small, 100],
+        [big, BIG],
+      ] as const) {
+        const reg = await EmbeddedRegistry.open(dir, { create: true });
+        await reg.pushVersion({ filePath: model, model: 'm', metrics: { auc: 0.9 } }, ctx);
+        await reg.close();
+        await seedVersions(dir, 'm', n);
+      }
+      const pushDirs = [cli, baseline].map((_, i) => path.join(tmp, `push-${i}`));
+      const cases: [string, string[], number][] = [
+        ['`mlops --help`', ['--help'], runs],
+        ['`mlops models`', ['models', '--registry', small], runs],
+        ['`mlops versions m` (100 versions)', ['versions', 'm', '--registry', small], runs],
+        ['`mlops versions m --json` (100 versions)', ['versions', 'm', '--json', '--registry', small], runs],
+        ['`mlops versions m --json` (10,000 versions)', ['versions', 'm', '--json', '--registry', big], 5],
+        ['`mlops push` (small model)', ['push', model, '--model', 'm', '--registry', '<push>'], runs],
+      ];
+      for (const [name, args, n] of cases) {
+        const times: number[][] = [[], []];
+        for (let i = 0; i < n; i++) {
+          [cli, baseline].forEach((c, k) => {
+            if (c)
+              times[k].push(
+                cliWall(
+                  c,
+                  args.map((a) => (a === '<push>' ? pushDirs[k] : a)),
+                ),
+              );
+          });
+        }
+        const now = median(times[0]);
+        const before = baseline ? median(times[1]) : undefined;
+        const note = `median of ${n} processes${before === undefined ? '' : `; baseline ${round(before)} ms (${round(before / now, 2)}x)`}`;
+        rows.push({ suite: 'registry-cli', name: `${name} (process wall)`, value: round(now), unit: 'ms', note });
+        log(`${name}: ${round(now)} ms${before === undefined ? '' : ` (baseline ${round(before)} ms)`}`);
+      }
+      const nodeOnly: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        execFileSync(process.execPath, ['-e', '0']);
+        nodeOnly.push(performance.now() - t0);
+      }
+      rows.push({
+        suite: 'registry-cli',
+        name: '`node -e 0` (process wall, the floor)',
+        value: round(median(nodeOnly)),
+        unit: 'ms',
+        note: `median of ${runs}`,
+      });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return rows;
+  },
+};

@@ -1,13 +1,34 @@
 import { MlopsError } from '../core/errors';
+import { parseModelUri, type ModelRef } from '../core/registry/uri';
 
 /** A mistake in how the command was typed: exit code 2 with the command's usage. */
 export class UsageError extends Error {
   constructor(
     message: string,
     readonly command?: string,
+    /** What to write instead, when the message alone does not say. */
+    readonly hint?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * Runs a parser of command-line text (a model URI, a registry URI): what it refuses as INVALID_ARGUMENT
+ * does not parse, which is a usage error (exit 2) as the README says, not a failed operation (exit 1).
+ */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof MlopsError && e.code === 'INVALID_ARGUMENT') throw new UsageError(e.message, undefined, e.hint);
+    throw e;
+  }
+}
+
+/** A model URI argument (models:/name/3, models:/name@alias, models:/name/latest). */
+export function parseModelRefArg(uri: string): ModelRef {
+  return asUsage(() => parseModelUri(uri));
 }
 
 /** `--metric auc=0.9 --metric f1=0.8` -> { auc: 0.9, f1: 0.8 } */

@@ -13,6 +13,8 @@ export interface CommandContext {
   actor: string;
   signal: AbortSignal;
   out(text: string): void;
+  /** Standard output as a byte stream (`mlops pull -o -`). */
+  binaryOut: NodeJS.WritableStream;
   err(text: string): void;
   /** Prints `data` as JSON with --json, else the human text. */
   print(data: unknown, human: () => string): void;

@@ -1,4 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
 import { runCli } from './cli';
+
+// Before sql.js compiles its wasm: a CLI command lives a fraction of a second, in which V8's optimizing
+// tier-up of SQLite's large functions (on background threads) costs more CPU than it ever saves; the
+// baseline compiler alone halves the CPU time of a registry command (see bench: registry-cli).
+setFlagsFromString('--liftoff-only');
 
 // Ctrl-C cancels long operations cleanly (temporary files removed); a second one exits at once.
 const abort = new AbortController();
@@ -12,6 +18,7 @@ runCli(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
   env: process.env,
   cwd: process.cwd(),
+  prettyJson: process.stdout.isTTY === true,
   signal: abort.signal,
 }).then(
   (code) => {

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildMlp } from '../builders/mlpBuilder';
-import { mlopsJson, runMlops, type CliResult } from '../helpers/cli';
+import { mlopsJson, runMlops, runNode, type CliResult } from '../helpers/cli';
 import { snapshot, tempDir, writeModel } from '../helpers/tmp';
+import { portableCli } from './portableCli';
 
 /**
  * Every bad input gets exit code 1, one sentence on stderr saying what is wrong and what to do, and
@@ -74,7 +75,28 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     await refused(['promote', 'churn', 'two', '--alias', 'production'], /"two" is not a version number/);
     await refused(['archive', 'nope', '1'], /no model named "nope"/);
     await refused(['pull', 'models:/churn/7', '-o', 'x.onnx'], /has no version 7/);
-    await refused(['show', 'churn/1'], /is not a model URI.*models:\//);
+  });
+
+  it('a URI that does not parse is a usage error (exit 2), as the README says', async () => {
+    const before = snapshot(reg);
+    const cases: [string[], RegExp][] = [
+      [['show', 'churn/1'], /"churn\/1" is not a model URI.*models:\//],
+      [['pull', 'models:/churn'], /names no version or alias/],
+      [['show', 'models:/churn/one'], /"one" in "models:\/churn\/one" is not a version number/],
+      [['models', '--registry', 'ftp://host/reg'], /uses a scheme MLOps Studio does not know/],
+      [['versions', 'churn', '--registry', 'http://[::1'], /is not a valid URL/],
+      [['init', '--registry', 'file://remote-host/x'], /is not a valid file: URI/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await mlops(...args);
+      assert.equal(r.code, 2, `mlops ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, pattern);
+      assert.match(r.stderr, /\nUsage: mlops /);
+      const j = await mlops(...args, '--json');
+      assert.equal(j.code, 2);
+      assert.equal((JSON.parse(j.stderr) as { error: { code: string } }).error.code, 'USAGE');
+    }
+    assert.deepEqual(snapshot(reg), before);
   });
 
   it('reserved or invalid alias names and invalid model names', async () => {
@@ -140,12 +162,15 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
 
   it('a registry folder without write permission', async () => {
     // Root ignores permission bits, so run the CLI as an unprivileged user when we are root.
+    // That user may not reach the checkout (a clone in root's 0700 home), so it runs a copy of the CLI.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const cli = portableCli(t.dir);
     chmodSync(reg, 0o555);
     chmodSync(t.dir, 0o777);
+    const runAs = (args: string[]) => runNode([cli, ...args], { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
     const run = async (args: string[], pattern: RegExp) => {
       const before = snapshot(reg);
-      const r = await runMlops(args, { cwd: t.dir, env: { MLOPS_REGISTRY: reg }, ...asUser });
+      const r = await runAs(args);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, pattern);
       assert.deepEqual(snapshot(reg), before);
@@ -156,11 +181,7 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     );
     await run(['push', path.join(t.dir, 'a.onnx'), '--model', 'churn'], /permission denied/);
     await run(['gc', '--grace', '1s'], /Cannot write to the registry at .*permission denied/);
-    const list = await runMlops(['versions', 'churn', '--json'], {
-      cwd: t.dir,
-      env: { MLOPS_REGISTRY: reg },
-      ...asUser,
-    });
+    const list = await runAs(['versions', 'churn', '--json']);
     assert.equal(list.code, 0, `reads still work: ${list.stderr}`);
   });
 });

@@ -1,6 +1,6 @@
 import { resolveModelRef } from '../../core/registry/resolve';
 import { collectPages } from '../../core/registry/paging';
-import { parseIntOption } from '../args';
+import { parseIntOption, parseModelRefArg } from '../args';
 import type { CommandSpec } from '../context';
 import { historyTable, modelsTable, versionDetails, versionsTable } from './render';
 
@@ -43,8 +43,9 @@ export const showCommand: CommandSpec = {
   usage: '<models:/name/version | models:/name@alias | models:/name/latest> [--json]',
   positionals: [1, 1],
   async run(ctx, [uri]) {
+    const ref = parseModelRefArg(uri);
     const reg = await ctx.registry();
-    const v = await resolveModelRef(reg, uri);
+    const v = await resolveModelRef(reg, ref);
     ctx.print(v, () => versionDetails(v));
   },
 };

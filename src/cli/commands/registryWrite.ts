@@ -9,9 +9,10 @@ import type { AuditEvent } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
 import { parseDuration } from '../../core/util/duration';
 import { formatBytes, orUnknown } from '../../core/util/format';
-import { parseKeyValues, parseMetrics, parseVersionArg, UsageError } from '../args';
+import { asUsage, parseKeyValues, parseMetrics, parseModelRefArg, parseVersionArg, UsageError } from '../args';
 import type { CommandSpec } from '../context';
 import { resolveIdempotencyKey } from '../idempotencyKey';
+import { pullTarget, pullThroughTemp } from './pullTarget';
 import { describeEvent } from './render';
 
 /** Commands that change the registry. Every change is recorded with MLOPS_ACTOR (or the OS user). */
@@ -28,7 +29,7 @@ export const initCommand: CommandSpec = {
   usage: '[--registry <dir>]',
   positionals: [0, 0],
   async run(ctx) {
-    const loc = parseRegistryUri(ctx.registryUri, ctx.cwd);
+    const loc = asUsage(() => parseRegistryUri(ctx.registryUri, ctx.cwd));
     const existed = loc.kind === 'embedded' && existsSync(path.join(loc.dir, DB_FILE));
     const reg = await ctx.registry({ create: true });
     if (reg.kind === 'mlflow') {
@@ -193,25 +194,35 @@ export const pullCommand: CommandSpec = {
   usage: '<uri> [-o <file>] [--force]',
   options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
-  help: "Without -o the file is written as <model>-v<version>.onnx in the current folder ('/' and ':' in the name become '_').",
+  help: [
+    "Without -o the file is written as <model>-v<version>.onnx in the current folder ('/' and ':' in the name",
+    "become '_'). -o - writes to standard",
+    'output (the summary goes to stderr). A device or a pipe is written in place; a symbolic link is followed',
+    '(the file it points to is written, the link stays); only an existing regular file needs --force.',
+  ].join('\n'),
   async run(ctx, [uri], values) {
+    const ref = parseModelRefArg(uri);
     const reg = await ctx.registry();
-    const v = await resolveModelRef(reg, uri);
+    const v = await resolveModelRef(reg, ref);
     // A model named team/churn (MLflow accepts '/' and ':') still gives one file in this folder.
     const fallback = `${v.model.replace(/[/:\\]/g, '_')}-v${v.version}.onnx`;
-    const dest = path.resolve(ctx.cwd, (values.output as string | undefined) ?? fallback);
-    if (existsSync(dest) && values.force !== true) {
+    const target = await pullTarget((values.output as string | undefined) ?? fallback, ctx.cwd);
+    if (target.kind === 'file' && target.exists && values.force !== true) {
       throw new MlopsError(
         'ALREADY_EXISTS',
-        `${dest} already exists.`,
+        `${target.display} already exists.`,
         'Choose another -o path, or add --force to overwrite it.',
       );
     }
-    await reg.pullArtifact(v.model, v.version, dest, { signal: ctx.signal });
-    ctx.print(
-      { model: v.model, version: v.version, path: dest, sha256: v.artifact.sha256, size: v.artifact.size },
-      () => `Wrote ${dest} (${versionUri(v.model, v.version)}, sha256 verified).`,
-    );
+    const pull = (file: string) => reg.pullArtifact(v.model, v.version, file, { signal: ctx.signal });
+    if (target.kind === 'file') await pull(target.path);
+    else await pullThroughTemp(target, pull, ctx.binaryOut, ctx.signal);
+    const where = target.kind === 'file' ? target.path : target.display;
+    const data = { model: v.model, version: v.version, path: where, sha256: v.artifact.sha256, size: v.artifact.size };
+    const human = () => `Wrote ${target.display} (${versionUri(v.model, v.version)}, sha256 verified).`;
+    // Standard output carries the model's bytes, so the summary goes to stderr.
+    if (target.kind === 'stdout') ctx.err(ctx.json ? JSON.stringify(data) : human());
+    else ctx.print(data, human);
   },
 };
 

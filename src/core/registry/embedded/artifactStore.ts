@@ -30,7 +30,7 @@ export class ArtifactStore {
       await fsp.mkdir(tmpDir, { recursive: true });
       await fsp.mkdir(path.dirname(final), { recursive: true });
     } catch (e) {
-      throw fsError(e, 'write to the artifact store', this.root);
+      throw await this.failure(e, 'write to the artifact store', final);
     }
     let fh: fsp.FileHandle | undefined;
     try {
@@ -51,8 +51,7 @@ export class ArtifactStore {
     } catch (e) {
       await fh?.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });
-      if (e instanceof MlopsError) throw e;
-      throw fsError(e, 'write to the artifact store', this.root);
+      throw await this.failure(e, 'write to the artifact store', final);
     }
   }
 
@@ -67,12 +66,46 @@ export class ArtifactStore {
 
   /** Hashes the stored file; null when it is missing. */
   async check(sha256: string, signal?: AbortSignal): Promise<{ sha256: string; size: number } | null> {
+    const file = this.pathOf(sha256);
     try {
-      return await sha256File(this.pathOf(sha256), signal);
+      await this.assertRegularFile(file);
+      return await sha256File(file, signal);
     } catch (e) {
       if (isNodeError(e, 'ENOENT')) return null;
-      throw e;
+      throw await this.failure(e, 'read the artifact store at', file);
     }
+  }
+
+  /** A stored artifact must be a regular file: reading a FIFO would block, a folder cannot be read. */
+  private async assertRegularFile(file: string): Promise<void> {
+    const st = await fsp.stat(file);
+    if (!st.isFile()) {
+      throw new MlopsError(
+        'CORRUPT',
+        `${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a stored model file.`,
+        'Move it away (MLOps Studio never creates it) and push the original model file again, or restore it from a backup.',
+      );
+    }
+  }
+
+  /**
+   * A file-system failure as a sentence. ENOTDIR/EEXIST/EISDIR mostly mean that a part of the store's
+   * layout (artifacts/, sha256/, a prefix folder) is a file: name that part rather than the errno.
+   */
+  private async failure(e: unknown, action: string, target: string): Promise<MlopsError> {
+    if (e instanceof MlopsError) return e;
+    if (isNodeError(e, 'ENOTDIR', 'EEXIST', 'EISDIR')) {
+      const odd = await firstNonFolder(path.dirname(this.root), path.dirname(target));
+      if (odd) {
+        return new MlopsError(
+          'CORRUPT',
+          `${odd} is a file, but the registry keeps its model files in a folder there.`,
+          'Move that file away (MLOps Studio never creates it); restore the folder from a backup if it held model files.',
+          { cause: e },
+        );
+      }
+    }
+    return fsError(e, action, target);
   }
 
   /**
@@ -86,10 +119,11 @@ export class ArtifactStore {
     let fh: fsp.FileHandle | undefined;
     let total = 0;
     try {
+      await this.assertRegularFile(src);
       total = (await fsp.stat(src)).size;
     } catch (e) {
       if (isNodeError(e, 'ENOENT')) throw missingArtifact(describe, sha256);
-      throw fsError(e, 'read the artifact of', describe);
+      throw await this.failure(e, 'read the artifact of', src);
     }
     try {
       fh = await fsp.open(tmp, 'w');
@@ -137,7 +171,7 @@ export class ArtifactStore {
       return { size: s.size, mtimeMs: s.mtimeMs };
     } catch (e) {
       if (isNodeError(e, 'ENOENT')) return null;
-      throw fsError(e, 'read the artifact store at', this.root);
+      throw await this.failure(e, 'read the artifact store at', this.pathOf(sha256));
     }
   }
 
@@ -193,6 +227,22 @@ export class ArtifactStore {
     }
     return out;
   }
+}
+
+/** The first of `from`'s descendants on the way to `to` (inclusive) that exists and is not a folder. */
+async function firstNonFolder(from: string, to: string): Promise<string | null> {
+  const rel = path.relative(from, to);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  let cur = from;
+  for (const part of rel.split(path.sep).filter(Boolean)) {
+    cur = path.join(cur, part);
+    try {
+      if (!(await fsp.stat(cur)).isDirectory()) return cur;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 export function corruptArtifact(describe: string, expected: string, got: string): MlopsError {

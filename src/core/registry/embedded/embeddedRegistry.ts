@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { MlopsError } from '../../errors';
-import { fsError } from '../../util/fsx';
+import { fsError, isNodeError } from '../../util/fsx';
 import {
   validateAlias,
   validateEmbeddedModelName,
@@ -11,7 +11,6 @@ import {
   validateVersionNumber,
 } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
-import { preparePush } from '../push';
 import type { Disposable, Registry } from '../registry';
 import { planRollback } from '../rollback';
 import type {
@@ -33,7 +32,7 @@ import type {
 import { ArtifactStore, corruptArtifact, missingArtifact } from './artifactStore';
 import { collectGarbage, verifyRegistry } from './maintenance';
 import { RegistryFile, type RegistryFileOptions } from './registryFile';
-import { all, eventFromRow, insertEvent, modelFromRow, one, versionFromRow, type Row } from './rows';
+import { all, eventFromRow, insertEvent, jsonColumn, modelFromRow, one, versionFromRow, type Row } from './rows';
 
 export { DB_FILE } from './registryFile';
 
@@ -66,6 +65,7 @@ export class EmbeddedRegistry implements Registry {
 
   static async open(dir: string, opts: EmbeddedOptions = {}): Promise<EmbeddedRegistry> {
     const reg = new EmbeddedRegistry(path.resolve(dir), opts);
+    await assertFolder(reg.dir);
     if (!(await reg.file.exists())) {
       if (!opts.create || opts.readOnly) {
         throw new MlopsError(
@@ -80,7 +80,7 @@ export class EmbeddedRegistry implements Registry {
       } catch (e) {
         throw fsError(e, 'create the registry folder', reg.dir);
       }
-      await reg.file.mutate(() => undefined);
+      await reg.file.create();
     } else {
       await reg.file.read(() => undefined);
     }
@@ -223,7 +223,7 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(name);
     await this.file.mutate((db, now) => {
       const r = this.modelRow(db, name);
-      const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
+      const tags = applyTagChange(jsonColumn<Record<string, string>>(r, 'tags', {}), change.tags);
       db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [
         change.description ?? String(r.description),
         JSON.stringify(tags),
@@ -297,6 +297,9 @@ export class EmbeddedRegistry implements Registry {
 
   async pushVersion(input: PushInput, ctx: ActionContext, opts: OperationOptions = {}): Promise<RecordedVersion> {
     validateEmbeddedModelName(input.model);
+    // Loaded on first push only: the ONNX reader (protobufjs and its schema) costs every read command
+    // ~25 ms of start-up otherwise.
+    const { preparePush } = await import('../push');
     const p = await preparePush(input, opts);
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {
@@ -374,7 +377,7 @@ export class EmbeddedRegistry implements Registry {
     validateVersionNumber(version);
     await this.file.mutate((db, now) => {
       const r = this.versionRow(db, model, version);
-      const tags = applyTagChange(JSON.parse(String(r.tags)) as Record<string, string>, change.tags);
+      const tags = applyTagChange(jsonColumn<Record<string, string>>(r, 'tags', {}), change.tags);
       db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [
         change.description ?? String(r.description),
         JSON.stringify(tags),
@@ -559,6 +562,24 @@ export class EmbeddedRegistry implements Registry {
 
   async close(): Promise<void> {
     await this.file.close();
+  }
+}
+
+/** A registry location that exists but is a file (or a FIFO...) is named as such, not "no registry". */
+async function assertFolder(dir: string): Promise<void> {
+  let st;
+  try {
+    st = await fsp.stat(dir);
+  } catch (e) {
+    if (isNodeError(e, 'ENOENT')) return;
+    throw fsError(e, 'open the registry at', dir);
+  }
+  if (!st.isDirectory()) {
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `${dir} is a file, not a registry folder.`,
+      'Point --registry / mlops.registry.uri at the folder that holds registry.sqlite (by default .mlops).',
+    );
   }
 }
 

@@ -106,11 +106,21 @@ async function readOwner(lockPath: string): Promise<LockOwner | null> {
   let text: string;
   let mtime = Date.now();
   try {
+    // Checked before reading: a folder cannot be read, and reading a FIFO would wait forever.
+    const st = await fsp.stat(lockPath);
+    if (!st.isFile()) {
+      throw new MlopsError(
+        'CORRUPT',
+        `${lockPath} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not the registry's lock file.`,
+        'No MLOps Studio process makes it so: remove it, then try again.',
+      );
+    }
+    mtime = st.mtimeMs;
     text = await fsp.readFile(lockPath, 'utf8');
-    mtime = (await fsp.stat(lockPath)).mtimeMs;
   } catch (e) {
     if (isNodeError(e, 'ENOENT')) return null;
-    throw e;
+    if (e instanceof MlopsError) throw e;
+    throw fsError(e, 'read the registry lock', lockPath);
   }
   try {
     const o = JSON.parse(text) as LockOwner;

@@ -3,7 +3,10 @@ import type { GcOptions, GcReport, OperationOptions, VerifyProblem, VerifyReport
 import type { ArtifactStore } from './artifactStore';
 import type { HeldLock } from './lock';
 import type { RegistryFile } from './registryFile';
-import { all, one } from './rows';
+import type { Database } from 'sql.js';
+import { CorruptValue, quickCheck } from './dbFile';
+import { all, JSON_COLUMNS, jsonColumn, one } from './rows';
+import { SCHEMA_VERSION } from './schema';
 
 /** What `mlops verify` and `mlops gc` do on an embedded registry: whole-store checks, rarely run. */
 
@@ -13,8 +16,9 @@ export async function verifyRegistry(
   store: ArtifactStore,
   opts: OperationOptions = {},
 ): Promise<VerifyReport> {
-  const { rows, models, integrity, danglingAliases } = await file.read((db) => ({
+  const { rows, models, integrity, danglingAliases, damaged } = await file.read((db) => ({
     rows: all(db, 'SELECT model, version, sha256, size FROM versions ORDER BY model, version'),
+    damaged: damagedValues(db),
     models: Number(one(db, 'SELECT count(*) AS n FROM models')?.n ?? 0),
     integrity: all(db, 'PRAGMA integrity_check').map((r) => String(Object.values(r)[0])),
     danglingAliases: all(
@@ -24,6 +28,7 @@ export async function verifyRegistry(
   }));
   const problems: VerifyProblem[] = [];
   if (integrity.join() !== 'ok') problems.push({ problem: `database integrity check failed: ${integrity.join('; ')}` });
+  problems.push(...damaged);
   for (const a of danglingAliases) {
     problems.push({
       model: String(a.model),
@@ -60,6 +65,51 @@ export async function verifyRegistry(
   };
 }
 
+/** Rows whose JSON columns do not parse: reading such a version fails, so verify names each one. */
+function damagedValues(db: Database): VerifyProblem[] {
+  const out: VerifyProblem[] = [];
+  const check = (table: 'models' | 'versions', key: string) => {
+    const cols = JSON_COLUMNS[table].map(([c]) => c);
+    for (const r of all(db, `SELECT ${key}, ${cols.join(', ')} FROM ${table} ORDER BY ${key}`)) {
+      for (const [col, nullable] of JSON_COLUMNS[table]) {
+        try {
+          jsonColumn(r, col, null, nullable);
+        } catch (e) {
+          if (!(e instanceof CorruptValue)) throw e;
+          out.push({
+            model: String(r.model ?? r.name),
+            version: r.version === undefined ? undefined : Number(r.version),
+            problem: `${e.what}; restore registry.sqlite from a backup, or delete this ${r.version === undefined ? 'model' : 'version'}`,
+          });
+        }
+      }
+    }
+  };
+  check('models', 'name');
+  check('versions', 'model, version');
+  return out;
+}
+
+/**
+ * gc deletes files, so it runs only on a registry it can fully trust: a database that passes SQLite's
+ * integrity check, already at this code's schema, with every row readable. Anything less would make
+ * referenced model files look unreferenced.
+ */
+async function assertHealthyForGc(file: RegistryFile): Promise<void> {
+  const schema = await file.schemaOnDisk();
+  const { integrity, damaged } = await file.read((db) => ({ integrity: quickCheck(db), damaged: damagedValues(db) }));
+  const refuse = (why: string) => {
+    throw new MlopsError(
+      'INVALID_STATE',
+      `mlops gc refuses to run: ${file.dbPath} ${why}, so it cannot tell which model files are in use.`,
+      'Run `mlops verify` and repair or restore the registry first; no file was removed.',
+    );
+  };
+  if (schema < SCHEMA_VERSION) refuse(`has schema ${schema}, not ${SCHEMA_VERSION}`);
+  if (integrity.length) refuse(`fails SQLite's integrity check (${integrity.slice(0, 3).join('; ')})`);
+  if (damaged.length) refuse(`has ${damaged.length} damaged row value${damaged.length === 1 ? '' : 's'}`);
+}
+
 /**
  * Removes stored artifacts no version row refers to, once unchanged for the grace period (a push
  * stores its file before its row). Holds the registry's lock while removing, so no commit can add a
@@ -73,6 +123,7 @@ export async function collectGarbage(file: RegistryFile, store: ArtifactStore, o
       'Give it as 1h, 7d…',
     );
   const sweep = async (lock?: HeldLock): Promise<GcReport> => {
+    await assertHealthyForGc(file);
     // Under the lock (unless a dry run), so no commit can add a reference between this read and the removals.
     const referenced = await file.read(
       (db) => new Set(all(db, 'SELECT DISTINCT sha256 FROM versions').map((r) => String(r.sha256))),

@@ -7,7 +7,8 @@ import { fsError, isNodeError, pidAlive, writeFileAtomic } from '../../util/fsx'
 import type { Disposable } from '../registry';
 import type { ArtifactStore } from './artifactStore';
 import { acquireLock, cleanLockLeftovers, type HeldLock } from './lock';
-import { assertReadable, migrate } from './schema';
+import { assertWholeDatabase, registryFailure } from './dbFile';
+import { assertReadable, migrate, schemaVersion } from './schema';
 import { loadSqlJs } from './sqlite';
 
 export const DB_FILE = 'registry.sqlite';
@@ -33,6 +34,8 @@ export class RegistryFile {
   /** Serializes this process's own mutations so they queue here instead of polling the lock file. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private creating = false;
+  private diskSchema = 0;
 
   constructor(
     readonly dir: string,
@@ -46,10 +49,11 @@ export class RegistryFile {
 
   async exists(): Promise<boolean> {
     try {
-      await fsp.access(this.dbPath);
+      await fsp.lstat(this.dbPath);
       return true;
-    } catch {
-      return false;
+    } catch (e) {
+      // Any other failure (permission...) is reported by the first read, naming the cause.
+      return !isNodeError(e, 'ENOENT', 'ENOTDIR');
     }
   }
 
@@ -63,33 +67,60 @@ export class RegistryFile {
     }
   }
 
-  /** Loads the database from disk when it changed since we last read it. */
+  /**
+   * Loads the database from disk when it changed since we last read it. A missing file is an error
+   * unless this process is creating the registry (`create`): a registry file that vanished, or that is
+   * empty, truncated or not SQLite, is never read as an empty registry (nor written over by one).
+   */
   private async fresh(): Promise<Database> {
     if (this.closed) throw new MlopsError('INVALID_STATE', 'The registry was closed.');
     const stamp = await this.fileStamp();
     if (this.db && stamp === this.stamp) return this.db;
+    if (stamp === null && !this.creating) {
+      throw new MlopsError(
+        'NOT_FOUND',
+        `The registry database ${this.dbPath} is missing.`,
+        'Restore it from a backup; `mlops init` creates a new, empty registry only where none exists.',
+      );
+    }
     const SQL = await loadSqlJs();
     let bytes: Uint8Array | undefined;
     let newStamp = '';
     if (stamp !== null) {
       let fh: fsp.FileHandle | undefined;
       try {
+        // Checked before opening: opening a FIFO for reading would wait for a writer forever.
+        const st = await fsp.stat(this.dbPath);
+        if (!st.isFile()) throw notAFile(this.dbPath, st.isDirectory() ? 'a folder' : 'not a regular file');
         fh = await fsp.open(this.dbPath, 'r');
         newStamp = stampOf(await fh.stat({ bigint: true }));
         bytes = await fh.readFile();
       } catch (e) {
+        if (e instanceof MlopsError) throw e;
         throw fsError(e, 'read the registry at', this.dir);
       } finally {
         await fh?.close();
       }
+      assertWholeDatabase(bytes, this.dbPath);
     }
-    let db: Database;
+    let db: Database | undefined;
     try {
       db = new SQL.Database(bytes);
-      assertReadable(db, this.dbPath);
+      this.diskSchema = assertReadable(db, this.dbPath);
+      // Every registry file is written with its schema (creation included): a SQLite file without one
+      // is someone else's database, never an empty registry to fill.
+      if (bytes !== undefined && this.diskSchema === 0) {
+        throw new MlopsError(
+          'CORRUPT',
+          `${this.dbPath} is a SQLite database but not an MLOps registry (it has no registry schema).`,
+          'Restore registry.sqlite from a backup, or point --registry / mlops.registry.uri at a registry folder.',
+        );
+      }
       migrate(db, this.dbPath); // in memory only; the next mutation writes it
     } catch (e) {
-      if (e instanceof MlopsError) throw e;
+      const err = registryFailure(e, db, this.dbPath);
+      db?.close();
+      if (err instanceof MlopsError) throw err;
       throw new MlopsError(
         'CORRUPT',
         `${this.dbPath} is not a readable registry database (${e instanceof Error ? e.message : String(e)}).`,
@@ -102,8 +133,32 @@ export class RegistryFile {
     return db;
   }
 
+  /**
+   * The schema version of the file as last read from disk (0 for a registry being created), before any
+   * in-memory migration: `mlops gc` runs only on a registry that already has the current schema.
+   */
+  async schemaOnDisk(): Promise<number> {
+    await this.fresh();
+    return this.diskSchema;
+  }
+
+  /** Creates the database file (the folder exists); the only path that may start from no file. */
+  async create(): Promise<void> {
+    this.creating = true;
+    try {
+      await this.mutate(() => undefined);
+    } finally {
+      this.creating = false;
+    }
+  }
+
   async read<T>(fn: (db: Database) => T): Promise<T> {
-    return fn(await this.fresh());
+    const db = await this.fresh();
+    try {
+      return fn(db);
+    } catch (e) {
+      throw registryFailure(e, db, this.dbPath);
+    }
   }
 
   /**
@@ -152,7 +207,7 @@ export class RegistryFile {
       db.run('COMMIT');
     } catch (e) {
       db.run('ROLLBACK');
-      throw e;
+      throw registryFailure(e, db, this.dbPath);
     }
     try {
       await lock.assertHeld();
@@ -166,6 +221,7 @@ export class RegistryFile {
       throw fsError(e, 'write the registry at', this.dir);
     }
     this.stamp = (await this.fileStamp()) ?? '';
+    this.diskSchema = schemaVersion(db); // what was just written
     return result;
   }
 
@@ -225,6 +281,14 @@ export class RegistryFile {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+function notAFile(file: string, what: string): MlopsError {
+  return new MlopsError(
+    'CORRUPT',
+    `${file} is ${what}, not the registry's database file.`,
+    'Move it away and restore registry.sqlite from a backup.',
+  );
 }
 
 /** A file's identity: a commit renames a new file in, so inode, size or mtime change with every one. */

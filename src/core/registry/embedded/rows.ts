@@ -1,5 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { AuditAction, AuditEvent, RecordedVersion, RegisteredModel, VersionStatus } from '../types';
+import { CorruptValue } from './dbFile';
 
 /** Row <-> object mapping for the embedded schema (schema.ts). */
 
@@ -10,7 +11,16 @@ export function all(db: Database, sql: string, params: SqlValue[] = []): Row[] {
   try {
     st.bind(params);
     const out: Row[] = [];
-    while (st.step()) out.push(st.getAsObject() as Row);
+    // Column names once, not per row: sql.js's getAsObject() asks SQLite for every name again on every
+    // row, which was a third of `mlops versions` at 10k versions.
+    let names: string[] | undefined;
+    while (st.step()) {
+      names ??= st.getColumnNames();
+      const values = st.get();
+      const row: Row = {};
+      for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+      out.push(row);
+    }
     return out;
   } finally {
     st.free();
@@ -21,10 +31,46 @@ export function one(db: Database, sql: string, params: SqlValue[] = []): Row | u
   return all(db, sql, params)[0];
 }
 
-function json<T>(v: SqlValue, fallback: T): T {
-  if (typeof v !== 'string' || v === '') return fallback;
-  return JSON.parse(v) as T;
+/** Where a row sits, for the message when one of its values is damaged. */
+function rowName(r: Row): string {
+  return r.version === undefined
+    ? `model "${String(r.name)}"`
+    : `model "${String(r.model)}" version ${String(r.version)}`;
 }
+
+/**
+ * A JSON column of `r`. A value that does not parse, or is not the kind expected (an object for maps,
+ * an object or null for the signature), is a CorruptValue naming the row, never a raw SyntaxError.
+ */
+export function jsonColumn<T>(r: Row, column: string, fallback: T, nullable = false): T {
+  const v = r[column];
+  if (v === null && nullable) return fallback;
+  if (typeof v !== 'string' || v === '') {
+    if (v === null || v === undefined || v === '') return fallback;
+    throw new CorruptValue(`the ${column} of ${rowName(r)} is not JSON text`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new CorruptValue(`the ${column} of ${rowName(r)} is not valid JSON`);
+  }
+  const ok = parsed === null ? nullable : typeof parsed === 'object' && !Array.isArray(parsed);
+  if (!ok) throw new CorruptValue(`the ${column} of ${rowName(r)} is not a JSON object`);
+  return parsed as T;
+}
+
+/** The JSON columns of each table, for `mlops verify`. */
+export const JSON_COLUMNS = {
+  models: [['tags', false]],
+  versions: [
+    ['tags', false],
+    ['metrics', false],
+    ['params', false],
+    ['signature', true],
+    ['onnx', true],
+  ],
+} as const;
 
 const num = (v: SqlValue): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -33,7 +79,7 @@ export function modelFromRow(r: Row, aliases: Record<string, number>): Registere
   return {
     name: String(r.name),
     description: String(r.description ?? ''),
-    tags: json(r.tags, {}),
+    tags: jsonColumn(r, 'tags', {}),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     aliases,
@@ -47,17 +93,17 @@ export function versionFromRow(r: Row, aliases: string[]): RecordedVersion {
     version: Number(r.version),
     status: String(r.status) as VersionStatus,
     description: String(r.description ?? ''),
-    tags: json(r.tags, {}),
-    metrics: json(r.metrics, {}),
-    params: json(r.params, {}),
+    tags: jsonColumn(r, 'tags', {}),
+    metrics: jsonColumn(r, 'metrics', {}),
+    params: jsonColumn(r, 'params', {}),
     artifact: {
       sha256: String(r.sha256),
       size: Number(r.size),
       fileName: String(r.file_name),
       source: String(r.source),
     },
-    signature: json(r.signature, null),
-    onnx: json(r.onnx, null),
+    signature: jsonColumn(r, 'signature', null, true),
+    onnx: jsonColumn(r, 'onnx', null, true),
     createdAt: Number(r.created_at),
     createdBy: String(r.created_by),
     updatedAt: Number(r.updated_at),
