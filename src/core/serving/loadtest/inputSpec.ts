@@ -1,5 +1,6 @@
 import { MlopsError } from '../../errors';
 import type { ModelSignature } from '../../registry/types';
+import { datatypeOf, isDatatype } from '../runtime/datatypes';
 import type { Datatype } from '../types';
 
 /**
@@ -13,27 +14,10 @@ export interface InputSpec {
   shape: (number | null)[];
 }
 
-const ONNX_TO_OIP: Record<string, Datatype> = {
-  bool: 'BOOL',
-  uint8: 'UINT8',
-  uint16: 'UINT16',
-  uint32: 'UINT32',
-  uint64: 'UINT64',
-  int8: 'INT8',
-  int16: 'INT16',
-  int32: 'INT32',
-  int64: 'INT64',
-  float16: 'FP16',
-  float32: 'FP32',
-  float64: 'FP64',
-  string: 'BYTES',
-};
-
-const OIP_DATATYPES = new Set<string>(Object.values(ONNX_TO_OIP));
 
 export function inputSpecsFromSignature(sig: ModelSignature, label: string): InputSpec[] {
   return sig.inputs.map((t) => {
-    const datatype = ONNX_TO_OIP[t.elemType];
+    const datatype = datatypeOf(t.elemType);
     if (!datatype)
       throw new MlopsError(
         'INVALID_MODEL_FILE',
@@ -63,13 +47,13 @@ export function inputSpecsFromMetadata(meta: unknown, label: string): InputSpec[
   return inputs.map((i: unknown, k) => {
     const t = i as { name?: unknown; datatype?: unknown; shape?: unknown };
     if (typeof t.name !== 'string') throw bad(`input ${k} has no name`);
-    if (typeof t.datatype !== 'string' || !OIP_DATATYPES.has(t.datatype))
+    if (!isDatatype(t.datatype))
       throw bad(`input '${t.name}' has datatype ${JSON.stringify(t.datatype)}`);
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d)))
       throw bad(`input '${t.name}' has no integer shape`);
     return {
       name: t.name,
-      datatype: t.datatype as Datatype,
+      datatype: t.datatype,
       shape: (t.shape as number[]).map((d) => (d >= 0 ? d : null)),
     };
   });
