@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
+import { exportCommand } from './export';
 import { loadtestCommand } from './loadtest';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
@@ -33,4 +34,5 @@ export const COMMANDS: CommandSpec[] = [
   gcCommand,
   driftCommand,
   loadtestCommand,
+  exportCommand,
 ];
