@@ -10,7 +10,10 @@ function bounded(flag: string, v: unknown, min: number, max: number, integer: bo
   const s = String(v).trim();
   const n = s === '' ? NaN : Number(s);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max)
-    throw new UsageError(`--${flag} expects a ${integer ? 'whole ' : ''}number from ${min} to ${max}, got "${s}".`, 'export');
+    throw new UsageError(
+      `--${flag} expects a ${integer ? 'whole ' : ''}number from ${min} to ${max}, got "${s}".`,
+      'export',
+    );
   return n;
 }
 
@@ -53,7 +56,8 @@ export const exportCommand: CommandSpec = {
     const out = values.out as string | undefined;
     if (!out) throw new UsageError('-o <dir> (the output folder) is required.', 'export');
     const maxBatchSize = bounded('max-batch', values['max-batch'], 0, 1_000_000, true) ?? DEFAULT_BATCHING.maxBatchSize;
-    const delayMs = bounded('max-delay-ms', values['max-delay-ms'], 0, 60_000, false) ?? DEFAULT_BATCHING.maxQueueDelayMs;
+    const delayMs =
+      bounded('max-delay-ms', values['max-delay-ms'], 0, 60_000, false) ?? DEFAULT_BATCHING.maxQueueDelayMs;
 
     const model = await openLocalModel(ref, { cwd: ctx.cwd, registry: () => ctx.registry(), signal: ctx.signal });
     const result = await exportModel(model, {

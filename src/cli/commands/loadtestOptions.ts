@@ -52,7 +52,13 @@ export function durationOption(flag: string, v: unknown, minMs: number, maxMs: n
 }
 
 function label(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${ms / 1000}s` : ms < 3_600_000 ? `${ms / 60_000}m` : `${ms / 3_600_000}h`;
+  return ms < 1000
+    ? `${ms}ms`
+    : ms < 60_000
+      ? `${ms / 1000}s`
+      : ms < 3_600_000
+        ? `${ms / 60_000}m`
+        : `${ms / 3_600_000}h`;
 }
 
 export function parseLoadTestOptions(values: OptionValues): LoadTestCliOptions {

@@ -66,7 +66,11 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
     entries = await readdir(dir);
   } catch (e) {
     if (isNodeError(e, 'ENOTDIR'))
-      throw new MlopsError('ALREADY_EXISTS', `${dir} is a file, not a folder.`, 'Choose another output folder with -o.');
+      throw new MlopsError(
+        'ALREADY_EXISTS',
+        `${dir} is a file, not a folder.`,
+        'Choose another output folder with -o.',
+      );
     if (!isNodeError(e, 'ENOENT')) throw fsError(e, 'read', dir);
   }
   if (entries.length > 0 && !force)

@@ -14,7 +14,6 @@ export interface InputSpec {
   shape: (number | null)[];
 }
 
-
 export function inputSpecsFromSignature(sig: ModelSignature, label: string): InputSpec[] {
   return sig.inputs.map((t) => {
     const datatype = datatypeOf(t.elemType);
@@ -47,8 +46,7 @@ export function inputSpecsFromMetadata(meta: unknown, label: string): InputSpec[
   return inputs.map((i: unknown, k) => {
     const t = i as { name?: unknown; datatype?: unknown; shape?: unknown };
     if (typeof t.name !== 'string') throw bad(`input ${k} has no name`);
-    if (!isDatatype(t.datatype))
-      throw bad(`input '${t.name}' has datatype ${JSON.stringify(t.datatype)}`);
+    if (!isDatatype(t.datatype)) throw bad(`input '${t.name}' has datatype ${JSON.stringify(t.datatype)}`);
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d)))
       throw bad(`input '${t.name}' has no integer shape`);
     return {

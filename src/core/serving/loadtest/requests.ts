@@ -54,7 +54,12 @@ export function exampleRequest(specs: InputSpec[], batch = 1, rand: () => number
   };
 }
 
-export function randomRequestPool(specs: InputSpec[], batch: number, size = DEFAULT_POOL_SIZE, seed = 1): InferRequest[] {
+export function randomRequestPool(
+  specs: InputSpec[],
+  batch: number,
+  size = DEFAULT_POOL_SIZE,
+  seed = 1,
+): InferRequest[] {
   const rand = seededRandom(seed);
   return Array.from({ length: size }, () => exampleRequest(specs, batch, rand));
 }

@@ -53,7 +53,9 @@ async function onlyModel(base: string): Promise<string> {
 async function servedModels(base: string): Promise<string[] | undefined> {
   const res = await call(base, '/v2/repository/index', 'POST', '{}');
   if (res.status !== 200 || !Array.isArray(res.body)) return undefined;
-  const names = (res.body as { name?: unknown }[]).map((m) => m?.name).filter((n): n is string => typeof n === 'string');
+  const names = (res.body as { name?: unknown }[])
+    .map((m) => m?.name)
+    .filter((n): n is string => typeof n === 'string');
   return [...new Set(names)];
 }
 
@@ -62,7 +64,12 @@ async function servedHint(base: string): Promise<string> {
   return names?.length ? `It serves: ${names.join(', ')}.` : 'Check the name given with --model.';
 }
 
-async function call(base: string, path: string, method: string, body?: string): Promise<{ status: number; body: unknown }> {
+async function call(
+  base: string,
+  path: string,
+  method: string,
+  body?: string,
+): Promise<{ status: number; body: unknown }> {
   let res: Response;
   try {
     res = await fetch(base + path, {

@@ -42,7 +42,12 @@ class StallingTarget implements LoadTarget {
   async close(): Promise<void> {}
 }
 
-const closed = (p: Partial<LoadTestPlan>): LoadTestPlan => ({ mode: 'closed', concurrency: 4, warmupRequests: 0, ...p });
+const closed = (p: Partial<LoadTestPlan>): LoadTestPlan => ({
+  mode: 'closed',
+  concurrency: 4,
+  warmupRequests: 0,
+  ...p,
+});
 
 /** Requests of a report whose latency exceeded `ms`, from its log-spaced histogram (bars entirely above). */
 function countAbove(report: { histogram: { le: number; count: number }[] }, ms: number): number {
@@ -71,7 +76,9 @@ describe('serving: load test engine', () => {
   });
 
   it('counts errors by kind, outside the latency percentiles', async () => {
-    const t = new CountingTarget((seq) => (seq % 10 === 0 ? failed('http_503') : seq % 25 === 1 ? failed('timeout') : OK));
+    const t = new CountingTarget((seq) =>
+      seq % 10 === 0 ? failed('http_503') : seq % 25 === 1 ? failed('timeout') : OK,
+    );
     const r = await runLoadTest(t, closed({ requests: 100 }));
     assert.deepEqual(r.errors, { http_503: 10, timeout: 4 });
     assert.equal(r.errorCount, 14);

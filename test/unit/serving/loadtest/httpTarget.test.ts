@@ -104,13 +104,22 @@ describe('serving: HTTP load target (real node:http server)', () => {
   });
 
   it('cancelling a run aborts requests the server never answers', async () => {
-    const t = new HttpTarget({ url: `${srv.url}/hang`, bodies: [Buffer.from('{}')], connections: 2, timeoutMs: 60_000 });
+    const t = new HttpTarget({
+      url: `${srv.url}/hang`,
+      bodies: [Buffer.from('{}')],
+      connections: 2,
+      timeoutMs: 60_000,
+    });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
     try {
-      const r = await runLoadTest(t, { mode: 'closed', concurrency: 2, durationMs: 60_000, warmupRequests: 0 }, {
-        signal: ac.signal,
-      });
+      const r = await runLoadTest(
+        t,
+        { mode: 'closed', concurrency: 2, durationMs: 60_000, warmupRequests: 0 },
+        {
+          signal: ac.signal,
+        },
+      );
       assert.equal(r.cancelled, true);
       assert.equal(r.errorCount, 0);
     } finally {
