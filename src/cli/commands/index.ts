@@ -2,6 +2,7 @@ import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
 import { exportCommand } from './export';
 import { loadtestCommand } from './loadtest';
+import { serveCommand } from './serve';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
   archiveCommand,
@@ -33,6 +34,7 @@ export const COMMANDS: CommandSpec[] = [
   verifyCommand,
   gcCommand,
   driftCommand,
+  serveCommand,
   loadtestCommand,
   exportCommand,
 ];
