@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { MlopsError } from '../../errors';
 import type { LoadTestPlan, LoadTestReport, LoadTestSecond } from '../types';
@@ -93,7 +94,10 @@ class LoadTestRun {
     private readonly target: LoadTarget,
     private readonly plan: LoadTestPlan,
     private readonly opts: RunLoadTestOptions,
-  ) {}
+  ) {
+    // Every in-flight send listens for the cancel: as many listeners as the concurrency, not a leak.
+    setMaxListeners(0, this.stop.signal);
+  }
 
   async run(): Promise<LoadTestReport> {
     const cancelledP = new Promise<void>((resolve) => (this.onCancel = resolve));
