@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { LoadTestReport } from '../../src/core/serving/types';
-import { mlopsJson, runMlops } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import { CLI, mlopsJson, runMlops } from '../helpers/cli';
 import { tempDir, writeModel } from '../helpers/tmp';
 
 /**
@@ -161,6 +162,35 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
     assert.equal(notATarget.code, 2);
     const inProcessModel = await mlops('loadtest', 'm.onnx', '--model', 'm');
     assert.equal(inProcessModel.code, 2);
+  });
+
+  it('against a real `mlops serve`: OIP v2 and MLflow bodies are answered, open and closed loop', async () => {
+    writeModel(t.dir, 'mlp.onnx', { inputDim: 4, hidden: [8], outputDim: 2 });
+    const server = spawn(
+      process.execPath,
+      [CLI, 'serve', 'mlp.onnx', '--port', '0', '--json', '--log-predictions', 'off', '--workers', '1'],
+      { cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]) as { url: string }).url);
+        });
+        server.on('exit', (code) => reject(new Error(`mlops serve exited ${code}`)));
+      });
+      for (const extra of [[], ['--protocol', 'mlflow'], ['--rate', '200', '--batch', '3']]) {
+        const r = await mlopsJson<LoadTestReport>(['loadtest', url, '--requests', '100', '--quiet', ...extra], t.dir);
+        assert.equal(r.errorCount, 0, `${extra.join(' ')}: ${JSON.stringify(r.errors)}`);
+        assert.equal(r.latency.count, 100);
+        assert.equal(r.target, extra[1] === 'mlflow' ? `${url}/invocations` : `${url}/v2/models/mlp/infer`);
+      }
+    } finally {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      if (server.exitCode === null) await exited;
+    }
   });
 
   it('in-process: a .onnx file measured with no HTTP, --json report', async () => {

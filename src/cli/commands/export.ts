@@ -59,7 +59,7 @@ export const exportCommand: CommandSpec = {
     const delayMs =
       bounded('max-delay-ms', values['max-delay-ms'], 0, 60_000, false) ?? DEFAULT_BATCHING.maxQueueDelayMs;
 
-    const model = await openLocalModel(ref, { cwd: ctx.cwd, registry: () => ctx.registry(), signal: ctx.signal });
+    const model = await openLocalModel(ref, { cwd: ctx.cwd, registry: () => ctx.registry() });
     const result = await exportModel(model, {
       format: format as ExportFormat,
       outDir: path.resolve(ctx.cwd, out),

@@ -118,7 +118,7 @@ async function inProcessTarget(
   ref: string,
   o: LoadTestCliOptions,
 ): Promise<{ target: LoadTarget; description: string }> {
-  const model = await openLocalModel(ref, { cwd: ctx.cwd, registry: () => ctx.registry(), signal: ctx.signal });
+  const model = await openLocalModel(ref, { cwd: ctx.cwd, registry: () => ctx.registry() });
   return openInProcessTarget(model, {
     batch: o.batch,
     data: o.data ? { file: path.resolve(ctx.cwd, o.data), displayName: o.data, columns: o.columns } : undefined,

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { MlopsError } from '../errors';
 import { readOnnxFile } from '../onnx/inspect';
 import type { Registry } from '../registry/registry';
-import { resolveModelRef } from '../registry/resolve';
 import type { ModelSignature } from '../registry/types';
-import { formatModelRef, parseModelUri } from '../registry/uri';
-import { sha256Hex } from '../util/hash';
+import { versionUri } from '../registry/uri';
+import { fileTarget, isModelUri, registryTarget } from './deploy/target';
 import type { ServedVersion } from './types';
+
+export { isModelUri };
 
 /** One model version on local disk, with what it takes: the load tester's in-process mode and export use it. */
 export interface LocalModel {
@@ -19,46 +19,23 @@ export interface LocalModel {
   tags: Record<string, string>;
 }
 
-export function isModelUri(s: string): boolean {
-  return s.startsWith('models:/');
-}
-
 /**
- * `models:/name/3`, `models:/name@alias`, `models:/name/latest` (through the registry) or a `.onnx`
- * file (version 0, named after the file). The signature comes from the registry, or from the graph when
- * the registry has none.
+ * The version `ref` names now, resolved as `mlops serve` resolves it (deploy/target.ts): `models:/name/3`,
+ * `models:/name@alias`, `models:/name/latest` through the registry, or a `.onnx` file (version 0, named
+ * after the file). The signature comes from the registry, or from the graph when the registry has none.
  */
 export async function openLocalModel(
   ref: string,
-  opts: { cwd: string; registry: () => Promise<Registry>; signal?: AbortSignal },
+  opts: { cwd: string; registry: () => Promise<Registry> },
 ): Promise<LocalModel> {
-  if (isModelUri(ref)) {
-    const registry = await opts.registry();
-    const v = await resolveModelRef(registry, parseModelUri(ref));
-    const modelPath = await registry.localArtifactPath(v.model, v.version, { signal: opts.signal });
-    const signature = v.signature ?? (await readOnnxFile(modelPath)).inspection.signature;
-    return {
-      label: formatModelRef({ model: v.model, kind: 'version', version: v.version }),
-      served: { model: v.model, version: v.version, sha256: v.artifact.sha256 },
-      modelPath,
-      signature,
-      tags: v.tags,
-    };
-  }
-  const file = path.resolve(opts.cwd, ref);
-  const { bytes, inspection } = await readOnnxFile(file);
-  const model = path.basename(file).replace(/\.onnx$/i, '');
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(model))
-    throw new MlopsError(
-      'INVALID_ARGUMENT',
-      `"${model}" (from ${ref}) cannot be used as a model name.`,
-      'Rename the file to letters, digits, dots, dashes and underscores.',
-    );
+  const target = isModelUri(ref) ? registryTarget(await opts.registry(), ref) : fileTarget(path.resolve(opts.cwd, ref));
+  const { version } = await target.current();
+  const v = await target.load(version);
   return {
-    label: ref,
-    served: { model, version: 0, sha256: sha256Hex(bytes) },
-    modelPath: file,
-    signature: inspection.signature,
-    tags: {},
+    label: isModelUri(ref) ? versionUri(v.served.model, v.served.version) : ref,
+    served: v.served,
+    modelPath: v.modelPath,
+    signature: v.signature ?? (await readOnnxFile(v.modelPath)).inspection.signature,
+    tags: v.tags,
   };
 }

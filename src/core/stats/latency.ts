@@ -61,9 +61,12 @@ export class LatencyRecorder {
     this.sumUs += other.sumUs;
   }
 
-  /** The value at a percentile (0-100), in ms: the highest value equivalent to it at the histogram's precision. */
+  /**
+   * The value at a percentile (0-100), in ms: the highest value equivalent to it at the histogram's
+   * precision, but never above the largest value recorded (so p99.9 <= max in every report).
+   */
   percentile(p: number): number {
-    return this.count === 0 ? 0 : fromUs(this.h.getValueAtPercentile(p));
+    return this.count === 0 ? 0 : fromUs(Math.min(this.h.getValueAtPercentile(p), this.h.maxValue));
   }
 
   summary(): LatencySummary {

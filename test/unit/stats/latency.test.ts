@@ -28,6 +28,14 @@ describe('stats: latency recorder (HDR histogram)', () => {
     assert.equal(s.mean, 0.43);
   });
 
+  it('percentiles never exceed the largest latency recorded', () => {
+    // 91.3 ms sits in a 64 µs bucket whose highest equivalent value is above it.
+    const s = summarizeLatencies([1, 2, 91.3]);
+    assert.equal(s.max, 91.3);
+    assert.equal(s.p99, 91.3);
+    assert.equal(s.p999, 91.3);
+  });
+
   it('an empty recorder summarises to zeros and an empty histogram', () => {
     const r = new LatencyRecorder();
     assert.deepEqual(r.summary(), { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 });
