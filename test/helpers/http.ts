@@ -21,7 +21,11 @@ export function request(
     body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const h: Record<string, string | number> = { ...headers };
   if (payload !== undefined) {
-    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type') && typeof body === 'object' && !Buffer.isBuffer(body))
+    if (
+      !Object.keys(h).some((k) => k.toLowerCase() === 'content-type') &&
+      typeof body === 'object' &&
+      !Buffer.isBuffer(body)
+    )
       h['Content-Type'] = 'application/json';
     h['Content-Length'] = Buffer.byteLength(payload);
   }
@@ -42,7 +46,11 @@ export function request(
 }
 
 /** Opens a raw socket, sends `data`, and resolves with everything received until the server closes it. */
-export function rawExchange(port: number, data: string, timeoutMs = 10_000): Promise<{ received: string; closedAfterMs: number }> {
+export function rawExchange(
+  port: number,
+  data: string,
+  timeoutMs = 10_000,
+): Promise<{ received: string; closedAfterMs: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const s = net.connect(port, '127.0.0.1', () => s.write(data));

@@ -3,15 +3,7 @@ import type { RunningServer, ServeOptions } from '../../core/serving/serve';
 import { UsageError } from '../args';
 import { EXIT } from '../cli';
 import type { CommandContext, CommandSpec } from '../context';
-import {
-  boundedBytes,
-  boundedInt,
-  boundedNumber,
-  isLoopback,
-  list,
-  parseCanary,
-  parseLogRate,
-} from './serveOptions';
+import { boundedBytes, boundedInt, boundedNumber, isLoopback, list, parseCanary, parseLogRate } from './serveOptions';
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -90,16 +82,21 @@ export const serveCommand: CommandSpec = {
       pollMs: poll === undefined ? undefined : poll * 1000,
       version: '0.1.0',
       onEvent: (e) => {
-        if (e.type === 'swap' && e.from !== null) ctx.err(`${e.model}: ${e.role} now serves v${e.to} (was v${e.from}).`);
+        if (e.type === 'swap' && e.from !== null)
+          ctx.err(`${e.model}: ${e.role} now serves v${e.to} (was v${e.from}).`);
         else if (e.type === 'refresh-failed')
           ctx.err(`warning: ${e.target} could not be reloaded; still serving the current version: ${e.message}`);
         else if (e.type === 'log-error') ctx.err(`warning: ${e.message}`);
       },
     };
-    const needsRegistry = [...positionals, ...canary.map((c) => c.uri), ...shadow].some((s) => s.trim().startsWith('models:/'));
+    const needsRegistry = [...positionals, ...canary.map((c) => c.uri), ...shadow].some((s) =>
+      s.trim().startsWith('models:/'),
+    );
     if (needsRegistry) opts.registry = await ctx.registry();
     if (!isLoopback(host))
-      ctx.err(`warning: listening on ${host}: anyone who can reach this machine can call these models (there is no authentication).`);
+      ctx.err(
+        `warning: listening on ${host}: anyone who can reach this machine can call these models (there is no authentication).`,
+      );
 
     const { startServing } = await import('../../core/serving/serve');
     const server = await startServing(opts);
@@ -132,11 +129,17 @@ function announce(ctx: CommandContext, server: RunningServer, opts: ServeOptions
       m.canary ? `canary ${m.canary.target} ${Math.round(m.canary.share * 1000) / 10}%` : '',
       m.shadow ? `shadow ${m.shadow}` : '',
     ].filter(Boolean);
-    ctx.err(`Serving ${m.name} v${m.versions[0]} (${m.target})${extra.length ? `, ${extra.join(', ')}` : ''}: POST ${server.url}/v2/models/${encodeURIComponent(m.name)}/infer`);
+    ctx.err(
+      `Serving ${m.name} v${m.versions[0]} (${m.target})${extra.length ? `, ${extra.join(', ')}` : ''}: POST ${server.url}/v2/models/${encodeURIComponent(m.name)}/infer`,
+    );
   }
   ctx.err(`MLflow: POST ${server.url}/invocations (${models[0].name}); metrics: ${server.url}/metrics`);
-  if (server.logDir) ctx.err(`Prediction log: ${server.logDir}${opts.logRate !== undefined && opts.logRate < 1 ? ` (${opts.logRate * 100}% of requests)` : ''}`);
-  else if ((opts.logRate ?? 1) > 0) ctx.err('Prediction log: off (give --log-dir to keep one for an MLflow registry or .onnx files).');
+  if (server.logDir)
+    ctx.err(
+      `Prediction log: ${server.logDir}${opts.logRate !== undefined && opts.logRate < 1 ? ` (${opts.logRate * 100}% of requests)` : ''}`,
+    );
+  else if ((opts.logRate ?? 1) > 0)
+    ctx.err('Prediction log: off (give --log-dir to keep one for an MLflow registry or .onnx files).');
   ctx.err('Press Ctrl-C to stop.');
 }
 

@@ -20,7 +20,19 @@ export function boundedNumber(flag: string, v: unknown, min: number, max: number
   return n;
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1 << 20, mb: 1e6, mib: 1 << 20, g: 1 << 30, gb: 1e9, gib: 1 << 30 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1 << 20,
+  mb: 1e6,
+  mib: 1 << 20,
+  g: 1 << 30,
+  gb: 1e9,
+  gib: 1 << 30,
+};
 
 /** Sizes such as 64MiB, 10m, 1048576 (bytes), within [min, max]. */
 export function boundedBytes(flag: string, v: unknown, min: number, max: number): number | undefined {
@@ -51,7 +63,10 @@ export function parseShare(flag: string, text: string): number {
 export function parseCanary(text: string): { uri: string; share: number } {
   const eq = text.lastIndexOf('=');
   if (eq <= 0)
-    throw new UsageError(`--canary expects <model URI>=<share>, e.g. models:/fraud@challenger=10%, got "${text}".`, 'serve');
+    throw new UsageError(
+      `--canary expects <model URI>=<share>, e.g. models:/fraud@challenger=10%, got "${text}".`,
+      'serve',
+    );
   return { uri: text.slice(0, eq).trim(), share: parseShare('canary', text.slice(eq + 1)) };
 }
 
@@ -65,7 +80,10 @@ export function parseLogRate(v: unknown): number {
   const n = Number(pct ? s.slice(0, -1) : s);
   const rate = pct ? n / 100 : n;
   if (s === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
-    throw new UsageError(`--log-predictions expects a rate from 0 to 1 (or 0%..100%, or off), got "${String(v)}".`, 'serve');
+    throw new UsageError(
+      `--log-predictions expects a rate from 0 to 1 (or 0%..100%, or off), got "${String(v)}".`,
+      'serve',
+    );
   return rate;
 }
 

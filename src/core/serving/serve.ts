@@ -103,13 +103,15 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
   for (const c of o.canary ?? []) {
     const t = target(c.uri, o.registry, cwd);
     const spec = forModel(t, '--canary');
-    if (spec.canary) throw new MlopsError('INVALID_ARGUMENT', `Model "${t.model}" has two canaries.`, 'Give one --canary per model.');
+    if (spec.canary)
+      throw new MlopsError('INVALID_ARGUMENT', `Model "${t.model}" has two canaries.`, 'Give one --canary per model.');
     spec.canary = { target: t, share: c.share };
   }
   for (const s of o.shadow ?? []) {
     const t = target(s, o.registry, cwd);
     const spec = forModel(t, '--shadow');
-    if (spec.shadow) throw new MlopsError('INVALID_ARGUMENT', `Model "${t.model}" has two shadows.`, 'Give one --shadow per model.');
+    if (spec.shadow)
+      throw new MlopsError('INVALID_ARGUMENT', `Model "${t.model}" has two shadows.`, 'Give one --shadow per model.');
     spec.shadow = t;
   }
 
@@ -129,7 +131,12 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
     : undefined;
   const remember = (info: VersionInfo | undefined) => {
     if (!root || !info) return;
-    recordFeatureNames(root, info.served.model, info.served.version, inputFeatureNames(info.signature, info.tags)).catch((e: unknown) =>
+    recordFeatureNames(
+      root,
+      info.served.model,
+      info.served.version,
+      inputFeatureNames(info.signature, info.tags),
+    ).catch((e: unknown) =>
       onEvent({ type: 'log-error', message: `Could not record the feature names: ${errorMessage(e)}` }),
     );
   };
@@ -149,7 +156,12 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
             `${info.served.model} v${info.served.version} has no signature, so requests cannot be checked.`,
             'Push the model again: the signature is read from the ONNX graph.',
           );
-        return pool.createRunner({ served: info.served, modelPath: info.modelPath, signature: info.signature, batching: o.batching });
+        return pool.createRunner({
+          served: info.served,
+          modelPath: info.modelPath,
+          signature: info.signature,
+          batching: o.batching,
+        });
       },
       onEvent: (e) => {
         if (e.type === 'swap') {

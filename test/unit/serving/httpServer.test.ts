@@ -19,6 +19,7 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
       workers: 1,
       maxBodyBytes: 64 * 1024,
       headersTimeoutMs: 400,
+      keepAliveTimeoutMs: 300,
       logRate: 0,
     });
     base = server.url;
@@ -60,7 +61,12 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
   });
 
   it('answers 404 for an unknown model, version or route, with {"error"}', async () => {
-    for (const url of ['/v2/models/nope', '/v2/models/iris/versions/7', '/v2/models/iris/versions/x/ready', '/nothing']) {
+    for (const url of [
+      '/v2/models/nope',
+      '/v2/models/iris/versions/7',
+      '/v2/models/iris/versions/x/ready',
+      '/nothing',
+    ]) {
       const r = await request(url.includes('ready') || !url.startsWith('/v2/models/iris') ? 'GET' : 'GET', base + url);
       assert.equal(r.status, 404, url);
       assert.ok(typeof (r.json().error ?? r.json().message) === 'string', url);
@@ -153,6 +159,16 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.ok(received === '' || received.startsWith('HTTP/1.1 408'), received);
   });
 
+  it('closes an idle keep-alive connection after its timeout', async () => {
+    const { received } = await rawExchange(
+      server.port,
+      'GET /v2/health/live HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n',
+    );
+    assert.match(received, /^HTTP\/1\.1 200 OK/);
+    assert.match(received, /Keep-Alive: timeout=0|Connection: keep-alive/i);
+    assert.match(received, /\{"live":true\}$/);
+  });
+
   it('lists the repository index', async () => {
     const r = await request('POST', `${base}/v2/repository/index`, {});
     assert.equal(r.status, 200);
@@ -194,5 +210,48 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(delta('mlops_http_requests_total{route="infer",code="200"}'), 3);
     const inf = after.get(`mlops_inference_request_duration_seconds_bucket{model="iris",version="0",le="+Inf"}`);
     assert.equal(inf, after.get(key('mlops_inference_request_duration_seconds_count')));
+  });
+});
+
+describe('serving: several models on one server', function () {
+  this.timeout(60_000);
+
+  it('serves each under its own name; /invocations answers for the first', async () => {
+    const tmp = tempDir();
+    const a = writeModel(tmp.dir, 'alpha.onnx', { inputDim: 4, outputDim: 3, seed: 1 });
+    const b = writeModel(tmp.dir, 'beta.onnx', { inputDim: 2, outputDim: 5, seed: 2 });
+    const server = await startServing({ models: [a, b], workers: 1, logRate: 0 });
+    try {
+      const ra = await request('POST', `${server.url}/v2/models/alpha/infer`, {
+        inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+      });
+      const rb = await request('POST', `${server.url}/v2/models/beta/infer`, {
+        inputs: [{ name: 'input', shape: [1, 2], datatype: 'FP32', data: [1, 2] }],
+      });
+      assert.deepEqual([ra.status, rb.status], [200, 200]);
+      assert.deepEqual(ra.json().outputs[0].shape, [1, 3]);
+      assert.deepEqual(rb.json().outputs[0].shape, [1, 5]);
+      const index = await request('POST', `${server.url}/v2/repository/index`);
+      assert.deepEqual(
+        index.json().map((m: { name: string }) => m.name),
+        ['alpha', 'beta'],
+      );
+      const mlflow = await request('POST', `${server.url}/invocations`, { instances: [[1, 2, 3, 4]] });
+      assert.equal(mlflow.status, 200, mlflow.text);
+      assert.deepEqual(mlflow.json().predictions, [ra.json().outputs[0].data]);
+    } finally {
+      await server.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('refuses to serve one model name twice', async () => {
+    const tmp = tempDir();
+    const a = writeModel(tmp.dir, 'alpha.onnx');
+    try {
+      await assert.rejects(startServing({ models: [a, a], workers: 1, logRate: 0 }), /named twice/);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

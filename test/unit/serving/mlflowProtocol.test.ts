@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { EmbeddedRegistry } from '../../../src/core/registry/embedded/embeddedRegistry';
+import { readFileSync } from 'node:fs';
+import { readPredictionLog } from '../../../src/core/serving/predlog/reader';
 import { startServing, type RunningServer } from '../../../src/core/serving/serve';
+import type { PredictionRecord } from '../../../src/core/serving/types';
 import { request } from '../../helpers/http';
 import { tempDir, writeModel } from '../../helpers/tmp';
 
@@ -81,7 +84,12 @@ describe('serving: MLflow scoring protocol (/invocations) on the same port', fun
     const missing = await invoke({ dataframe_split: { columns: ['a', 'b', 'c'], data: [[1, 2, 3]] } });
     assert.equal(missing.status, 400);
     assert.match(missing.json().message, /Missing column "d"/);
-    const ragged = await invoke({ instances: [[1, 2, 3, 4], [1, 2]] });
+    const ragged = await invoke({
+      instances: [
+        [1, 2, 3, 4],
+        [1, 2],
+      ],
+    });
     assert.equal(ragged.status, 400);
     const notJson = await invoke('{"instances": [');
     assert.equal(notJson.status, 400);
@@ -92,7 +100,12 @@ describe('serving: MLflow scoring protocol (/invocations) on the same port', fun
   });
 
   it('answers 415 to other content types, charsets and parameters', async () => {
-    for (const ct of ['application/xml', 'text/plain', 'application/json; charset=latin-1', 'application/json; foo=bar']) {
+    for (const ct of [
+      'application/xml',
+      'text/plain',
+      'application/json; charset=latin-1',
+      'application/json; foo=bar',
+    ]) {
       const r = await invoke({ instances: rows }, ct);
       assert.equal(r.status, 415, ct);
       assert.equal(r.json().error_code, 'BAD_REQUEST');
@@ -110,5 +123,32 @@ describe('serving: MLflow scoring protocol (/invocations) on the same port', fun
     assert.equal(v.status, 200);
     assert.match(v.text, /^\d+\.\d+\.\d+/);
     assert.equal((await request('POST', `${base}/ping`)).status, 405);
+  });
+
+  it('logs /invocations requests as protocol "mlflow" with their rows as a tensor', async () => {
+    const logDir = `${tmp.dir}/log`;
+    const logged = await startServing({
+      models: ['models:/fraud@production'],
+      registry,
+      workers: 1,
+      pollMs: 0,
+      logDir,
+    });
+    try {
+      const r = await request('POST', `${logged.url}/invocations`, {
+        dataframe_split: { columns: ['a', 'b', 'c', 'd'], data: rows },
+      });
+      assert.equal(r.status, 200);
+    } finally {
+      await logged.close();
+    }
+    const records: PredictionRecord[] = [];
+    await readPredictionLog(`${logDir}/fraud`, (rec) => records.push(rec));
+    assert.equal(records.length, 1);
+    assert.equal(records[0].protocol, 'mlflow');
+    assert.deepEqual(records[0].inputs.input, { shape: [2, 4], data: rows.flat() });
+    assert.deepEqual(records[0].outputs?.output.shape, [2, 3]);
+    const names = JSON.parse(readFileSync(`${logDir}/fraud/features.json`, 'utf8'));
+    assert.deepEqual(names, { '1': { input: ['a', 'b', 'c', 'd'] } });
   });
 });

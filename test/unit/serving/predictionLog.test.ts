@@ -59,13 +59,21 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     assert.ok(readdirSync(tmp.dir).includes('other%2fmodel'), 'a model name is one folder name');
     const got: PredictionRecord[] = [];
     const stats = await readPredictionLog(dir, (r) => got.push(r));
-    assert.deepEqual(got.map((r) => r.id), Array.from({ length: 10 }, (_, i) => `r${i}`));
+    assert.deepEqual(
+      got.map((r) => r.id),
+      Array.from({ length: 10 }, (_, i) => `r${i}`),
+    );
     assert.equal(stats.tornLines, 0);
   });
 
   it('rotates past the file size, keeps whole lines per file, and drops the oldest files past the total cap', async () => {
     const one = Buffer.byteLength(JSON.stringify(record(0)) + '\n');
-    const log = new PredictionLog({ root: tmp.dir, flushMs: 60_000, maxFileBytes: one * 5 + 10, maxTotalBytes: one * 5 * 3 });
+    const log = new PredictionLog({
+      root: tmp.dir,
+      flushMs: 60_000,
+      maxFileBytes: one * 5 + 10,
+      maxTotalBytes: one * 5 * 3,
+    });
     for (let i = 0; i < 40; i++) {
       log.append(record(i));
       if (i % 7 === 6) await log.flush();
@@ -88,7 +96,10 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     assert.equal(got[got.length - 1].id, 'r39');
     const first = Number(got[0].id?.slice(1));
     assert.ok(first > 0, 'the oldest were dropped');
-    assert.deepEqual(got.map((r) => r.id), Array.from({ length: 40 - first }, (_, i) => `r${first + i}`));
+    assert.deepEqual(
+      got.map((r) => r.id),
+      Array.from({ length: 40 - first }, (_, i) => `r${first + i}`),
+    );
   });
 
   it('samples by the rate', () => {
@@ -111,7 +122,10 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     assert.equal(got.length, 3);
     assert.equal(stats.tornLines, 1);
     assert.equal(stats.badLines, 0);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n[^\n]*$/, '\n') + 'garbage\n' + JSON.stringify(record(4)) + '\n');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/\n[^\n]*$/, '\n') + 'garbage\n' + JSON.stringify(record(4)) + '\n',
+    );
     const again = await readPredictionLog(dir, () => undefined);
     assert.equal(again.records, 4);
     assert.equal(again.badLines, 1);
@@ -132,13 +146,17 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     const dir = path.join(tmp.dir, 'fraud');
     try {
-      await waitFor('the child to write a few MB', () => {
-        try {
-          return jsonlFiles(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) > 4 << 20;
-        } catch {
-          return false;
-        }
-      }, 30_000);
+      await waitFor(
+        'the child to write a few MB',
+        () => {
+          try {
+            return jsonlFiles(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) > 4 << 20;
+          } catch {
+            return false;
+          }
+        },
+        30_000,
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -152,7 +170,11 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     assert.ok(stats.records > 50);
     assert.equal(stats.badLines, 0);
     assert.ok(stats.tornLines <= 1, `${stats.tornLines} torn lines (only the last line of the last file can be)`);
-    assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => `r${i}`), 'no record lost before the tail');
+    assert.deepEqual(
+      ids,
+      Array.from({ length: ids.length }, (_, i) => `r${i}`),
+      'no record lost before the tail',
+    );
   });
 
   it('turns a log into feature columns (names from features.json, else <input>_<i>) with a ts column', async () => {
@@ -186,7 +208,12 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
     await recordFeatureNames(tmp.dir, 'fraud', 3, { input: ['a', 'b'] });
     const ref = path.join(tmp.dir, 'ref.csv');
     writeFileSync(ref, 'a,b\n' + Array.from({ length: 200 }, (_, i) => `${i % 10},${i % 3}`).join('\n') + '\n');
-    const result = await runDrift({ reference: ref, current: path.join(tmp.dir, 'fraud'), settings: defaultSettings(), useWorker: false });
+    const result = await runDrift({
+      reference: ref,
+      current: path.join(tmp.dir, 'fraud'),
+      settings: defaultSettings(),
+      useWorker: false,
+    });
     const byName = new Map(result.features.map((f) => [f.name, f]));
     assert.equal(byName.get('a')?.drifted, true, 'a is shifted by 5');
     assert.equal(byName.get('b')?.drifted, false);

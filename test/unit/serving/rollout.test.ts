@@ -43,7 +43,13 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
   });
 
   it('follows promote and roll back under load: zero failed requests, each answered by a whole version', async () => {
-    const server = await startServing({ models: ['models:/fraud@production'], registry, workers: 2, logRate: 0, pollMs: 0 });
+    const server = await startServing({
+      models: ['models:/fraud@production'],
+      registry,
+      workers: 2,
+      logRate: 0,
+      pollMs: 0,
+    });
     // Another handle on the same folder, as another process (the extension, a CLI, CI) would change it.
     const other = await EmbeddedRegistry.open(path.join(tmp.dir, '.mlops'));
     let stop = false;
@@ -60,12 +66,14 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
         const v = Number(r.headers['x-model-version']);
         seen.add(v);
         answered++;
-        if (JSON.stringify(r.json().outputs[0].data) !== expected.get(v)) failures.push(`v${v} answered another model's output`);
+        if (JSON.stringify(r.json().outputs[0].data) !== expected.get(v))
+          failures.push(`v${v} answered another model's output`);
         if (r.json().model_version !== String(v)) failures.push('header and body disagree');
       }
     };
     const senders = Array.from({ length: 8 }, loop);
-    const servedVersion = async () => Number((await request('GET', `${server.url}/v2/models/fraud`)).headers['x-model-version']);
+    const servedVersion = async () =>
+      Number((await request('GET', `${server.url}/v2/models/fraud`)).headers['x-model-version']);
     try {
       for (let i = 0; i < 6; i++) {
         const target = i % 2 === 0 ? 2 : 3;
@@ -139,11 +147,15 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
         const m = parsePrometheus((await request('GET', `${server.url}/metrics`)).text);
         let n = 0;
         for (const result of ['agree', 'disagree', 'error'])
-          n += m.get(`mlops_shadow_requests_total{model="fraud",version="1",shadow_version="3",result="${result}"}`) ?? 0;
+          n +=
+            m.get(`mlops_shadow_requests_total{model="fraud",version="1",shadow_version="3",result="${result}"}`) ?? 0;
         return n === 20 ? m : undefined;
       };
       const m = await waitFor('20 shadow comparisons', shadowTotal);
-      assert.equal(m.get('mlops_shadow_requests_total{model="fraud",version="1",shadow_version="3",result="error"}'), undefined);
+      assert.equal(
+        m.get('mlops_shadow_requests_total{model="fraud",version="1",shadow_version="3",result="error"}'),
+        undefined,
+      );
       assert.equal(m.get('mlops_shadow_max_abs_diff_count{model="fraud",version="1",shadow_version="3"}'), 20);
     } finally {
       await server.close();

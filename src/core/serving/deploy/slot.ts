@@ -77,7 +77,13 @@ export class Slot {
     }
     const old = this.live_;
     this.live_ = next; // the switch: requests picked from here on go to the new version
-    this.onEvent({ type: 'swap', model: this.target.model, role: this.role, from: old?.served.version ?? null, to: next.served.version });
+    this.onEvent({
+      type: 'swap',
+      model: this.target.model,
+      role: this.role,
+      from: old?.served.version ?? null,
+      to: next.served.version,
+    });
     if (old) this.cache.release(old).catch(() => undefined);
   }
 

@@ -82,7 +82,11 @@ export async function readPredictionLogDataset(target: string, opts: ReadOptions
       const l = layout(t.shape, t.data.length);
       if (l.rows < 0 || (n >= 0 && l.rows !== n)) return void skippedRecords++;
       n = l.rows;
-      parts.push({ names: columnNames(input, l.width, t.shape.length, names[String(r.version)]?.[input]), width: l.width, data: t.data });
+      parts.push({
+        names: columnNames(input, l.width, t.shape.length, names[String(r.version)]?.[input]),
+        width: l.width,
+        data: t.data,
+      });
     }
     if (n <= 0) return;
     if (rows + n > capacity) {

@@ -57,5 +57,9 @@ export async function recordFeatureNames(
   const all = await readFeatureNames(dir);
   if (JSON.stringify(all[String(version)]) === JSON.stringify(names)) return;
   all[String(version)] = names;
-  await writeFileAtomic(path.join(dir, FEATURES_FILE), Buffer.from(JSON.stringify(all, null, 2) + '\n'), String(process.pid));
+  await writeFileAtomic(
+    path.join(dir, FEATURES_FILE),
+    Buffer.from(JSON.stringify(all, null, 2) + '\n'),
+    String(process.pid),
+  );
 }

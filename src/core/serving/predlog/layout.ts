@@ -12,10 +12,12 @@ export const FEATURES_FILE = 'features.json';
 
 /** A model name as one folder name: no separators, no "." or ".." (names are otherwise kept readable). */
 export function modelDirName(model: string): string {
-  return model.replace(/[/\\:%*?"<>|\u0000-\u001f]/g, (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).replace(
-    /^\.+$/,
-    (dots) => '%2e'.repeat(dots.length),
-  );
+  let out = '';
+  for (const c of model) {
+    const code = c.charCodeAt(0);
+    out += code < 32 || '/\\:%*?"<>|'.includes(c) ? '%' + code.toString(16).padStart(2, '0') : c;
+  }
+  return /^\.+$/.test(out) ? '%2e'.repeat(out.length) : out;
 }
 
 export function modelLogDir(root: string, model: string): string {

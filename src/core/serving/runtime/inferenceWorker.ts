@@ -26,8 +26,18 @@ let ort: typeof Ort | undefined;
 
 /** onnxruntime-node is loaded on first use only, in this thread only. */
 function runtime(): typeof Ort {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (ort ??= require('onnxruntime-node') as typeof Ort);
+  if (ort) return ort;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ort = require('onnxruntime-node') as typeof Ort;
+  } catch (e) {
+    throw new MlopsError(
+      'INTERNAL',
+      `onnxruntime-node cannot be loaded: ${e instanceof Error ? e.message : String(e)}`,
+      'Reinstall the extension or run `npm install` (onnxruntime-node ships binaries for linux, win32 and darwin/arm64).',
+    );
+  }
+  return ort;
 }
 
 const cache = new SessionCache<Ort.InferenceSession>(config.memoryBudgetBytes, (_sha, session) => {
@@ -38,13 +48,16 @@ async function open(ref: ModelRef): Promise<{ session: Ort.InferenceSession; loa
   const cached = cache.get(ref.sha256);
   if (cached) return { session: cached, loaded: false, loadMs: 0 };
   const t0 = performance.now();
+  const { InferenceSession } = runtime();
   let session: Ort.InferenceSession;
   try {
-    session = await runtime().InferenceSession.create(ref.path, {
+    session = await InferenceSession.create(ref.path, {
       intraOpNumThreads: config.intraOpThreads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Run failures come back to the caller as errors; onnxruntime's own stderr copy would only be noise.
+      logSeverityLevel: 4,
       // Spinning intra-op threads would take CPU from the HTTP thread and the other workers.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
@@ -105,13 +118,28 @@ function post(port: NonNullable<typeof parentPort>, msg: FromWorker): void {
 }
 
 let chain: Promise<unknown> = Promise.resolve();
+let crashOnNextRun = false;
 
 function handle(port: NonNullable<typeof parentPort>, m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'load':
       return load(m).then((r) => post(port, { type: 'loaded', id: m.id, ...r }));
     case 'run':
+      if (crashOnNextRun) {
+        setImmediate(() => {
+          throw new Error('crash requested by a test');
+        });
+        return new Promise(() => undefined);
+      }
       return run(m).then((r) => post(port, { type: 'result', id: m.id, ...r }));
+    case 'shutdown':
+      // Sessions are released first: a thread torn down inside onnxruntime can abort the whole process.
+      cache.clear();
+      process.exit(0);
+      return Promise.resolve();
+    case 'crash-on-next-run':
+      crashOnNextRun = true;
+      return Promise.resolve();
     case 'unload':
       cache.delete(m.sha256);
       return Promise.resolve();

@@ -56,7 +56,7 @@ function prepareInput(p: InputPlan, input: RequestInput): Tensor {
     );
   if (!isDatatype(dt))
     throw invalid(
-      `input '${p.name}': datatype ${JSON.stringify(dt) ?? 'is missing'} is not an OIP datatype (BOOL, INT8..INT64, UINT8..UINT64, FP32, FP64, BYTES)`,
+      `input '${p.name}': ${dt === undefined ? "'datatype' is missing" : `datatype ${JSON.stringify(dt)} is not an OIP datatype`}; expected ${describeSpec(p)} (OIP datatypes: BOOL, INT8..INT64, UINT8..UINT64, FP32, FP64, BYTES)`,
     );
   if (!convertible(dt, p.type)) throw invalid(`input '${p.name}': expected ${describeSpec(p)}, got ${dt}`);
   const dims = checkShape(p, input);

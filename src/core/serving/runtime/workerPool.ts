@@ -56,7 +56,7 @@ export class WorkerPool {
   private broken: MlopsError | undefined;
   /** No new runners (close() was called). */
   private closing = false;
-  /** Workers are being terminated: their exits are not crashes. */
+  /** Workers are shutting down: their exits are not crashes. */
   private stopping = false;
   private closed: Promise<void> | undefined;
   private readonly script: string;
@@ -183,6 +183,8 @@ export class WorkerPool {
       },
       Math.max(0, at - performance.now()),
     );
+    // A held request always has a batch of its model in flight, which keeps the process alive.
+    this.timer.unref();
   }
 
   private dispatch(slot: WorkerSlot, job: Job, at: number): void {
@@ -202,6 +204,11 @@ export class WorkerPool {
     );
   }
 
+  /** Which workers are running a batch now (for diagnostics and tests). */
+  busyWorkers(): number[] {
+    return this.slots.filter((s) => s.busy).map((s) => s.index);
+  }
+
   /** What each worker holds (for diagnostics and tests). */
   async inspect(): Promise<{ index: number; busy: boolean; sessions: CachedSession[] }[]> {
     return Promise.all(
@@ -212,11 +219,15 @@ export class WorkerPool {
     );
   }
 
-  /** Stops one worker thread as a crash would (tests, or recycling a worker); it is replaced at once. */
-  async terminateWorker(index: number): Promise<void> {
+  /**
+   * Test hook: worker `index` dies with an uncaught error when its next run arrives, as a crash would.
+   * (There is no hook that terminates a worker mid-run: onnxruntime-node 1.30 aborts the whole process
+   * when a thread is terminated inside `session.run`, so the pool only ever terminates idle workers.)
+   */
+  crashWorkerForTest(index: number): void {
     const slot = this.slots[index];
     if (!slot) throw new MlopsError('INVALID_ARGUMENT', `There is no worker ${index}.`);
-    await slot.terminate();
+    slot.send({ type: 'crash-on-next-run' });
   }
 
   assertOpen(): void {
@@ -224,14 +235,14 @@ export class WorkerPool {
       throw new MlopsError('UNAVAILABLE', 'The inference pool is closed.', 'Start serving again to run inference.');
   }
 
-  /** Drains every runner (accepted requests finish), then stops the workers. */
+  /** Drains every runner (accepted requests finish), then stops the workers (after any load in progress). */
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing = true;
       await Promise.all([...this.runners].map((r) => r.close()));
       this.stopping = true;
       if (this.timer) clearTimeout(this.timer);
-      await Promise.all(this.slots.map((s) => s.terminate()));
+      await Promise.all(this.slots.map((s) => s.shutdown()));
     })();
     return this.closed;
   }

@@ -20,7 +20,11 @@ export type ToWorker =
   | ({ type: 'load'; id: number; warmup?: Record<string, Tensor> } & ModelRef)
   | ({ type: 'run'; id: number; feeds: Record<string, Tensor>; outputs: string[] } & ModelRef)
   | { type: 'unload'; sha256: string }
-  | { type: 'inspect'; id: number };
+  | { type: 'inspect'; id: number }
+  /** After the work already sent: release every session and exit. */
+  | { type: 'shutdown' }
+  /** Test hook: die with an uncaught error when the next run arrives (a crash while holding a request). */
+  | { type: 'crash-on-next-run' };
 
 export interface LoadReport {
   /** False when the session was already in this worker's cache. */

@@ -7,7 +7,7 @@ type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'i
 
 /**
  * One worker thread and the calls it has not answered yet. When the thread dies (a crash, an uncaught
- * error, out of memory, `terminate`), every unanswered call fails with 'INTERNAL' and `onExit` lets the
+ * error, out of memory), every unanswered call fails with 'INTERNAL' and `onExit` lets the
  * pool replace it. The thread keeps the process alive only while it holds a call, so an idle pool never
  * stops a CLI from exiting.
  */
@@ -72,7 +72,16 @@ export class WorkerSlot {
     else c.resolve(m);
   }
 
-  terminate(): Promise<number> {
-    return this.worker.terminate();
+  /**
+   * Stops the thread once the work already sent is done (it releases its sessions and exits). Preferred
+   * over `terminate`: onnxruntime-node 1.30 aborts the process when a thread is terminated mid-run.
+   */
+  shutdown(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.worker.once('exit', () => resolve());
+      this.worker.ref();
+      this.worker.postMessage({ type: 'shutdown' });
+    });
   }
 }

@@ -35,7 +35,8 @@ function sendError(res: ServerResponse, shape: ErrorShape, e: HttpError): void {
     res.destroy();
     return;
   }
-  const body = shape === 'mlflow' ? { error_code: mlflowErrorCode(e.status), message: e.message } : { error: e.message };
+  const body =
+    shape === 'mlflow' ? { error_code: mlflowErrorCode(e.status), message: e.message } : { error: e.message };
   sendJson(res, e.status, body, e.headers);
 }
 
@@ -71,7 +72,11 @@ export class InferenceHttpServer {
     );
   }
 
-  static async listen(state: ServerState, metrics: ServingMetrics, opts: HttpServerOptions): Promise<InferenceHttpServer> {
+  static async listen(
+    state: ServerState,
+    metrics: ServingMetrics,
+    opts: HttpServerOptions,
+  ): Promise<InferenceHttpServer> {
     const s = new InferenceHttpServer(state, metrics, opts);
     await new Promise<void>((resolve, reject) => {
       s.server.once('error', reject);
@@ -122,7 +127,10 @@ export class InferenceHttpServer {
         ? new HttpError(405, `${req.method} is not allowed on ${rawPath}; use ${[...new Set(allow)].join(', ')}.`, {
             Allow: [...new Set(allow)].join(', '),
           })
-        : new HttpError(404, `There is no route ${rawPath}. Routes: /v2, /v2/health/{live,ready}, /v2/models/{model}[/versions/{v}][/ready|/infer], /v2/repository/index, /invocations, /ping, /health, /version, /metrics.`);
+        : new HttpError(
+            404,
+            `There is no route ${rawPath}. Routes: /v2, /v2/health/{live,ready}, /v2/models/{model}[/versions/{v}][/ready|/infer], /v2/repository/index, /invocations, /ping, /health, /version, /metrics.`,
+          );
       sendError(res, shape, new HttpError(status, e.message, e.headers));
       return;
     }
@@ -138,7 +146,15 @@ export class InferenceHttpServer {
       sendError(res, route.errors, new HttpError(400, `The path ${rawPath} is not valid URL encoding.`));
       return;
     }
-    const ctx: RouteContext = { req, res, state: this.state, params: decoded, arrivedAt, arrivedPerf, signal: abort.signal };
+    const ctx: RouteContext = {
+      req,
+      res,
+      state: this.state,
+      params: decoded,
+      arrivedAt,
+      arrivedPerf,
+      signal: abort.signal,
+    };
     Promise.resolve()
       .then(() => route.handle(ctx))
       .catch((e: unknown) => sendError(res, route.errors, toHttpError(e)));

@@ -158,7 +158,8 @@ export class InferenceService {
   ): PredictionRecord {
     const inputs: PredictionRecord['inputs'] = {};
     for (const i of Array.isArray(request.inputs) ? request.inputs : []) {
-      if (i && typeof i.name === 'string') inputs[i.name] = { shape: Array.isArray(i.shape) ? i.shape : [], data: flat(i.data) };
+      if (i && typeof i.name === 'string')
+        inputs[i.name] = { shape: Array.isArray(i.shape) ? i.shape : [], data: flat(i.data) };
     }
     // "ts" and "model" lead every line: readers recognise a prediction log by them.
     return {

@@ -32,7 +32,11 @@ function tableInput(schema: InputSchema): { spec: TensorSpec; width: number | un
     );
   }
   const last = spec.shape?.[1];
-  return { spec, width: typeof last === 'number' && last >= 0 ? last : undefined, names: featureNamesFromTag(schema.tags) };
+  return {
+    spec,
+    width: typeof last === 'number' && last >= 0 ? last : undefined,
+    names: featureNamesFromTag(schema.tags),
+  };
 }
 
 /**
@@ -44,16 +48,25 @@ function columnOrder(given: string[] | undefined, sourceWidth: number, t: Return
     const at = new Map(given.map((c, i) => [String(c), i]));
     const missing = t.names.filter((n) => !at.has(n));
     if (missing.length > 0)
-      throw bad(`Missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; the model takes ${t.names.join(', ')}.`);
+      throw bad(
+        `Missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}; the model takes ${t.names.join(', ')}.`,
+      );
     return t.names.map((n) => at.get(n) as number);
   }
   const width = t.names?.length ?? t.width ?? sourceWidth;
   if (sourceWidth !== width)
-    throw bad(`Expected ${width} columns${t.names ? ` (${t.names.join(', ')})` : ''} for input "${t.spec.name}", got ${sourceWidth}.`);
+    throw bad(
+      `Expected ${width} columns${t.names ? ` (${t.names.join(', ')})` : ''} for input "${t.spec.name}", got ${sourceWidth}.`,
+    );
   return Array.from({ length: width }, (_, i) => i);
 }
 
-function tableRequest(rows: unknown[][], given: string[] | undefined, t: ReturnType<typeof tableInput>, toValue = (v: unknown) => v): RequestInput {
+function tableRequest(
+  rows: unknown[][],
+  given: string[] | undefined,
+  t: ReturnType<typeof tableInput>,
+  toValue = (v: unknown) => v,
+): RequestInput {
   if (rows.length === 0) throw bad('The request holds no rows.');
   const sourceWidth = given?.length ?? rows[0].length;
   const order = columnOrder(given, sourceWidth, t);
@@ -65,13 +78,19 @@ function tableRequest(rows: unknown[][], given: string[] | undefined, t: ReturnT
       throw bad(`Row ${r} has ${Array.isArray(row) ? row.length : 'no'} values; expected ${sourceWidth}.`);
     for (const c of order) data[k++] = toValue(row[c]);
   }
-  return { name: t.spec.name, datatype: oipDatatype(t.spec.elemType) as Datatype, shape: [rows.length, order.length], data };
+  return {
+    name: t.spec.name,
+    datatype: oipDatatype(t.spec.elemType) as Datatype,
+    shape: [rows.length, order.length],
+    data,
+  };
 }
 
 function recordsRequest(records: unknown[], t: ReturnType<typeof tableInput>): RequestInput {
   if (records.length === 0) throw bad('The request holds no records.');
   const first = records[0];
-  if (!first || typeof first !== 'object' || Array.isArray(first)) throw bad('Each record must be an object {"column": value, ...}.');
+  if (!first || typeof first !== 'object' || Array.isArray(first))
+    throw bad('Each record must be an object {"column": value, ...}.');
   const columns = t.names ?? Object.keys(first);
   const rows = records.map((rec, i) => {
     if (!rec || typeof rec !== 'object' || Array.isArray(rec)) throw bad(`Record ${i} is not an object.`);
@@ -106,13 +125,15 @@ function params(p: unknown): Record<string, ParameterValue> | undefined {
   if (p === undefined) return undefined;
   if (!p || typeof p !== 'object' || Array.isArray(p)) throw bad('"params" must be an object.');
   for (const [k, v] of Object.entries(p))
-    if (!['string', 'number', 'boolean'].includes(typeof v)) throw bad(`Parameter "${k}" must be a string, a number or a boolean.`);
+    if (!['string', 'number', 'boolean'].includes(typeof v))
+      throw bad(`Parameter "${k}" must be a string, a number or a boolean.`);
   return p as Record<string, ParameterValue>;
 }
 
 /** A JSON body of MLflow's scoring protocol as an inference request for the version's signature. */
 export function mlflowJsonToRequest(body: unknown, schema: InputSchema): InferRequest {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw protocolError(Array.isArray(body) ? ['(a list)'] : []);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw protocolError(Array.isArray(body) ? ['(a list)'] : []);
   const obj = body as Record<string, unknown>;
   const keys = MLFLOW_KEYS.filter((k) => k in obj);
   if (keys.length !== 1) throw protocolError(Object.keys(obj));
@@ -124,7 +145,8 @@ export function mlflowJsonToRequest(body: unknown, schema: InputSchema): InferRe
       const split = value as { columns?: unknown; data?: unknown } | null;
       if (!split || typeof split !== 'object' || !Array.isArray(split.data))
         throw bad('"dataframe_split" must be {"columns": [...], "data": [[...], ...]}.');
-      if (split.columns !== undefined && !Array.isArray(split.columns)) throw bad('"dataframe_split.columns" must be a list of names.');
+      if (split.columns !== undefined && !Array.isArray(split.columns))
+        throw bad('"dataframe_split.columns" must be a list of names.');
       inputs = [tableRequest(split.data as unknown[][], split.columns as string[] | undefined, tableInput(schema))];
       break;
     }
@@ -137,7 +159,14 @@ export function mlflowJsonToRequest(body: unknown, schema: InputSchema): InferRe
       const t = tableInput(schema);
       if (value[0] && typeof value[0] === 'object' && !Array.isArray(value[0])) inputs = [recordsRequest(value, t)];
       else if (Array.isArray(value[0])) inputs = [tableRequest(value as unknown[][], undefined, t)];
-      else inputs = [tableRequest(value.map((v) => [v]), undefined, t)];
+      else
+        inputs = [
+          tableRequest(
+            value.map((v) => [v]),
+            undefined,
+            t,
+          ),
+        ];
       break;
     }
     default: {
@@ -149,7 +178,8 @@ export function mlflowJsonToRequest(body: unknown, schema: InputSchema): InferRe
           return tensorInput(spec, v);
         });
       } else {
-        if (specs.length !== 1) throw bad(`This model has ${specs.length} inputs; send "inputs" as {"<name>": tensor, ...}.`);
+        if (specs.length !== 1)
+          throw bad(`This model has ${specs.length} inputs; send "inputs" as {"<name>": tensor, ...}.`);
         inputs = [tensorInput(specs[0], value)];
       }
     }

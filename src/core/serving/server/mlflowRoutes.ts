@@ -5,7 +5,8 @@ import { csvToRequest, mlflowJsonToRequest, predictions } from './mlflowInput';
 import { sendJson, sendText } from './respond';
 import type { Route, RouteContext } from './route';
 
-const SUPPORTED = "Send application/json (MLflow's dataframe_split, dataframe_records, instances or inputs) or text/csv.";
+const SUPPORTED =
+  "Send application/json (MLflow's dataframe_split, dataframe_records, instances or inputs) or text/csv.";
 
 /** MLflow's health answer: "\n" with 200 while the model is loaded (503 while shutting down). */
 function ping(ctx: RouteContext) {
@@ -30,7 +31,9 @@ async function invocations(ctx: RouteContext) {
   // Columns map by the version that will answer; a canary of another width still gets a valid request.
   const { live, role } = model.pick();
   const schema = { signature: live.info.signature, tags: live.info.tags };
-  const request: InferRequest = isCsv ? csvToRequest(body.toString('utf8'), schema) : mlflowJsonToRequest(parseJsonBody(body), schema);
+  const request: InferRequest = isCsv
+    ? csvToRequest(body.toString('utf8'), schema)
+    : mlflowJsonToRequest(parseJsonBody(body), schema);
   const meta = { protocol: 'mlflow' as const, arrivedAt: ctx.arrivedAt, arrivedPerf: ctx.arrivedPerf };
   let answered;
   try {
@@ -39,9 +42,14 @@ async function invocations(ctx: RouteContext) {
     if (e instanceof HttpError) service.failed(e, request, meta);
     throw e;
   }
-  sendJson(ctx.res, 200, { predictions: predictions(answered.response.outputs) }, {
-    'X-Model-Version': String(answered.live.served.version),
-  });
+  sendJson(
+    ctx.res,
+    200,
+    { predictions: predictions(answered.response.outputs) },
+    {
+      'X-Model-Version': String(answered.live.served.version),
+    },
+  );
   service.answered(answered, request, meta);
 }
 

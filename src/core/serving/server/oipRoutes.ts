@@ -48,7 +48,10 @@ export function asInferRequest(body: unknown): InferRequest {
   if (r.id !== undefined && typeof r.id !== 'string') throw new HttpError(400, 'The request "id" must be a string.');
   if (r.outputs !== undefined && !Array.isArray(r.outputs))
     throw new HttpError(400, 'The request "outputs" must be an array of {"name": ...} objects.');
-  if (r.parameters !== undefined && (typeof r.parameters !== 'object' || r.parameters === null || Array.isArray(r.parameters)))
+  if (
+    r.parameters !== undefined &&
+    (typeof r.parameters !== 'object' || r.parameters === null || Array.isArray(r.parameters))
+  )
     throw new HttpError(400, 'The request "parameters" must be an object.');
   return r as InferRequest;
 }
@@ -156,7 +159,10 @@ export const OIP_ROUTES: Route[] = [
     name: 'repository_control',
     errors: 'oip',
     handle: () => {
-      throw new HttpError(501, 'Loading and unloading models through the API is not supported; start `mlops serve` with the models instead.');
+      throw new HttpError(
+        501,
+        'Loading and unloading models through the API is not supported; start `mlops serve` with the models instead.',
+      );
     },
   },
 ];

@@ -93,11 +93,10 @@ export class ServingMetrics {
       [...mv, 'shadow_version'],
       DIFF_BUCKETS,
     );
-    this.swaps = r.counter(
-      'mlops_model_swaps_total',
-      'Times a served model switched version (an alias moved).',
-      ['model', 'role'],
-    );
+    this.swaps = r.counter('mlops_model_swaps_total', 'Times a served model switched version (an alias moved).', [
+      'model',
+      'role',
+    ]);
     this.servedVersion = r.gauge(
       'mlops_model_served_version',
       'The version a model serves, per role (primary, canary, shadow).',
