@@ -133,22 +133,11 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
     assert.match(r.stderr, /^error: Cannot reach a server at/);
   });
 
-  it('bad options are usage errors (exit 2) naming the option', async () => {
+  it('bad options are usage errors (exit 2) naming the option, and send nothing', async () => {
+    // Every bound is checked in test/unit/serving/loadtest/options.test.ts; here, that the CLI exits 2.
     const cases: [string[], RegExp][] = [
       [['--concurrency', '0'], /--concurrency must be between 1 and 10000/],
-      [['--concurrency', 'many'], /--concurrency expects a whole number/],
-      [['--requests', '1.5'], /--requests expects a whole number/],
-      [['--rate=-5'], /--rate must be between/],
-      [['--rate', '1e9'], /--rate must be between/],
       [['--duration', '10x'], /--duration expects a duration/],
-      [['--duration', '50ms'], /--duration must be between 100ms and 24h/],
-      [['--warmup=-1'], /--warmup must be between 0/],
-      [['--batch', '0'], /--batch must be between 1 and 65536/],
-      [['--timeout', '0'], /--timeout/],
-      [['--max-errors', 'x'], /--max-errors expects a whole number/],
-      [['--protocol', 'grpc'], /--protocol must be oip or mlflow/],
-      [['--columns', 'a,b'], /--columns needs --data/],
-      [['--workers', '2'], /--workers and --no-batching apply to in-process runs/],
       [['--bogus'], /Unknown option '--bogus'/],
     ];
     for (const [extra, pattern] of cases) {
@@ -158,10 +147,6 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
       assert.match(r.stderr, /Usage: mlops loadtest/);
     }
     assert.equal(srv.infers(), 0, 'no request is sent when the options are wrong');
-    const notATarget = await mlops('loadtest', 'ftp://x');
-    assert.equal(notATarget.code, 2);
-    const inProcessModel = await mlops('loadtest', 'm.onnx', '--model', 'm');
-    assert.equal(inProcessModel.code, 2);
   });
 
   it('against a real `mlops serve`: OIP v2 and MLflow bodies are answered, open and closed loop', async () => {
