@@ -246,11 +246,11 @@ async function waitVersion(url: string, version: string, timeoutMs = 30_000): Pr
 /** (d) Peak RSS of one server process serving three models under a short load on each. */
 async function partRss(files: string[], add: Add, log: (s: string) => void): Promise<void> {
   await withServer(startServer(files, []), async (s) => {
-    const idle = s.peakRss();
+    const idle = s.rss();
     for (const f of files)
       await loadServer(s.url, path.basename(f, '.onnx'), { concurrency: 8, durationMs: 2000, warmupRequests: 50 });
     const peak = s.peakRss();
-    log(`  peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (after start ${(idle / 2 ** 20).toFixed(0)} MiB)`);
+    log(`  peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (RSS after start ${(idle / 2 ** 20).toFixed(0)} MiB)`);
     add(
       'peak RSS, three models served',
       peak / 2 ** 20,

@@ -14,6 +14,8 @@ export interface Child {
   proc: ChildProcess;
   /** Peak resident set of the process so far (VmHWM), bytes; workers are threads, so included. */
   peakRss(): number;
+  /** Resident set now (VmRSS), bytes. */
+  rss(): number;
   stop(): Promise<void>;
 }
 
@@ -44,14 +46,17 @@ function whenReady(proc: ChildProcess, what: string, timeoutMs = 60_000): Promis
   });
 }
 
+function procStatusBytes(proc: ChildProcess, field: string): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
 function child(proc: ChildProcess, url: string): Child {
   return {
     url,
     proc,
-    peakRss: () => {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) * 1024 : NaN;
-    },
+    peakRss: () => procStatusBytes(proc, 'VmHWM'),
+    rss: () => procStatusBytes(proc, 'VmRSS'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();
