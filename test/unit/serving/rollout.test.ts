@@ -174,4 +174,27 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
       assert.equal(r.shadow?.agreed, sameTop);
     }
   });
+
+  it('keeps serving the current version when its alias disappears, and says so', async () => {
+    const events: string[] = [];
+    await registry.promote('fraud', 'staging', 2, ctx);
+    const server = await startServing({
+      models: ['models:/fraud@staging'],
+      registry,
+      workers: 1,
+      logRate: 0,
+      pollMs: 0,
+      onEvent: (e) => events.push(e.type === 'refresh-failed' ? `failed: ${e.message}` : e.type),
+    });
+    try {
+      await registry.removeAlias('fraud', 'staging', ctx);
+      await waitFor('a failed refresh', () => events.some((e) => e.startsWith('failed:')), 15_000);
+      const r = await request('POST', `${server.url}/v2/models/fraud/infer`, body);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-model-version'], '2');
+      assert.match(events.find((e) => e.startsWith('failed:')) ?? '', /staging/);
+    } finally {
+      await server.close();
+    }
+  });
 });

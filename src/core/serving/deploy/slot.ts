@@ -19,6 +19,8 @@ export class Slot {
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** The last failure reported, so a lasting problem is reported once, not at every registry change. */
+  private lastFailure: string | undefined;
 
   constructor(
     readonly role: Role,
@@ -48,14 +50,18 @@ export class Slot {
           this.again = false;
           try {
             await this.update();
+            this.lastFailure = undefined;
           } catch (e) {
-            this.onEvent({
-              type: 'refresh-failed',
-              model: this.target.model,
-              role: this.role,
-              target: this.target.label,
-              message: errorMessage(e),
-            });
+            const message = errorMessage(e);
+            if (message !== this.lastFailure)
+              this.onEvent({
+                type: 'refresh-failed',
+                model: this.target.model,
+                role: this.role,
+                target: this.target.label,
+                message,
+              });
+            this.lastFailure = message;
           }
         } while (this.again && !this.closed);
       } finally {
