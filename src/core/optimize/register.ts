@@ -2,9 +2,14 @@ import type { Registry } from '../registry/registry';
 import type { ActionContext, ModelVersion, OperationOptions } from '../registry/types';
 import type { QuantizeReport } from './types';
 
-/** Tags a kept model carries: where it came from and how it was made. */
-export const TAG_OPTIMIZED_FROM = 'mlops.optimized_from';
-export const TAG_OPTIMIZATION = 'mlops.optimization';
+/**
+ * Tags a kept model carries: where it came from and how it was made. Issue 11 named them
+ * `mlops.optimized_from` / `mlops.optimization`, but the MLflow backend reserves the `mlops.` prefix for
+ * its own bookkeeping (it refuses such user tags and hides them on read), so both backends use these
+ * unprefixed keys until that backend lets lineage tags through.
+ */
+export const TAG_OPTIMIZED_FROM = 'optimized_from';
+export const TAG_OPTIMIZATION = 'optimization';
 
 /** The metrics registered with a kept model (all from the report; names stable for dashboards). */
 export function keptMetrics(r: QuantizeReport): Record<string, number> {
