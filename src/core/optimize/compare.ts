@@ -8,7 +8,7 @@ import { sha256Hex } from '../util/hash';
 import { compareMetric, compareOutputs } from './accuracy';
 import { defaultCandidates } from './candidates';
 import { cpuInfo, type CpuInfo } from './cpu';
-import { generatedData, inputSpec, type EvalData } from './inputs';
+import { generatedData, inputSpec, type EvalData, type InputSpec } from './inputs';
 import { batchRequest, measureInterleaved, type MeasureOptions } from './latency';
 import type { CandidateReport, QuantizeReport } from './types';
 import { decide, tolerance, type VerdictRule } from './verdict';
@@ -26,8 +26,8 @@ export interface CompareOptions {
   rule: VerdictRule;
   /** The batch size the model is served with (default: the runtime's max batch size, 32). */
   servingBatch?: number;
-  /** Rows to compare on; default: 512 generated rows. */
-  data?: EvalData;
+  /** Rows to compare on (or how to read them, once the input is known); default: 512 generated rows. */
+  data?: EvalData | ((spec: InputSpec) => Promise<EvalData>);
   /** Default: what can win on this CPU (candidates.ts). */
   candidates?: QuantizeOptions[];
   measure?: MeasureOptions;
@@ -49,16 +49,18 @@ const GENERATED_ROWS = 512;
 /** Quantizes the source every way worth trying, measures each against it, and gives the verdict. */
 export async function quantizeAndCompare(o: CompareOptions): Promise<CompareResult> {
   const progress = o.onProgress ?? (() => undefined);
-  const spec = inputSpec(o.signature, o.label);
   const servingBatch = o.servingBatch ?? DEFAULT_BATCHING.maxBatchSize;
   if (!Number.isInteger(servingBatch) || servingBatch < 1)
     throw new MlopsError('INVALID_ARGUMENT', `The batch size ${servingBatch} is not a whole number >= 1.`);
   const cpu = o.cpu ?? cpuInfo();
-  const data = o.data ?? generatedData(spec.features, GENERATED_ROWS);
   const options = o.candidates ?? defaultCandidates(o.mode, cpu);
 
+  // Quantize first: what is wrong with the model itself is the first thing to say.
   progress('Quantizing');
   const quantized = options.map((q) => quantizeOnnx(o.sourceBytes, q, o.label));
+  const spec = inputSpec(o.signature, o.label);
+  const data =
+    typeof o.data === 'function' ? await o.data(spec) : (o.data ?? generatedData(spec.features, GENERATED_ROWS));
   const files = await Promise.all(
     quantized.map(async (q, i) => {
       const f = path.join(o.workDir, `candidate-${i}-${q.optimization}.onnx`);

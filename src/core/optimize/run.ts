@@ -9,7 +9,7 @@ import { resolveModelRef } from '../registry/resolve';
 import type { ModelSignature, ModelVersion } from '../registry/types';
 import { versionUri } from '../registry/uri';
 import { quantizeAndCompare } from './compare';
-import { fileData, inputSpec } from './inputs';
+import { fileData, type InputSpec } from './inputs';
 import type { MeasureOptions } from './latency';
 import { registerKept } from './register';
 import type { QuantizeReport } from './types';
@@ -68,17 +68,17 @@ export async function runQuantize(q: QuantizeRequest): Promise<QuantizeReport> {
   signature = version?.signature ?? inspection.signature;
   if (signature.inputs.length === 0) signature = inspection.signature;
 
-  const spec = inputSpec(signature, label);
   const dataFile = dataFileFor(q, version);
-  const data = dataFile
-    ? await fileData(dataFile, spec, { label: q.label, maxRows: q.maxRows ?? MAX_ROWS, signal: q.signal })
-    : undefined;
-  if (q.label !== undefined && !data)
+  if (q.label !== undefined && !dataFile)
     throw new MlopsError(
       'INVALID_ARGUMENT',
       `--label ${q.label} needs data with that column, and there is none.`,
       'Give the data file with --data, or tag the version with reference_data=<file>.',
     );
+  const data = dataFile
+    ? (spec: InputSpec) =>
+        fileData(dataFile, spec, { label: q.label, maxRows: q.maxRows ?? MAX_ROWS, signal: q.signal })
+    : undefined;
 
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'mlops-quantize-'));
   try {
