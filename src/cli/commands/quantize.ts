@@ -121,7 +121,7 @@ export const quantizeCommand: CommandSpec = {
     const report = await runQuantize({
       source,
       cwd: ctx.cwd,
-      registry: () => ctx.registry({ create: true }),
+      registry: () => ctx.registry({ create: values.push === true }),
       mode,
       rule: {
         minSpeedup: minSpeedup ?? DEFAULT_MIN_SPEEDUP,
