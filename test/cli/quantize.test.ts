@@ -87,6 +87,20 @@ describe('mlops quantize', function () {
     assert.equal(prod.version, 1);
   });
 
+  it('a reference_data tag that does not fit the model is refused; --generated-data compares on generated rows', async () => {
+    writeFileSync(path.join(t.dir, 'ref.csv'), 'a,b\n1,2\n');
+    await mlopsJson(['push', 'tiny.onnx', '--model', 'churn', '--tag', 'reference_data=ref.csv'], t.dir, {
+      MLOPS_REGISTRY: reg,
+    });
+    await refused(
+      ['quantize', 'models:/churn/2'],
+      /ref\.csv has 2 feature columns, but the model's input 'input' takes 6/,
+    );
+    const r = await mlops('quantize', 'models:/churn/2', '--generated-data', ...KEEP, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { data: { kind: string } }).data.kind, 'generated');
+  });
+
   it('fp16 mode writes a smaller file with --out and says it rarely speeds up a CPU', async () => {
     const r = await mlops('quantize', 'tiny.onnx', '--mode', 'fp16', ...KEEP, '--out', 'half.onnx', '--batch', '4');
     assert.equal(r.code, 0, r.stderr);
@@ -168,6 +182,10 @@ describe('mlops quantize', function () {
       writeFileSync(path.join(t.dir, 'ok.csv'), 'a,b,c,d,e,f\n1,2,3,4,5,6\n');
       await refused(['quantize', 'models:/churn/1', '--data', 'ok.csv', '--label', 'y'], /label column 'y' is not in/);
       writeFileSync(path.join(t.dir, 'text.csv'), 'a,b,c,d,e,f\n1,2,3,4,5,x\n');
+      await refused(
+        ['quantize', 'models:/churn/1', '--data', 'ok.csv', '--generated-data'],
+        /either --data or --generated-data/,
+      );
       await refused(['quantize', 'models:/churn/1', '--data', 'text.csv'], /Column 'f' of .*text\.csv holds text/);
     });
 

@@ -27,6 +27,8 @@ export interface QuantizeRequest {
   servingBatch?: number;
   /** A data file; default: the version's `reference_data` tag, else generated inputs. */
   data?: string;
+  /** Compare on generated inputs even when the version names reference data (e.g. not in the model's features). */
+  generatedData?: boolean;
   label?: string;
   /** Register the kept model. */
   push?: boolean;
@@ -123,7 +125,10 @@ export async function runQuantize(q: QuantizeRequest): Promise<QuantizeReport> {
 }
 
 function dataFileFor(q: QuantizeRequest, v: ModelVersion | undefined): string | undefined {
+  if (q.data && q.generatedData)
+    throw new MlopsError('INVALID_ARGUMENT', 'Give either --data or --generated-data, not both.');
   if (q.data) return path.resolve(q.cwd, q.data);
+  if (q.generatedData) return undefined;
   const tag = v?.tags.reference_data;
   if (!tag) return undefined;
   const file = path.resolve(q.cwd, tag);
