@@ -87,7 +87,7 @@ export function decide(c: Judged | undefined, rule: VerdictRule): Verdict {
   if (reasons.length === 0)
     return {
       keep: true,
-      sentence: `Worth it: ${c.optimization} is ${x} faster at batch ${c.servingBatch} with ${c.tolerance.text}.`,
+      sentence: `Worth it: ${c.optimization} is ${c.speedup >= 1 ? `${x} faster` : `slower (${x} the source's speed), which the rule allows,`} at batch ${c.servingBatch} with ${c.tolerance.text}.`,
       reasons,
       rule,
     };
