@@ -1,5 +1,6 @@
 import { writeResults, type BenchRow, type BenchSuite } from './harness';
 import { driftBench } from './drift.bench';
+import { quantizeBench } from './quantize.bench';
 import { registryBench, registryCliBench } from './registry.bench';
 import { serveBench } from './serve.bench';
 
@@ -7,7 +8,7 @@ import { serveBench } from './serve.bench';
  * `npm run bench [suite...]`: runs the suites (all by default) and writes JSON + Markdown under
  * bench/results/. Machines here are noisy: suites report medians and same-run ratios.
  */
-const SUITES: BenchSuite[] = [registryBench, registryCliBench, driftBench, serveBench];
+const SUITES: BenchSuite[] = [registryBench, registryCliBench, driftBench, serveBench, quantizeBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -20,6 +20,9 @@ export async function serveDemo(cli: DemoCli, uri: string, inputDim: number): Pr
   const server = spawn(process.execPath, [cli.cliPath, ...args], { cwd: cli.cwd, env: cli.env });
   server.stderr.pipe(process.stderr);
   const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+  // A failed step exits the demo at once: the server must not outlive it.
+  const killOnExit = () => server.kill('SIGKILL');
+  process.once('exit', killOnExit);
   try {
     const ready = await firstLine(server.stdout, exited);
     console.log(ready);
@@ -54,9 +57,10 @@ export async function serveDemo(cli: DemoCli, uri: string, inputDim: number): Pr
   } finally {
     console.log('\n$ kill -TERM <mlops serve>   # drains the requests in flight and flushes the prediction log');
     server.kill('SIGTERM');
-    const code = await exited;
-    if (code !== 0) throw new Error(`mlops serve exited with ${code} after SIGTERM.`);
   }
+  const code = await exited;
+  process.removeListener('exit', killOnExit);
+  if (code !== 0) throw new Error(`mlops serve exited with ${code} after SIGTERM.`);
 }
 
 function firstLine(stream: NodeJS.ReadableStream, exited: Promise<number | null>): Promise<string> {

@@ -7,7 +7,7 @@ import { asUsage, UsageError } from './args';
 import { COMMANDS } from './commands';
 import type { CommandContext, CommandSpec, OptionSpec } from './context';
 
-export const EXIT = { OK: 0, USER_ERROR: 1, USAGE: 2, DRIFT: 3, INTERRUPTED: 130 } as const;
+export const EXIT = { OK: 0, USER_ERROR: 1, USAGE: 2, DRIFT: 3, NOT_WORTH_IT: 4, INTERRUPTED: 130 } as const;
 
 const GLOBAL_OPTIONS: OptionSpec = {
   registry: { type: 'string' },
@@ -50,7 +50,7 @@ function mainHelp(): string {
     '  --json                machine-readable output on stdout',
     '  -h, --help            help for a command: mlops <command> --help',
     '',
-    'Exit codes: 0 success, 1 error (the message says what to do), 2 usage error, 3 drift found (--fail-on-drift).',
+    'Exit codes: 0 success, 1 error (the message says what to do), 2 usage error, 3 drift found (--fail-on-drift), 4 quantization not worth it.',
     'The actor recorded in the audit history is MLOPS_ACTOR, else the OS user name.',
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import { driftCommand } from './drift';
 import { exportCommand } from './export';
 import { loadtestCommand } from './loadtest';
 import { serveCommand } from './serve';
+import { quantizeCommand } from './quantize';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
   archiveCommand,
@@ -39,4 +40,5 @@ export const COMMANDS: CommandSpec[] = [
   serveCommand,
   loadtestCommand,
   exportCommand,
+  quantizeCommand,
 ];
