@@ -79,8 +79,8 @@ describe('mlops quantize', function () {
     assert.equal(report.registered?.version, 2);
     const v = await mlopsJson<Version>(['show', 'models:/churn/2'], t.dir, { MLOPS_REGISTRY: reg });
     assert.equal(v.parentVersion, 1);
-    assert.equal(v.tags.optimized_from, 'models:/churn/1');
-    assert.match(v.tags.optimization, /^int8-dynamic-/);
+    assert.equal(v.tags['mlops.optimized_from'], 'models:/churn/1');
+    assert.match(v.tags['mlops.optimization'], /^int8-dynamic-/);
     assert.ok(v.metrics.latency_p50_ms > 0 && v.metrics.speedup > 0 && v.metrics.top1_agreement >= 0);
     assert.deepEqual(v.aliases, []);
     const prod = await mlopsJson<Version>(['show', 'models:/churn@production'], t.dir, { MLOPS_REGISTRY: reg });
@@ -221,8 +221,8 @@ describe('mlops quantize on an MLflow registry (test double)', function () {
     assert.equal(report.registered?.version, 2, 'the not-worth-it run registered nothing');
     const v = await mlopsJson<Version>(['show', 'models:/fraud/2'], t.dir, env);
     assert.equal(v.parentVersion, 1);
-    assert.equal(v.tags.optimized_from, 'models:/fraud/1');
-    assert.match(v.tags.optimization, /^int8-dynamic-/);
+    assert.equal(v.tags['mlops.optimized_from'], 'models:/fraud/1');
+    assert.match(v.tags['mlops.optimization'], /^int8-dynamic-/);
     assert.ok(v.metrics.speedup > 0);
     assert.deepEqual(v.aliases, []);
   });

@@ -102,8 +102,8 @@ export const quantizeCommand: CommandSpec = {
     'with --label, the metric (accuracy, AUC for binary, RMSE) may drop by at most x (default 0.005); without,',
     'at most x of top-1 predictions may change (default 0.01 = 99% agreement).',
     'Exit codes: 0 kept, 4 not worth it (nothing registered), 1 error.',
-    '--push registers the kept model as a new version (parent = the source, tags optimized_from and',
-    'optimization, metrics latency_p50_ms, speedup, top1_agreement); no alias moves.',
+    '--push registers the kept model as a new version (parent = the source, tags mlops.optimized_from and',
+    'mlops.optimization, metrics latency_p50_ms, speedup, top1_agreement); no alias moves.',
     'Example: mlops quantize models:/fraud/3 --data data/ref.csv --label is_fraud --push',
   ].join('\n'),
   async run(ctx, [source], values) {

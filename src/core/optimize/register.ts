@@ -3,13 +3,11 @@ import type { ActionContext, ModelVersion, OperationOptions } from '../registry/
 import type { QuantizeReport } from './types';
 
 /**
- * Tags a kept model carries: where it came from and how it was made. Issue 11 named them
- * `mlops.optimized_from` / `mlops.optimization`, but the MLflow backend reserves the `mlops.` prefix for
- * its own bookkeeping (it refuses such user tags and hides them on read), so both backends use these
- * unprefixed keys until that backend lets lineage tags through.
+ * Tags a kept model carries: where it came from and how it was made. The MLflow backend lets these two
+ * through its reserved `mlops.` prefix (LINEAGE_TAGS in registry/mlflow/tags.ts).
  */
-export const TAG_OPTIMIZED_FROM = 'optimized_from';
-export const TAG_OPTIMIZATION = 'optimization';
+export const TAG_OPTIMIZED_FROM = 'mlops.optimized_from';
+export const TAG_OPTIMIZATION = 'mlops.optimization';
 
 /** The metrics registered with a kept model (all from the report; names stable for dashboards). */
 export function keptMetrics(r: QuantizeReport): Record<string, number> {

@@ -29,8 +29,18 @@ export const MAX_TAG_KEY = 250;
 export const MAX_TAG_VALUE = 5000;
 const PART = '.part';
 
+/**
+ * Lineage tags other MLOps features write for people to read (a quantized child's source and method, the
+ * breach that triggered a retrain): under the prefix, yet ordinary version tags on both backends.
+ */
+export const LINEAGE_TAGS: ReadonlySet<string> = new Set([
+  'mlops.optimized_from',
+  'mlops.optimization',
+  'mlops.trigger',
+]);
+
 export function isOurs(key: string): boolean {
-  return key.startsWith(RESERVED_PREFIX);
+  return key.startsWith(RESERVED_PREFIX) && !LINEAGE_TAGS.has(key);
 }
 
 export function userTags(tags: Record<string, string>): Record<string, string> {
