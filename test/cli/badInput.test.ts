@@ -147,7 +147,7 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
 
   it('gc with a grace period that is not a duration, or extra arguments', async () => {
     await refused(['gc', '--grace', 'soon'], /--grace "soon" is not a duration\. Write a number and a unit/);
-    await refused(['gc', '--grace', '0s'], /--grace "0s" is not a duration/);
+    await refused(['gc', '--grace', '0s'], /--grace "0s" is zero\. Give a duration longer than zero/);
     const extra = await mlops('gc', 'everything');
     assert.equal(extra.code, 2, extra.stderr);
   });
