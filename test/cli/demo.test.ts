@@ -36,6 +36,9 @@ describe('the two commands of the README', function () {
     assert.match(r.stdout, /^200: \{"predictions":/m);
     assert.match(r.stdout, /^400: \{"error":"input 'input': expected FP32/m);
     assert.match(r.stdout, /p99/);
+    // Quantization: the comparison table and a verdict either way.
+    assert.match(r.stdout, /^int8-dynamic-[su]8-per-(channel|tensor)/m);
+    assert.match(r.stdout, /^\(exit (4: not worth it|0: kept and registered)/m);
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
