@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
+import { monitorCommand, retrainCommand } from './monitor';
 import { serveCommand } from './serve';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
@@ -33,4 +34,6 @@ export const COMMANDS: CommandSpec[] = [
   gcCommand,
   driftCommand,
   serveCommand,
+  monitorCommand,
+  retrainCommand,
 ];

@@ -34,14 +34,21 @@ export async function measure(spec: CheckSpec, ctx: CheckContext): Promise<Measu
   switch (spec.kind) {
     case 'drift': {
       if (!d.current) return none('share', d.noData ?? 'no current data');
-      if (!d.reference) return none('share', 'no reference data: set reference: or tag the version with reference_data');
+      if (!d.reference)
+        return none('share', 'no reference data: set reference: or tag the version with reference_data');
       const o = spec.options;
       const settings = applyDriftConfig(
         ctx.drift,
         { ...(o.columns ? { columns: o.columns } : {}), ...(o.features ? { features: o.features } : {}) },
         'checks.drift',
       );
-      const r = await runDrift({ reference: d.reference, current: d.current, settings, signal: ctx.signal, now: ctx.now });
+      const r = await runDrift({
+        reference: d.reference,
+        current: d.current,
+        settings,
+        signal: ctx.signal,
+        now: ctx.now,
+      });
       const drifted = r.features.filter((f) => f.status === 'compared' && f.drifted).map((f) => f.name);
       return {
         value: r.dataset.features ? r.dataset.share : null,
@@ -98,7 +105,8 @@ export async function measure(spec: CheckSpec, ctx: CheckContext): Promise<Measu
       return { value: failed / recs.length, unit: 'share', message: `${failed} of ${recs.length} requests failed` };
     }
     case 'performance': {
-      if (!d.records?.length) return none('', d.noData ?? 'performance needs the prediction log (current: { predictions: ... })');
+      if (!d.records?.length)
+        return none('', d.noData ?? 'performance needs the prediction log (current: { predictions: ... })');
       const preds = outputsById(d.records, spec.options.output as string | undefined);
       return performanceOf(spec, ctx.dir, preds, ctx.signal);
     }
@@ -130,7 +138,11 @@ export async function performanceOf(
   const file = path.resolve(dir, String(o.labels));
   const idName = String(o.id ?? 'request_id');
   const labelName = String(o.label ?? 'label');
-  const labels = await readDataset(file, { displayName: String(o.labels), types: { [idName]: 'categorical', [labelName]: 'categorical' }, signal });
+  const labels = await readDataset(file, {
+    displayName: String(o.labels),
+    types: { [idName]: 'categorical', [labelName]: 'categorical' },
+    signal,
+  });
   const idCol = findColumn(labels, idName);
   const labelCol = findColumn(labels, labelName);
   if (!idCol || !labelCol)

@@ -62,7 +62,8 @@ export function parseMonitors(text: string, file: string): { monitors: MonitorSp
     const b = new Builder(doc, lines, ['monitors', i], issues);
     const spec = b.monitor(m);
     if (!spec) return;
-    if (names.has(spec.name)) b.fail([], `monitors[${i}]: a monitor named "${spec.name}" is already defined; give one a name:.`);
+    if (names.has(spec.name))
+      b.fail([], `monitors[${i}]: a monitor named "${spec.name}" is already defined; give one a name:.`);
     names.add(spec.name);
     monitors.push(spec);
   });
@@ -89,7 +90,11 @@ export async function readMonitors(file: string, display = file): Promise<Monito
 export function configError(display: string, issues: ConfigIssue[]): MlopsError {
   const at = (i: ConfigIssue) => `${display}:${i.line}:${i.col}: ${i.message}`;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 6).map(at).join('; ')})` : '';
-  const err = new MlopsError('INVALID_ARGUMENT', at(issues[0]) + more, 'Fix mlops.yaml (the schema is media/schemas/mlops.schema.json).');
+  const err = new MlopsError(
+    'INVALID_ARGUMENT',
+    at(issues[0]) + more,
+    'Fix mlops.yaml (the schema is media/schemas/mlops.schema.json).',
+  );
   (err as MlopsError & { issues?: ConfigIssue[] }).issues = issues;
   return err;
 }
@@ -105,11 +110,17 @@ async function missingFiles(monitors: MonitorSpec[], dir: string): Promise<Confi
   for (const m of monitors) {
     for (const r of m.reference ?? [])
       if (!isGlob(r) && !(await exists(r)))
-        out.push({ message: `monitor "${m.name}": the reference data ${r} does not exist.`, ...(m.referencePos ?? m.pos) });
+        out.push({
+          message: `monitor "${m.name}": the reference data ${r} does not exist.`,
+          ...(m.referencePos ?? m.pos),
+        });
     if (m.current.kind === 'files')
       for (const c of m.current.patterns)
         if (!isGlob(c) && !(await exists(c)))
-          out.push({ message: `monitor "${m.name}": the current data ${c} does not exist.`, ...(m.currentPos ?? m.pos) });
+          out.push({
+            message: `monitor "${m.name}": the current data ${c} does not exist.`,
+            ...(m.currentPos ?? m.pos),
+          });
     for (const c of m.checks) {
       const labels = c.options.labels;
       if (typeof labels === 'string' && !(await exists(labels)))
@@ -167,7 +178,11 @@ class Builder {
     const checks: CheckSpec[] = [];
     const c = (m.checks ?? {}) as Obj;
     for (const kind of CHECK_KINDS) if (c[kind] !== undefined) checks.push(this.check(kind, c[kind] as Obj));
-    if (checks.length === 0) this.fail(m.checks ? ['checks'] : [], `monitor "${name}" has no checks: add drift, stale, missing, latency, error_rate or performance under checks:.`);
+    if (checks.length === 0)
+      this.fail(
+        m.checks ? ['checks'] : [],
+        `monitor "${name}" has no checks: add drift, stale, missing, latency, error_rate or performance under checks:.`,
+      );
     for (const k of checks)
       if ((k.kind === 'latency' || k.kind === 'error_rate') && current?.kind !== 'predictions')
         this.fail(['checks', k.kind], `checks.${k.kind} reads the prediction log: set current: { predictions: 24h }.`);
@@ -187,7 +202,8 @@ class Builder {
       referencePos: this.pos(['reference']),
       currentPos: this.pos(['current']),
     };
-    if (m.current === undefined) this.fail([], `monitor "${name}" needs current: (files, a glob, or { predictions: 24h }).`);
+    if (m.current === undefined)
+      this.fail([], `monitor "${name}" needs current: (files, a glob, or { predictions: 24h }).`);
     return this.issues.length > before ? undefined : spec;
   }
 
@@ -197,7 +213,12 @@ class Builder {
       const o = v as Obj;
       const ms = this.duration(o.predictions, ['current', 'predictions'], 'current.predictions');
       if (ms === undefined) return undefined;
-      return { kind: 'predictions', windowMs: ms, window: String(o.predictions).trim(), dir: o.dir as string | undefined };
+      return {
+        kind: 'predictions',
+        windowMs: ms,
+        window: String(o.predictions).trim(),
+        dir: o.dir as string | undefined,
+      };
     }
     return { kind: 'files', patterns: ([] as string[]).concat(v as string) };
   }
@@ -216,7 +237,10 @@ class Builder {
       else this.fail(at, `checks.${kind} needs a warning or a critical threshold.`);
     }
     if (warning !== undefined && critical !== undefined && (lowerIsWorse ? warning < critical : warning > critical))
-      this.fail([...at, 'warning'], `checks.${kind}: the warning threshold (${o.warning}) is past the critical one (${o.critical}); a warning comes first.`);
+      this.fail(
+        [...at, 'warning'],
+        `checks.${kind}: the warning threshold (${o.warning}) is past the critical one (${o.critical}); a warning comes first.`,
+      );
     const options: Obj = { ...o };
     for (const k of ['warning', 'critical', 'for', 'cooldown']) delete options[k];
     return {
@@ -241,7 +265,8 @@ class Builder {
       command: String(o.command),
       output: String(o.output),
       on: (o.on as RetrainSpec['on'] | undefined) ?? 'critical',
-      cooldownMs: this.duration(o.cooldown ?? DEFAULT_RETRAIN_COOLDOWN, ['retrain', 'cooldown'], 'retrain.cooldown') ?? 0,
+      cooldownMs:
+        this.duration(o.cooldown ?? DEFAULT_RETRAIN_COOLDOWN, ['retrain', 'cooldown'], 'retrain.cooldown') ?? 0,
       timeoutMs: this.duration(o.timeout ?? DEFAULT_RETRAIN_TIMEOUT, ['retrain', 'timeout'], 'retrain.timeout') ?? 0,
       promote,
       pos: this.pos(['retrain']),

@@ -25,7 +25,11 @@ export async function expandPattern(dir: string, pattern: string): Promise<strin
   if (!isGlob(pattern)) return [abs];
   const folder = path.dirname(abs);
   if (isGlob(folder))
-    throw new MlopsError('INVALID_ARGUMENT', `"${pattern}": only the file name may hold wildcards.`, 'Write it as folder/day-*.csv.');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `"${pattern}": only the file name may hold wildcards.`,
+      'Write it as folder/day-*.csv.',
+    );
   const re = new RegExp(
     '^' +
       path
@@ -38,7 +42,9 @@ export async function expandPattern(dir: string, pattern: string): Promise<strin
   );
   const names = await fsp.readdir(folder).catch(() => [] as string[]);
   const files = await Promise.all(
-    names.filter((n) => re.test(n)).map(async (n) => ({ f: path.join(folder, n), t: (await fsp.stat(path.join(folder, n))).mtimeMs })),
+    names
+      .filter((n) => re.test(n))
+      .map(async (n) => ({ f: path.join(folder, n), t: (await fsp.stat(path.join(folder, n))).mtimeMs })),
   );
   return files.sort((a, b) => a.t - b.t || a.f.localeCompare(b.f)).map((x) => x.f);
 }
@@ -79,7 +85,10 @@ export async function resolveData(m: MonitorSpec, ctx: DataContext): Promise<Mon
     return {
       reference,
       current,
-      window: { reference: reference && rel(reference), current: current ? rel(current) : m.current.patterns.join(', ') },
+      window: {
+        reference: reference && rel(reference),
+        current: current ? rel(current) : m.current.patterns.join(', '),
+      },
       noData: current ? undefined : `no file matches ${m.current.patterns.join(', ')}`,
     };
   }
@@ -91,10 +100,14 @@ export async function resolveData(m: MonitorSpec, ctx: DataContext): Promise<Mon
     () => false,
   );
   if (exists)
-    await readPredictionLog(logDir, (r) => {
-      const t = Date.parse(r.ts);
-      if (t >= from && t <= ctx.now) records.push(r);
-    }, ctx.signal).catch((e: unknown) => {
+    await readPredictionLog(
+      logDir,
+      (r) => {
+        const t = Date.parse(r.ts);
+        if (t >= from && t <= ctx.now) records.push(r);
+      },
+      ctx.signal,
+    ).catch((e: unknown) => {
       if (!(e instanceof MlopsError && e.code === 'NOT_FOUND')) throw e;
     });
   const window = {
@@ -103,7 +116,8 @@ export async function resolveData(m: MonitorSpec, ctx: DataContext): Promise<Mon
     from: new Date(from).toISOString(),
     to: new Date(ctx.now).toISOString(),
   };
-  if (records.length === 0) return { reference, records, window, noData: `no prediction in the last ${m.current.window}` };
+  if (records.length === 0)
+    return { reference, records, window, noData: `no prediction in the last ${m.current.window}` };
   // The window as a log folder of its own, so the drift engine and a retrain command read just these rows.
   const winDir = path.join(ctx.monitorDir, 'window', path.basename(logDir));
   await fsp.mkdir(winDir, { recursive: true });

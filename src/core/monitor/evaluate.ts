@@ -78,7 +78,16 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
       const past = history.flatMap((e) =>
         e.events.filter((x) => x.check === spec.kind).map((x) => ({ severity: x.severity, at: Date.parse(x.at) })),
       );
-      checks.push({ kind: spec.kind, raw, state, value: got.value, threshold, unit: got.unit, message: got.message, pos: spec.pos });
+      checks.push({
+        kind: spec.kind,
+        raw,
+        state,
+        value: got.value,
+        threshold,
+        unit: got.unit,
+        message: got.message,
+        pos: spec.pos,
+      });
       const decision = breachDecision(state, previous, past, spec.cooldownMs, now);
       if (decision === 'suppressed') suppressed++;
       if (decision === 'fire')

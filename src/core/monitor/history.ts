@@ -27,7 +27,12 @@ export async function appendEvaluation(monitorDir: string, e: Evaluation): Promi
  * The evaluations of one monitor, oldest first (the last `limit`). A line cut short by a crash or
  * not an evaluation is skipped: the history is a record, and one bad line must not stop the monitor.
  */
-export async function readHistory(monitorDir: string, model: string, monitor: string, limit = 1000): Promise<Evaluation[]> {
+export async function readHistory(
+  monitorDir: string,
+  model: string,
+  monitor: string,
+  limit = 1000,
+): Promise<Evaluation[]> {
   const file = historyFile(monitorDir, model);
   let text: string;
   try {

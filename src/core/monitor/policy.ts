@@ -22,10 +22,10 @@ export function rawLevel(
   spec: Pick<CheckSpec, 'warning' | 'critical' | 'lowerIsWorse' | 'kind'>,
   value: number | null,
 ): { level: Level; threshold: number | null } {
-  if (value === null || !Number.isFinite(value)) return { level: 'nodata', threshold: spec.critical ?? spec.warning ?? null };
+  if (value === null || !Number.isFinite(value))
+    return { level: 'nodata', threshold: spec.critical ?? spec.warning ?? null };
   // Dataset drift is "share >= threshold" in the drift engine; the other checks breach past their threshold.
-  const past = (t: number) =>
-    spec.lowerIsWorse ? value < t : spec.kind === 'drift' ? value >= t : value > t;
+  const past = (t: number) => (spec.lowerIsWorse ? value < t : spec.kind === 'drift' ? value >= t : value > t);
   if (spec.critical !== undefined && past(spec.critical)) return { level: 'critical', threshold: spec.critical };
   if (spec.warning !== undefined && past(spec.warning)) return { level: 'warning', threshold: spec.warning };
   return { level: 'ok', threshold: spec.warning ?? spec.critical ?? null };

@@ -104,8 +104,7 @@ export class SchemaChecker {
         } else if (typeof s.additionalProperties === 'object')
           this.walk(pair.value, s.additionalProperties, childPath, out, depth + 1);
       }
-      for (const r of s.required ?? [])
-        if (!seen.has(r)) this.issue(out, node, path, `needs the key "${r}".`);
+      for (const r of s.required ?? []) if (!seen.has(r)) this.issue(out, node, path, `needs the key "${r}".`);
       return;
     }
     if (isSeq(node)) {

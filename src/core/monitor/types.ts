@@ -38,8 +38,7 @@ export interface CheckSpec {
 }
 
 export type CurrentSpec =
-  | { kind: 'files'; patterns: string[] }
-  | { kind: 'predictions'; windowMs: number; window: string; dir?: string };
+  { kind: 'files'; patterns: string[] } | { kind: 'predictions'; windowMs: number; window: string; dir?: string };
 
 export interface RetrainSpec {
   command: string;
