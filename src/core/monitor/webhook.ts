@@ -45,7 +45,7 @@ export function webhookPayload(e: Evaluation): WebhookPayload {
 }
 
 function fmt(v: number | null): string {
-  return v === null ? 'n/a' : Number.isInteger(v) ? String(v) : v.toPrecision(3);
+  return v === null ? 'n/a' : String(Number(v.toPrecision(3)));
 }
 
 export interface WebhookOptions {
