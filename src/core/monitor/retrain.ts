@@ -12,6 +12,13 @@ import { runShell, substitute } from './runCommand';
 import type { BreachEvent, MonitorSpec } from './types';
 
 export const CHALLENGER_ALIAS = 'challenger';
+/**
+ * Tags of a retrained version. Not `mlops.trigger`: the MLflow backend reserves the `mlops.` prefix for
+ * its own bookkeeping (refused on push, hidden on read), and the tags must mean the same on both backends.
+ */
+export const TRIGGER_TAG = 'retrain.trigger';
+export const MONITOR_TAG = 'retrain.monitor';
+export const REFERENCE_TAG = 'reference_data';
 
 export interface RetrainOptions {
   registry: Registry;
@@ -137,9 +144,9 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
         parentVersion: parent.version,
         description: `Retrained by the monitor "${m.name}" (${trigger}).`,
         tags: {
-          'mlops.trigger': trigger.slice(0, 250),
-          reference_data: rel(data.current),
-          'mlops.monitor': m.name,
+          [TRIGGER_TAG]: trigger.slice(0, 250),
+          [REFERENCE_TAG]: rel(data.current),
+          [MONITOR_TAG]: m.name,
         },
       },
       { actor: o.actor, reason: `retrain: ${trigger}` },
