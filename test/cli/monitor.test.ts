@@ -4,7 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { featuresCsv, type Project, project, records } from '../unit/monitor/fixtures';
+import { runCli } from '../../src/cli/cli';
 import { runMlops } from '../helpers/cli';
+import { waitFor } from '../helpers/wait';
 
 const DAY = 86_400_000;
 
@@ -175,5 +177,25 @@ describe('mlops monitor --once', () => {
     const r = await runMlops(['monitor', '--once', '--no-retrain'], { cwd: p.dir });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /models:\/fraud@production v1: Critical/);
+  });
+
+  it('--watch evaluates on the schedule until the command signal stops it', async () => {
+    p.write('reference.csv', featuresCsv(100, 1));
+    p.write('current.csv', featuresCsv(100, 2));
+    p.write('mlops.yaml', filesYaml('      missing: { critical: 0.1 }\n', '    schedule: 1s\n'));
+    const abort = new AbortController();
+    let err = '';
+    const running = runCli(['monitor', '--watch'], {
+      stdout: () => undefined,
+      stderr: (s) => (err += s + '\n'),
+      env: {},
+      cwd: p.dir,
+      signal: abort.signal,
+    });
+    const history = path.join(p.dir, '.mlops', 'monitor', 'fraud.jsonl');
+    await waitFor('two evaluations', () => readFileSync(history, 'utf8').trim().split('\n').length >= 2, 20_000);
+    abort.abort();
+    assert.equal(await running, 0);
+    assert.match(err, /Watching 1 monitor\(s\) every 1 s[^]*Stopped watching\./);
   });
 });

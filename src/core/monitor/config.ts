@@ -83,7 +83,7 @@ export async function readMonitors(file: string, display = file): Promise<Monito
   const dir = path.dirname(path.resolve(file));
   if (!issues.length) issues.push(...(await missingFiles(monitors, dir)));
   if (issues.length) throw configError(display, issues);
-  return { file: display, dir, monitors };
+  return { file: display, path: path.resolve(file), dir, monitors };
 }
 
 /** An MlopsError whose message names the first issue's place; every issue is in the hint. */

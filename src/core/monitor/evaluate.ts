@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { projectDriftSettings } from '../drift/configFile';
 import { readDataset } from '../drift/read/index';
 import type { Dataset } from '../drift/types';
@@ -59,7 +58,7 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
       now,
       signal: o.signal,
     });
-    const drift = await projectDriftSettings(path.join(o.project.dir, 'mlops.yaml'));
+    const drift = await projectDriftSettings(o.project.path, o.project.file);
     let ds: Promise<Dataset> | undefined;
     const ctx = {
       dir: o.project.dir,

@@ -70,7 +70,10 @@ export interface MonitorSpec {
 }
 
 export interface MonitorsFile {
+  /** As named to the user (messages). */
   file: string;
+  /** The absolute path (its `drift:` section is read from it too). */
+  path: string;
   /** The folder of mlops.yaml: relative paths and retrain commands start there. */
   dir: string;
   monitors: MonitorSpec[];

@@ -225,4 +225,24 @@ describe('retraining', function () {
       await f.cleanup();
     }
   });
+
+  it('promote: auto moves the alias only when the named metric gate passes', async () => {
+    p = await project();
+    await predictionProject(p);
+    const gate = (min: number) =>
+      PRED_MONITOR + `      promote: { mode: auto, metric: accuracy, min_improvement: ${min} }\n`;
+    p.write('mlops.yaml', gate(2)); // an accuracy cannot improve by 2: never promoted
+    const held = JSON.parse((await p.cli(['retrain', 'fraud', '--json'])).out);
+    assert.equal(held.promoted, null);
+    assert.equal((await p.registry.getVersionByAlias('fraud', 'production')).version, 1);
+    p.write('mlops.yaml', gate(-1)); // any result passes
+    const r = await p.cli(['retrain', 'fraud', '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out).promoted, { alias: 'production', version: 3 });
+    const prod = await p.registry.getVersionByAlias('fraud', 'production');
+    assert.equal(prod.version, 3);
+    assert.equal(prod.parentVersion, 1);
+    const last = (await p.registry.history('fraud', { alias: 'production' })).at(-1);
+    assert.match(String(last?.reason), /promote: auto \(accuracy gate\)/);
+  });
 });
