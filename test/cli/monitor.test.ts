@@ -198,4 +198,30 @@ describe('mlops monitor --once', () => {
     assert.equal(await running, 0);
     assert.match(err, /Watching 1 monitor\(s\) every 1 s[^]*Stopped watching\./);
   });
+
+  it('scores performance on labels joined by request id against a floor', async () => {
+    const recs = records(60);
+    await p.log(recs);
+    const truth = (flip: boolean) =>
+      [
+        'request_id,label',
+        ...recs.map((r) => `${r.id},${Number(r.outputs!.output.data[1]) > 0.5 !== flip ? 1 : 0}`),
+      ].join('\n');
+    p.write('labels.csv', truth(false));
+    p.write(
+      'mlops.yaml',
+      'monitors:\n  - model: models:/fraud@production\n    current: { predictions: 1h }\n    checks:\n      performance: { labels: labels.csv, metric: accuracy, warning: 0.9, critical: 0.7 }\n',
+    );
+    const good = await p.cli(['monitor', '--once', '--json']);
+    assert.equal(good.code, 0, good.out + good.err);
+    assert.equal(JSON.parse(good.out).evaluations[0].checks[0].value, 1);
+    p.write('labels.csv', truth(true));
+    const bad = await p.cli(['monitor', '--once', '--json']);
+    assert.equal(bad.code, 3);
+    const c = JSON.parse(bad.out).evaluations[0].checks[0];
+    assert.deepEqual(
+      [c.state, c.value, c.threshold, c.message],
+      ['critical', 0, 0.7, 'accuracy on 60 labelled predictions'],
+    );
+  });
 });
