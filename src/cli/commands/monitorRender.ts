@@ -40,7 +40,7 @@ export function evaluationsText(evals: Evaluation[]): string {
       );
     for (const b of e.events)
       out.push(
-        `  BREACH ${b.severity}: ${b.check} ${valueText(b)} (threshold ${b.threshold ?? '-'}) on ${b.window.current}`,
+        `  BREACH ${b.severity}: ${b.check} ${valueText(b)} (threshold ${b.threshold === null ? '-' : valueText({ value: b.threshold, unit: b.unit })}) on ${b.window.current}`,
       );
     if (e.suppressed) out.push(`  ${e.suppressed} breach(es) held back by a cool-down`);
   }

@@ -2,6 +2,7 @@ import type { Registry } from '../registry/registry';
 import type { ModelVersion } from '../registry/types';
 import { datatypeOf, WorkerPool } from '../serving/runtime/index';
 import type { InferRequest, PredictionRecord } from '../serving/types';
+import { type Replay, replayFromFile } from './replay';
 import { performanceOf } from './checks';
 import { percentile } from './metrics';
 import type { CheckSpec } from './types';
@@ -42,18 +43,21 @@ export async function compareVersions(o: {
   production: ModelVersion;
   challenger: ModelVersion;
   records: PredictionRecord[] | undefined;
+  /** The current data file, replayed when there is no prediction log (one [batch, features] input). */
+  currentFile?: string;
   performance?: CheckSpec;
   dir: string;
   signal?: AbortSignal;
 }): Promise<Comparison> {
-  const records = (o.records ?? []).filter((r) => r.status === 200).slice(-MAX_REPLAY);
+  let records: Replay[] = (o.records ?? []).filter((r) => r.status === 200).slice(-MAX_REPLAY);
+  let reason = 'no logged request to replay';
+  if (records.length === 0 && o.currentFile) {
+    const fromFile = await replayFromFile(o.currentFile, o.production.signature, MAX_REPLAY, o.signal);
+    records = fromFile.replays;
+    if (fromFile.reason) reason = fromFile.reason;
+  }
   if (records.length === 0)
-    return {
-      compared: false,
-      reason: 'no logged request to replay (the comparison runs on the prediction log: current: { predictions: ... })',
-      challengerWins: null,
-      verdict: 'Not compared: no current requests to replay.',
-    };
+    return { compared: false, reason, challengerWins: null, verdict: `Not compared: ${reason}.` };
   const pool = WorkerPool.create({ workers: 1 });
   try {
     const production = await score(pool, o, o.production, records);
@@ -69,7 +73,7 @@ async function score(
   pool: WorkerPool,
   o: { registry: Registry; performance?: CheckSpec; dir: string; signal?: AbortSignal },
   v: ModelVersion,
-  records: PredictionRecord[],
+  records: Replay[],
 ): Promise<VersionScore> {
   const modelPath = await o.registry.localArtifactPath(v.model, v.version, { signal: o.signal });
   const signature = v.signature ?? { inputs: [], outputs: [] };

@@ -121,7 +121,10 @@ export async function resolveData(m: MonitorSpec, ctx: DataContext): Promise<Mon
   // The window as a log folder of its own, so the drift engine and a retrain command read just these rows.
   const winDir = path.join(ctx.monitorDir, 'window', path.basename(logDir));
   await fsp.mkdir(winDir, { recursive: true });
-  await fsp.writeFile(path.join(winDir, 'window.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  // Written aside then renamed: a concurrent run (cron and a watcher) never reads half a window.
+  const tmp = path.join(winDir, `.window-${process.pid}-${Date.now()}.tmp`);
+  await fsp.writeFile(tmp, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await fsp.rename(tmp, path.join(winDir, 'window.jsonl'));
   await fsp.copyFile(path.join(logDir, FEATURES_FILE), path.join(winDir, FEATURES_FILE)).catch(() => undefined);
   return { reference, current: winDir, records, window };
 }

@@ -165,6 +165,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
       production: parent,
       challenger: version,
       records: data.records,
+      currentFile: data.records ? undefined : data.current,
       performance: m.checks.find((c) => c.kind === 'performance'),
       dir: o.dir,
       signal: o.signal,

@@ -108,7 +108,11 @@ describe('retraining', function () {
     assert.equal(r.code, 3, r.err);
     const round = JSON.parse(r.out);
     assert.equal(round.retrains[0].outcome.status, 'registered');
-    assert.equal(round.retrains[0].outcome.comparison.compared, false, 'files are not replayed: said so, not guessed');
+    const cmp = round.retrains[0].outcome.comparison;
+    assert.equal(cmp.compared, true, 'the rows of the current file are replayed through both versions');
+    assert.equal(cmp.challenger.requests, 300);
+    assert.equal(cmp.challengerWins, null, 'no labels: the decision stays with people');
+    assert.match(cmp.verdict, /^No labels to decide: p95 compute/);
     const v = await p.registry.getVersionByAlias('fraud', 'challenger');
     assert.equal(v.parentVersion, 1);
     assert.equal(v.tags['retrain.trigger'], 'drift critical: 1 past 0.5');
