@@ -39,7 +39,15 @@ export function runShell(
 ): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(cancelled('The retrain command'));
-    const child = spawn(command, { cwd: o.cwd, env: o.env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group on POSIX, so a timeout or Ctrl-C stops the shell and what it started.
+    const group = process.platform !== 'win32';
+    const child = spawn(command, {
+      cwd: o.cwd,
+      env: o.env,
+      shell: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
+    });
     const tail: string[] = [];
     const keep = o.keep ?? 20;
     const partial = { out: '', err: '' };
@@ -54,9 +62,17 @@ export function runShell(
       if (tail.length > keep) tail.shift();
     };
     let timedOut = false;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (group && child.pid) process.kill(-child.pid, sig);
+        else child.kill(sig);
+      } catch {
+        // already gone
+      }
+    };
     const stop = () => {
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      kill('SIGTERM');
+      setTimeout(() => kill('SIGKILL'), 5000).unref();
     };
     const timer = setTimeout(() => {
       timedOut = true;

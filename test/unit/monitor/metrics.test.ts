@@ -92,3 +92,34 @@ describe('monitor metrics, quoting and webhook delivery', () => {
     }
   });
 });
+
+describe('retrain command runner and lock', () => {
+  it('stops a command past its timeout, with the shell and what it started', async () => {
+    const { runShell } = await import('../../../src/core/monitor/runCommand');
+    const r = await runShell(`echo started; node -e "setTimeout(() => console.log('too late'), 30000)"`, {
+      cwd: __dirname,
+      env: process.env,
+      timeoutMs: 300,
+    });
+    assert.notEqual(r.code, 0);
+    assert.deepEqual(r.tail, ['started', '(timed out after 0 s)']);
+  });
+
+  it('takes over a lock left by a dead process, and refuses one held by a live one', async () => {
+    const { tempDir } = await import('../../helpers/tmp');
+    const { takeRetrainLock } = await import('../../../src/core/monitor/retrainLock');
+    const { writeFileSync } = await import('node:fs');
+    const t = tempDir();
+    try {
+      writeFileSync(`${t.dir}/fraud.retrain.lock`, JSON.stringify({ pid: 2 ** 22 + 7, at: 'then' }));
+      const release = await takeRetrainLock(t.dir, 'fraud');
+      await assert.rejects(takeRetrainLock(t.dir, 'fraud'), (e: unknown) => isMlopsError(e, 'LOCKED'));
+      await release();
+      await (
+        await takeRetrainLock(t.dir, 'fraud')
+      )();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
