@@ -2,6 +2,7 @@ import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
 import { exportCommand } from './export';
 import { loadtestCommand } from './loadtest';
+import { monitorCommand, retrainCommand } from './monitor';
 import { serveCommand } from './serve';
 import { quantizeCommand } from './quantize';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
@@ -41,4 +42,6 @@ export const COMMANDS: CommandSpec[] = [
   loadtestCommand,
   exportCommand,
   quantizeCommand,
+  monitorCommand,
+  retrainCommand,
 ];
