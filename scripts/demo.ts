@@ -3,8 +3,8 @@
  * Generates three small ONNX models in code (no download), pushes them with their metrics, promotes,
  * rolls back, and prints the audit history; compares generated "production" inputs with the training
  * data for drift; serves the production version, sends it requests and load-tests it; then quantizes it to
- * int8 and prints the measured verdict. Every command is printed before it runs, so the output doubles
- * as a tour of the CLI.
+ * int8 and prints the measured verdict; and evaluates an mlops.yaml monitor. Every command is printed
+ * before it runs, so the output doubles as a tour of the CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -130,6 +130,23 @@ serveDemo({ cliPath: CLI, cwd: ws, env, run: mlops }, 'models:/churn@production'
         ? '(exit 4: not worth it on this machine, so nothing was registered)'
         : '(exit 0: kept and registered as a new version with its parent, optimization tags and measured speedup)',
     );
+    // What a cron job runs: the monitors of mlops.yaml, evaluated once; exit 3 when one is breached.
+    writeFileSync(
+      path.join(ws, 'mlops.yaml'),
+      [
+        'monitors:',
+        '  - model: models:/churn@production',
+        '    reference: data/reference.csv',
+        '    current: data/current.csv',
+        '    checks:',
+        '      drift: { warning: 0.3, critical: 0.5 }',
+        '      missing: { warning: 0.05, critical: 0.2 }',
+        '',
+      ].join('\n'),
+    );
+    console.log('\nwrote mlops.yaml (a drift and a missing-values check on churn@production)');
+    mlopsExpecting(3, 'monitor', '--once');
+    console.log('(exit 3: a monitor is breached; the evaluation is in .mlops/monitor/ for the next run)');
     console.log(
       `\nDone. The registry is in ${path.join(ws, '.mlops')} (with the served requests in .mlops/predictions/churn); open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`,
     );

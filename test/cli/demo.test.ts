@@ -39,6 +39,9 @@ describe('the two commands of the README', function () {
     // Quantization: the comparison table and a verdict either way.
     assert.match(r.stdout, /^int8-dynamic-[su]8-per-(channel|tensor)/m);
     assert.match(r.stdout, /^\(exit (4: not worth it|0: kept and registered)/m);
+    // Monitoring: the drift check is critical (3 of 5 features), so monitor --once exits 3.
+    assert.match(r.stdout, /Critical/);
+    assert.match(r.stdout, /^\(exit 3: a monitor is breached/m);
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
