@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { ColumnBuilder } from '../../drift/read/builder';
 import type { Column, Dataset, ReadOptions } from '../../drift/types';
 import { MlopsError } from '../../errors';
@@ -17,7 +18,9 @@ export const TS_COLUMN = 'ts';
 export async function isPredictionLog(file: string): Promise<boolean> {
   const stat = await fsp.stat(file).catch(() => undefined);
   if (!stat) return false;
-  if (stat.isDirectory()) return true;
+  // A folder is a log when it holds log files, or is the predictions folder with model folders that do;
+  // any other folder is left to the data readers, which refuse it as not a data file.
+  if (stat.isDirectory()) return holdsLogFiles(file, 2);
   if (!file.toLowerCase().endsWith(LOG_EXTENSION)) return false;
   const fh = await fsp.open(file, 'r');
   try {
@@ -28,6 +31,14 @@ export async function isPredictionLog(file: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
+}
+
+async function holdsLogFiles(dir: string, depth: number): Promise<boolean> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  if (entries.some((e) => e.isFile() && e.name.endsWith(LOG_EXTENSION))) return true;
+  if (depth <= 1) return false;
+  for (const e of entries) if (e.isDirectory() && (await holdsLogFiles(path.join(dir, e.name), depth - 1))) return true;
+  return false;
 }
 
 /** Row width and count of one input's tensor: rows along the first dimension, the rest flattened. */

@@ -31,7 +31,7 @@ describe('serving runtime: the event loop stays free while a big model runs', fu
 
   // Narrow inputs and outputs keep the main thread's own share small: copying big tensors and turning
   // outputs into JSON-ready arrays is main-thread work (and triggers GC) whatever the model computes.
-  it('setImmediate round trips stay short during 6 runs of a 16-2048-2048-8 MLP at batch 512', async () => {
+  it('setImmediate round trips stay short during 6 runs of a 16-2048-2048-8 MLP at batch 512 or more', async () => {
     const runner = await runnerFor(
       pool,
       t.dir,
@@ -39,8 +39,21 @@ describe('serving runtime: the event loop stays free while a big model runs', fu
       buildMlp({ inputDim: 16, hidden: [2048, 2048], outputDim: 8, seed: 11 }),
       { enabled: false },
     );
-    const data = new Float32Array(512 * 16).map((_, i) => Math.cos(i));
-    const request = { inputs: [{ name: 'input', shape: [512, 16], datatype: 'FP32' as const, data }] };
+    // The runs must be long enough to tell a stall from noise whatever the machine: a first run sets the
+    // batch so that each one takes about three stall lengths (a quiet AVX-512 core runs 512 rows in ~40 ms).
+    const requestOf = (rows: number) => ({
+      inputs: [
+        {
+          name: 'input',
+          shape: [rows, 16],
+          datatype: 'FP32' as const,
+          data: new Float32Array(rows * 16).map((_, i) => Math.cos(i)),
+        },
+      ],
+    });
+    const calibration = await runner.infer(requestOf(512));
+    const scale = Math.ceil((3 * STALL_MS) / Math.max(1, calibration.timing.computeMs));
+    const request = requestOf(512 * Math.min(32, Math.max(1, scale)));
     // The probe sleeps between round trips, as a server's event loop waits for I/O: a thread spinning
     // setImmediate back to back would be descheduled by the OS on a busy machine and measure that instead.
     let done = false;
