@@ -46,6 +46,24 @@ describe('EmbeddedRegistry on disk', function () {
     await rejectsWith(reg.getModel('team/churn'), 'NOT_FOUND', /"team\/churn"/);
   });
 
+  it('reads in the same process while changes are written never close the database under a change', async () => {
+    // A read that sees the new file reloads it and closes the old in-memory copy; a change still holding
+    // that copy after its write failed with "Database closed" (seen as a promote failing in VS Code).
+    const reg = await open({ create: true });
+    await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);
+    await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);
+    for (let i = 0; i < 40; i++) {
+      let writing = true;
+      const reads = (async () => {
+        while (writing) await reg.getModel('churn');
+      })();
+      const change = reg.promote('churn', 'production', 1 + (i % 2), ctx);
+      await change.finally(() => (writing = false));
+      await reads;
+    }
+    assert.equal((await reg.history('churn', { alias: 'production' })).length, 40);
+  });
+
   it('stores the database and content-addressed artifacts in the documented layout', async () => {
     const reg = await open({ create: true });
     const v = await reg.pushVersion({ filePath: model, model: 'churn' }, ctx);

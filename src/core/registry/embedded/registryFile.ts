@@ -209,6 +209,9 @@ export class RegistryFile {
       db.run('ROLLBACK');
       throw registryFailure(e, db, this.dbPath);
     }
+    // Read before the write's awaits: a read in this process that sees the new file meanwhile reloads it
+    // and closes this `db` ("Database closed" if touched after the write).
+    const written = schemaVersion(db);
     try {
       await lock.assertHeld();
       await writeFileAtomic(this.dbPath, db.export(), `${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -221,7 +224,7 @@ export class RegistryFile {
       throw fsError(e, 'write the registry at', this.dir);
     }
     this.stamp = (await this.fileStamp()) ?? '';
-    this.diskSchema = schemaVersion(db); // what was just written
+    this.diskSchema = written;
     return result;
   }
 
