@@ -29,7 +29,10 @@ async function seedVersions(dir: string, model: string, target: number): Promise
   const last = Number(db.exec('SELECT last_version FROM models WHERE name = ?', [model])[0].values[0][0]);
   db.run('BEGIN');
   const st =
-    db.prepare(`INSERT INTO versions SELECT model, ?, status, description, tags, metrics, params, sha256, size, file_name, source,
+    // Copies of version 1 with every column but the number and the idempotency key (unique per push).
+    db.prepare(`INSERT INTO versions (model, version, status, description, tags, metrics, params, sha256, size,
+    file_name, source, signature, onnx, created_at, created_by, updated_at, parent_version, run_id)
+    SELECT model, ?, status, description, tags, metrics, params, sha256, size, file_name, source,
     signature, onnx, created_at, created_by, updated_at, parent_version, run_id FROM versions WHERE model = ? AND version = 1`);
   for (let v = last + 1; v <= target; v++) st.run([v, model]);
   st.free();
