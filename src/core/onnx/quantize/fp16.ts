@@ -1,3 +1,4 @@
+import { toHalfBits } from '../../util/float16';
 import { DATA_TYPE, toNumber } from '../onnxSchema';
 import {
   ATTR,
@@ -22,33 +23,9 @@ import type { NodeNote } from './types';
 const MIN_ELEMENTS = 16;
 const HALF_MAX = 65504;
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 /** float32 -> IEEE half bits, round to nearest even; values beyond the half range saturate to ±65504. */
 export function halfBits(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return mant ? 0x7e00 : sign | 0x7bff;
-  const e = exp - 112;
-  if (e >= 0x1f) return sign | 0x7bff;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    return sign | (rest > mid || (rest === mid && half & 1) ? half + 1 : half);
-  }
-  const half = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  const rounded = rest > 0x1000 || (rest === 0x1000 && half & 1) ? half + 1 : half;
-  // Rounding up past the largest half would give Infinity: saturate instead.
-  return sign | Math.min(rounded, 0x7bff);
+  return toHalfBits(value, true);
 }
 
 export interface Fp16Rewrite {

@@ -11,7 +11,7 @@ import {
   valueRule,
   type ValueRule,
 } from './datatypes';
-import { fromHalfBits, toHalfBits } from './float16';
+import { fromHalfBits, toHalfBits } from '../../util/float16';
 
 /**
  * JSON tensor data <-> typed arrays. Decoding checks every element against the datatype the request

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MlopsError } from '../../../../src/core/errors';
 import type { ModelSignature } from '../../../../src/core/registry/types';
 import { planModel, prepareRequest } from '../../../../src/core/serving/runtime';
-import { fromHalfBits, toHalfBits } from '../../../../src/core/serving/runtime/float16';
+import { fromHalfBits, toHalfBits } from '../../../../src/core/util/float16';
 import { toResponseOutput } from '../../../../src/core/serving/runtime/tensorCodec';
 import type { InferRequest, RequestInput } from '../../../../src/core/serving/types';
 
