@@ -10,17 +10,19 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const outdir = 'dist';
 
-/** Native and host-provided modules stay outside the bundles. */
+/** Native and host-provided modules stay outside the bundles (onnxruntime-node loads in the inference worker only). */
 const nodeExternal = ['vscode', 'onnxruntime-node'];
 
+// Every entry must exist: a missing one fails the build instead of shipping without it. The workers are
+// found at run time beside the bundle that starts them (dist/inferenceWorker.js, dist/driftWorker.js).
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/core/serving/inferenceWorker.ts', out: 'inferenceWorker' },
+  { in: 'src/core/serving/runtime/inferenceWorker.ts', out: 'inferenceWorker' },
   { in: 'src/core/drift/driftWorker.ts', out: 'driftWorker' },
   { in: 'scripts/demo.ts', out: 'demo' },
   { in: 'bench/run.ts', out: 'bench' },
-].filter((e) => existsSync(e.in));
+];
 
 const webviewEntries = [{ in: 'webview/drift/main.ts', out: 'webview/drift' }].filter((e) => existsSync(e.in));
 

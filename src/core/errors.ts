@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'REMOTE'
   | 'UNAVAILABLE'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** A bug or a crash inside the product (e.g. an inference worker died): HTTP 500. */
+  | 'INTERNAL'
+  /** Too much work queued; retry later (HTTP 503 + Retry-After). */
+  | 'OVERLOADED';
 
 export class MlopsError extends Error {
   override readonly name = 'MlopsError';

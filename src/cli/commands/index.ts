@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
+import { serveCommand } from './serve';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
   archiveCommand,
@@ -31,4 +32,5 @@ export const COMMANDS: CommandSpec[] = [
   verifyCommand,
   gcCommand,
   driftCommand,
+  serveCommand,
 ];

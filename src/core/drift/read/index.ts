@@ -1,3 +1,4 @@
+import { isPredictionLog, readPredictionLogDataset } from '../../serving/predlog/dataset';
 import { withRegularFile } from '../regularFile';
 import type { Dataset, ReadOptions } from '../types';
 import { readCsv } from './csv';
@@ -6,6 +7,7 @@ import { formatOf } from './sniff';
 
 /** Reads CSV / JSON Lines / Parquet by extension (and magic bytes) into typed columns. */
 export async function readDataset(file: string, opts: ReadOptions = {}): Promise<Dataset> {
+  if (await isPredictionLog(file)) return readPredictionLogDataset(file, opts);
   const display = opts.displayName ?? file;
   const head = Buffer.alloc(4);
   await withRegularFile(file, display, (fh) => fh.read(head, 0, 4, 0));

@@ -1,0 +1,200 @@
+import { stat } from 'node:fs/promises';
+import { cancelled, MlopsError } from '../../errors';
+import type { ModelSignature } from '../../registry/types';
+import type { InferRequest, InferResponse, ModelRunner, RequestTiming, ServedVersion } from '../types';
+import { allocate, type Tensor } from './datatypes';
+import { type ModelPlan, planModel } from './modelPlan';
+import { OverloadedError } from './overloaded';
+import { prepareRequest } from './prepareRequest';
+import { type BatchingOptions, type Pending, RequestQueue } from './requestQueue';
+import { newCounters, type RunnerStats } from './runnerStats';
+import { product } from './tensorCodec';
+import type { WorkerPool } from './workerPool';
+import type { LoadReport, ModelRef } from './workerProtocol';
+
+export interface RunnerOptions {
+  served: ServedVersion;
+  /** A local, verified .onnx file. */
+  modelPath: string;
+  signature: ModelSignature;
+  batching?: Partial<BatchingOptions>;
+}
+
+export type Runner = ModelRunner & {
+  stats(): RunnerStats;
+  /** How the model loaded in the first worker: load and warm-up times, a failed warm-up. */
+  readonly load: LoadReport;
+  /** The batching options in effect (defaults filled in). */
+  readonly batching: BatchingOptions;
+};
+
+export const DEFAULT_BATCHING: BatchingOptions = {
+  enabled: true,
+  maxBatchSize: 32,
+  maxQueueDelayMs: 1,
+  maxQueueSize: 1024,
+};
+
+function batchingOptions(o: Partial<BatchingOptions> | undefined): BatchingOptions {
+  const b = { ...DEFAULT_BATCHING, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+  const bad = (what: string) =>
+    new MlopsError('INVALID_ARGUMENT', `Batching option ${what}.`, 'Fix the serving configuration.');
+  if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < 1) throw bad('maxBatchSize must be an integer >= 1');
+  if (!Number.isInteger(b.maxQueueSize) || b.maxQueueSize < 1) throw bad('maxQueueSize must be an integer >= 1');
+  if (!(b.maxQueueDelayMs >= 0)) throw bad('maxQueueDelayMs must be a number >= 0');
+  return b;
+}
+
+/** A generated input (zeros, empty strings, dynamic dims = 1) to warm a session up; none without shapes. */
+function warmupFeeds(plan: ModelPlan): Record<string, Tensor> | undefined {
+  const feeds: Record<string, Tensor> = {};
+  for (const p of plan.inputs) {
+    if (p.shape === null) return undefined;
+    const dims = p.shape.map((d) => (typeof d === 'number' ? d : 1));
+    feeds[p.name] = { type: p.type, dims, data: allocate(p.type, product(dims)) };
+  }
+  return feeds;
+}
+
+export async function createModelRunner(pool: WorkerPool, o: RunnerOptions): Promise<Runner> {
+  pool.assertOpen();
+  const label = `${o.served.model} v${o.served.version}`;
+  const plan = planModel(o.signature, `The model ${label}`);
+  const batching = batchingOptions(o.batching);
+  try {
+    await stat(o.modelPath);
+  } catch {
+    throw new MlopsError('NOT_FOUND', `The model file ${o.modelPath} does not exist.`, 'Fetch the model again.');
+  }
+  // Bare files may come without a hash: key them by path so two of them never share a session.
+  const ref: ModelRef = { sha256: o.served.sha256 || `path:${o.modelPath}`, path: o.modelPath };
+  const load = await pool.acquire(ref, warmupFeeds(plan));
+  const runner = new QueuedRunner(pool, o.served, plan, ref, batching, load);
+  pool.runners.add(runner);
+  return runner;
+}
+
+/** Validates, queues (batching with its peers), runs in the pool, answers; see requestQueue.ts. */
+class QueuedRunner implements Runner {
+  private readonly counters = newCounters();
+  private readonly queue: RequestQueue;
+  private closing: Promise<void> | undefined;
+  private readonly label: string;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    readonly served: ServedVersion,
+    private readonly plan: ModelPlan,
+    private readonly ref: ModelRef,
+    readonly batching: BatchingOptions,
+    readonly load: LoadReport,
+  ) {
+    this.label = `${served.model} v${served.version}`;
+    this.queue = new RequestQueue(ref, batching, this.counters);
+    pool.addSource(this.queue);
+  }
+
+  async infer(
+    request: InferRequest,
+    signal?: AbortSignal,
+  ): Promise<{ response: InferResponse; timing: RequestTiming }> {
+    const arrival = performance.now();
+    if (this.closing)
+      throw new MlopsError('UNAVAILABLE', `The model ${this.label} is no longer served here.`, 'Retry the request.');
+    if (signal?.aborted) throw cancelled('The inference request');
+    let prepared;
+    try {
+      prepared = prepareRequest(this.plan, request, this.batching.enabled && !this.queue.mergeBroken);
+    } catch (e) {
+      this.counters.requestInvalid++;
+      throw e;
+    }
+    if (this.queue.queued >= this.batching.maxQueueSize) {
+      this.counters.requestOverloaded++;
+      throw new OverloadedError(
+        `The model ${this.label} has ${this.queue.queued} requests waiting, its queue limit.`,
+        this.retryAfterSeconds(),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        this.queue.remove(pending);
+        this.counters.requestFailure++;
+        reject(cancelled('The inference request'));
+      };
+      const pending: Pending = {
+        prepared,
+        arrival,
+        done: (outcome) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (settled) return;
+          settled = true;
+          if ('error' in outcome) {
+            this.counters.requestFailure++;
+            return reject(this.runError(outcome.error));
+          }
+          const response: InferResponse = {
+            model_name: this.served.model,
+            model_version: String(this.served.version),
+            ...(prepared.id !== undefined ? { id: prepared.id } : {}),
+            outputs: outcome.outputs,
+          };
+          const c = this.counters;
+          c.requestSuccess++;
+          c.queueMsTotal += outcome.queueMs;
+          c.computeMsTotal += outcome.computeMs;
+          const { queueMs, computeMs, batchSize } = outcome;
+          resolve({ response, timing: { queueMs, computeMs, totalMs: performance.now() - arrival, batchSize } });
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(pending);
+      this.pool.schedule();
+    });
+  }
+
+  /** Seconds until the queue has likely drained: queued batches x mean run time / workers (1..60). */
+  private retryAfterSeconds(): number {
+    const c = this.counters;
+    const perRun = c.executionCount > 0 ? c.executionMsTotal / c.executionCount : 10;
+    const runs = Math.ceil(this.queue.queued / (this.batching.enabled ? this.batching.maxBatchSize : 1));
+    return Math.min(60, Math.max(1, Math.ceil((runs * perRun) / this.pool.workerCount / 1000)));
+  }
+
+  private runError(e: Error): Error {
+    if (e instanceof MlopsError) return e;
+    return new MlopsError(
+      'INTERNAL',
+      `onnxruntime failed to run the model ${this.label}: ${e.message}`,
+      'The request matched the signature; check the model with these input values.',
+    );
+  }
+
+  stats(): RunnerStats {
+    const queued = this.queue.queued;
+    const inFlight = this.queue.inFlight;
+    return {
+      ...this.counters,
+      batchSizes: { ...this.counters.batchSizes },
+      queued,
+      inFlight,
+      pending: queued + inFlight,
+    };
+  }
+
+  /** Drain: requests already accepted finish, new ones are refused; then the session is released. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.queue.flushing = true;
+      this.pool.schedule();
+      await this.queue.idle();
+      this.pool.removeSource(this.queue);
+      this.pool.runners.delete(this);
+      this.pool.release(this.ref.sha256);
+    })();
+    return this.closing;
+  }
+}

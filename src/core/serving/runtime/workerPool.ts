@@ -1,0 +1,257 @@
+import { MlopsError } from '../../errors';
+import type { Tensor } from './datatypes';
+import { createModelRunner, type Runner, type RunnerOptions } from './runner';
+import { poolSizing } from './sizing';
+import { resolveWorkerPath } from './workerPath';
+import type { CachedSession, FromWorker, LoadReport, ModelRef, WorkerConfig } from './workerProtocol';
+import { WorkerSlot } from './workerSlot';
+
+/** A run for a worker: one batch of one model, and what to do with its outcome. */
+export interface Job {
+  ref: ModelRef;
+  feeds: Record<string, Tensor>;
+  outputs: string[];
+  /** `result` or `error`; `dispatchedAt` is when the job left the queue (performance.now()). */
+  settle(outcome: { outputs: Record<string, Tensor>; runMs: number } | { error: Error }, dispatchedAt: number): void;
+}
+
+/** A runner's queue as the pool's scheduler sees it. */
+export interface JobSource {
+  /** When the next batch should go (performance.now() time; <= now: at once); undefined when empty. */
+  readyAt(): number | undefined;
+  /** Arrival time of the oldest queued request: the oldest goes first across models. */
+  oldest(): number;
+  take(): Job;
+}
+
+export interface PoolOptions {
+  /** Worker threads; default: one per core, at most 4. */
+  workers?: number;
+  /** onnxruntime intra-op threads per session; default: cores / workers (at least 1). */
+  intraOpThreads?: number;
+  /** Per worker: loaded model files past this many bytes evict the least recently used. Default 1 GiB. */
+  memoryBudgetBytes?: number;
+  /** The worker script; default: found beside the running code or in the package's dist/ (workerPath.ts). */
+  workerPath?: string;
+}
+
+/** Consecutive workers dying before they answer anything: the script cannot start; stop respawning. */
+const MAX_EARLY_DEATHS = 3;
+
+/**
+ * Worker threads running onnxruntime sessions, and the scheduler that hands them batches. Each worker
+ * takes one run at a time; while all are busy, requests wait in their runner's queue, where they can
+ * merge into bigger batches. Every model in use is loaded (and warmed up) in every worker, so any idle
+ * worker can take any batch; a worker that dies is replaced and the models are loaded into the new one.
+ */
+export class WorkerPool {
+  readonly workerCount: number;
+  readonly intraOpThreads: number;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly sources = new Set<JobSource>();
+  private readonly models = new Map<string, { ref: ModelRef; warmup?: Record<string, Tensor>; refs: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private earlyDeaths = 0;
+  private broken: MlopsError | undefined;
+  /** No new runners (close() was called). */
+  private closing = false;
+  /** Workers are shutting down: their exits are not crashes. */
+  private stopping = false;
+  private closed: Promise<void> | undefined;
+  private readonly script: string;
+  private readonly config: WorkerConfig;
+  /** Open runners (runner.ts adds and removes itself), drained when the pool closes. */
+  readonly runners = new Set<{ close(): Promise<void> }>();
+
+  private constructor(o: PoolOptions) {
+    const sizing = poolSizing(o);
+    this.workerCount = sizing.workers;
+    this.intraOpThreads = sizing.intraOpThreads;
+    this.script = resolveWorkerPath(o.workerPath);
+    this.config = { intraOpThreads: sizing.intraOpThreads, memoryBudgetBytes: o.memoryBudgetBytes ?? 2 ** 30 };
+    for (let i = 0; i < this.workerCount; i++) this.slots.push(this.spawn(i));
+  }
+
+  static create(o: PoolOptions = {}): WorkerPool {
+    return new WorkerPool(o);
+  }
+
+  /** A runner for one model version; resolves once the model is loaded and warmed up in every worker. */
+  createRunner(o: RunnerOptions): Promise<Runner> {
+    return createModelRunner(this, o);
+  }
+
+  private spawn(index: number): WorkerSlot {
+    return new WorkerSlot(index, this.script, this.config, (slot, code) => this.onExit(slot, code));
+  }
+
+  private onExit(slot: WorkerSlot, code: number): void {
+    if (this.stopping || this.slots[slot.index] !== slot) return;
+    this.earlyDeaths = slot.answered ? 0 : this.earlyDeaths + 1;
+    if (this.earlyDeaths >= MAX_EARLY_DEATHS) {
+      this.broken = new MlopsError(
+        'INTERNAL',
+        `The inference workers cannot start (${this.script} exited with code ${code}).`,
+        'Rebuild with `node esbuild.mjs` and check that onnxruntime-node is installed.',
+      );
+      this.schedule();
+      return;
+    }
+    const fresh = this.spawn(slot.index);
+    this.slots[slot.index] = fresh;
+    // Queued before any run, so the replacement never runs a model it has not loaded and warmed up.
+    for (const m of this.models.values())
+      fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }, undefined).catch(() => undefined);
+    this.schedule();
+  }
+
+  /** Loads a model into every worker (once per sha256); resolves after every load and warm-up. */
+  async acquire(ref: ModelRef, warmup?: Record<string, Tensor>): Promise<LoadReport> {
+    this.assertOpen();
+    const known = this.models.get(ref.sha256);
+    if (known) known.refs++;
+    else this.models.set(ref.sha256, { ref, warmup, refs: 1 });
+    try {
+      const replies = await Promise.all(
+        this.slots.map((s) => {
+          const w = copyTensors(warmup);
+          return s.call({ type: 'load', ...ref, warmup: w }, w);
+        }),
+      );
+      const r = replies[0] as Extract<FromWorker, { type: 'loaded' }>;
+      return { loaded: r.loaded, loadMs: r.loadMs, warmupMs: r.warmupMs, warmupError: r.warmupError };
+    } catch (e) {
+      this.release(ref.sha256);
+      throw e;
+    }
+  }
+
+  /** One user of a model fewer; the last one unloads it from every worker. */
+  release(sha256: string): void {
+    const m = this.models.get(sha256);
+    if (!m || --m.refs > 0) return;
+    this.models.delete(sha256);
+    for (const s of this.slots) s.send({ type: 'unload', sha256 });
+  }
+
+  addSource(source: JobSource): void {
+    this.sources.add(source);
+  }
+
+  removeSource(source: JobSource): void {
+    this.sources.delete(source);
+  }
+
+  /**
+   * Hands ready batches to idle workers, oldest request first across models, and arms a timer for the
+   * earliest batch that is waiting for its queue delay. Called on every enqueue, completion and timer.
+   */
+  schedule(): void {
+    const now = performance.now();
+    let next = Infinity;
+    for (;;) {
+      const slot = this.slots.find((s) => !s.busy && !s.exited);
+      let best: JobSource | undefined;
+      next = Infinity;
+      for (const src of this.sources) {
+        const at = src.readyAt();
+        if (at === undefined) continue;
+        if (at > now) next = Math.min(next, at);
+        else if (!best || src.oldest() < best.oldest()) best = src;
+      }
+      if (!best) break;
+      if (this.broken) {
+        best.take().settle({ error: this.broken }, now);
+        continue;
+      }
+      if (!slot) break;
+      this.dispatch(slot, best.take(), now);
+    }
+    this.arm(next);
+  }
+
+  private arm(at: number): void {
+    if (at === Infinity || at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.schedule();
+      },
+      Math.max(0, at - performance.now()),
+    );
+    // A held request always has a batch of its model in flight, which keeps the process alive.
+    this.timer.unref();
+  }
+
+  private dispatch(slot: WorkerSlot, job: Job, at: number): void {
+    slot.busy = true;
+    slot.call({ type: 'run', ...job.ref, feeds: job.feeds, outputs: job.outputs }, job.feeds).then(
+      (m) => {
+        slot.busy = false;
+        const r = m as Extract<FromWorker, { type: 'result' }>;
+        job.settle({ outputs: r.outputs, runMs: r.runMs }, at);
+        this.schedule();
+      },
+      (e: unknown) => {
+        slot.busy = false;
+        job.settle({ error: e instanceof Error ? e : new Error(String(e)) }, at);
+        this.schedule();
+      },
+    );
+  }
+
+  /** Which workers are running a batch now (for diagnostics and tests). */
+  busyWorkers(): number[] {
+    return this.slots.filter((s) => s.busy).map((s) => s.index);
+  }
+
+  /** What each worker holds (for diagnostics and tests). */
+  async inspect(): Promise<{ index: number; busy: boolean; sessions: CachedSession[] }[]> {
+    return Promise.all(
+      this.slots.map(async (s) => {
+        const m = (await s.call({ type: 'inspect' })) as Extract<FromWorker, { type: 'inspected' }>;
+        return { index: s.index, busy: s.busy, sessions: m.sessions };
+      }),
+    );
+  }
+
+  /**
+   * Test hook: worker `index` dies with an uncaught error when its next run arrives, as a crash would.
+   * (There is no hook that terminates a worker mid-run: onnxruntime-node 1.30 aborts the whole process
+   * when a thread is terminated inside `session.run`, so the pool only ever terminates idle workers.)
+   */
+  crashWorkerForTest(index: number): void {
+    const slot = this.slots[index];
+    if (!slot) throw new MlopsError('INVALID_ARGUMENT', `There is no worker ${index}.`);
+    slot.send({ type: 'crash-on-next-run' });
+  }
+
+  assertOpen(): void {
+    if (this.closing)
+      throw new MlopsError('UNAVAILABLE', 'The inference pool is closed.', 'Start serving again to run inference.');
+  }
+
+  /** Drains every runner (accepted requests finish), then stops the workers (after any load in progress). */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      await Promise.all([...this.runners].map((r) => r.close()));
+      this.stopping = true;
+      if (this.timer) clearTimeout(this.timer);
+      await Promise.all(this.slots.map((s) => s.shutdown()));
+    })();
+    return this.closed;
+  }
+}
+
+/** Each worker gets its own copy: transferring a buffer detaches it, so one buffer cannot go to two. */
+function copyTensors(t: Record<string, Tensor> | undefined): Record<string, Tensor> | undefined {
+  if (!t) return undefined;
+  const out: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(t)) out[k] = { ...v, data: v.data.slice() as Tensor['data'] };
+  return out;
+}

@@ -1,0 +1,175 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, toHttpError } from './httpError';
+import { MLFLOW_ROUTES, mlflowErrorCode } from './mlflowRoutes';
+import { OIP_ROUTES } from './oipRoutes';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus';
+import { sendJson, sendText } from './respond';
+import type { ErrorShape, Route, RouteContext, ServerState } from './route';
+import type { ServingMetrics } from './servingMetrics';
+
+export interface HttpServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** A client must send its headers within this time (slowloris). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A client must send its whole request within this time. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this time. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+}
+
+function metricsRoute(metrics: ServingMetrics): Route {
+  return {
+    methods: ['GET'],
+    pattern: /^\/metrics$/,
+    name: 'metrics',
+    errors: 'oip',
+    handle: (ctx) => sendText(ctx.res, 200, metrics.render(), PROMETHEUS_CONTENT_TYPE),
+  };
+}
+
+function sendError(res: ServerResponse, shape: ErrorShape, e: HttpError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body =
+    shape === 'mlflow' ? { error_code: mlflowErrorCode(e.status), message: e.message } : { error: e.message };
+  sendJson(res, e.status, body, e.headers);
+}
+
+/**
+ * The endpoint: Open Inference Protocol v2, MLflow's scoring protocol and /metrics on one node:http
+ * server. Handlers only parse, hand requests to the runtime's workers and write answers, so health and
+ * metrics answer at once while models run. Slow clients are cut by the header and request timeouts.
+ */
+export class InferenceHttpServer {
+  private readonly server: http.Server;
+  private readonly routes: Route[];
+  private inflight = 0;
+  private idle: (() => void) | undefined;
+  url = '';
+
+  private constructor(
+    private readonly state: ServerState,
+    private readonly metrics: ServingMetrics,
+    opts: HttpServerOptions,
+  ) {
+    this.routes = [...OIP_ROUTES, ...MLFLOW_ROUTES, metricsRoute(metrics)];
+    const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+    const requestTimeout = Math.max(opts.requestTimeoutMs ?? 60_000, headersTimeout);
+    this.server = http.createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+        // Timeouts are enforced by a periodic sweep (30 s by default): sweep often enough to honour them.
+        connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+      },
+      (req, res) => this.onRequest(req, res),
+    );
+  }
+
+  static async listen(
+    state: ServerState,
+    metrics: ServingMetrics,
+    opts: HttpServerOptions,
+  ): Promise<InferenceHttpServer> {
+    const s = new InferenceHttpServer(state, metrics, opts);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(opts.port, opts.host, () => {
+        s.server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = s.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    s.url = `http://${host}:${addr.port}`;
+    return s;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  private match(method: string, path: string): { route?: Route; params: string[]; allow?: string[] } {
+    let allow: string[] | undefined;
+    for (const r of this.routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      if (!r.methods.includes(method)) {
+        allow = [...(allow ?? []), ...r.methods];
+        continue;
+      }
+      return { route: r, params: m.slice(1).map((p) => (p === undefined ? '' : p)) };
+    }
+    return { params: [], allow };
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const arrivedAt = Date.now();
+    const arrivedPerf = performance.now();
+    this.inflight++;
+    res.once('close', () => {
+      if (--this.inflight === 0) this.idle?.();
+    });
+    if (this.state.draining) res.setHeader('Connection', 'close');
+    const rawPath = (req.url ?? '/').split('?')[0];
+    const { route, params, allow } = this.match(req.method ?? 'GET', rawPath);
+    if (!route) {
+      const status = allow ? 405 : 404;
+      res.once('finish', () => this.metrics.httpRequest('unknown', res.statusCode));
+      const shape: ErrorShape = rawPath.startsWith('/v2') ? 'oip' : 'mlflow';
+      const e = allow
+        ? new HttpError(405, `${req.method} is not allowed on ${rawPath}; use ${[...new Set(allow)].join(', ')}.`, {
+            Allow: [...new Set(allow)].join(', '),
+          })
+        : new HttpError(
+            404,
+            `There is no route ${rawPath}. Routes: /v2, /v2/health/{live,ready}, /v2/models/{model}[/versions/{v}][/ready|/infer], /v2/repository/index, /invocations, /ping, /health, /version, /metrics.`,
+          );
+      sendError(res, shape, new HttpError(status, e.message, e.headers));
+      return;
+    }
+    res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    let decoded: string[];
+    try {
+      decoded = params.map((p) => decodeURIComponent(p));
+    } catch {
+      sendError(res, route.errors, new HttpError(400, `The path ${rawPath} is not valid URL encoding.`));
+      return;
+    }
+    const ctx: RouteContext = {
+      req,
+      res,
+      state: this.state,
+      params: decoded,
+      arrivedAt,
+      arrivedPerf,
+      signal: abort.signal,
+    };
+    Promise.resolve()
+      .then(() => route.handle(ctx))
+      .catch((e: unknown) => sendError(res, route.errors, toHttpError(e)));
+  }
+
+  /**
+   * Graceful stop: no new connections, readiness false, requests in flight answered (keep-alive
+   * connections are told to close), then every connection closed.
+   */
+  async close(): Promise<void> {
+    this.state.draining = true;
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    if (this.inflight > 0) await new Promise<void>((r) => (this.idle = r));
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
