@@ -1,12 +1,13 @@
 import { writeResults, type BenchRow, type BenchSuite } from './harness';
 import { driftBench } from './drift.bench';
 import { registryBench } from './registry.bench';
+import { serveBench } from './serve.bench';
 
 /**
  * `npm run bench [suite...]`: runs the suites (all by default) and writes JSON + Markdown under
  * bench/results/. Machines here are noisy: suites report medians and same-run ratios.
  */
-const SUITES: BenchSuite[] = [registryBench, driftBench];
+const SUITES: BenchSuite[] = [registryBench, driftBench, serveBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,5 +1,7 @@
 import type { CommandSpec } from '../context';
 import { driftCommand } from './drift';
+import { exportCommand } from './export';
+import { loadtestCommand } from './loadtest';
 import { serveCommand } from './serve';
 import { historyCommand, modelsCommand, showCommand, versionsCommand } from './registryRead';
 import {
@@ -33,4 +35,6 @@ export const COMMANDS: CommandSpec[] = [
   gcCommand,
   driftCommand,
   serveCommand,
+  loadtestCommand,
+  exportCommand,
 ];

@@ -152,6 +152,8 @@ export interface LoadTestPlan {
   requests?: number;
   durationMs?: number;
   warmupRequests: number;
+  /** Rows (first-dimension entries) per request, when the requests are batches; informational. */
+  batch?: number;
 }
 
 /** The result of `mlops loadtest` and the panel's load test. */
@@ -171,4 +173,11 @@ export interface LoadTestReport {
   histogram: { le: number; count: number }[];
   /** Whether the run was stopped early (Ctrl-C, Cancel). */
   cancelled: boolean;
+  /**
+   * Open loop only: requests sent more than 10 ms after their intended time (the generator or its
+   * connection limit could not keep up; their latency still counts from the intended time).
+   */
+  lateSends?: number;
+  /** Open loop only: the largest delay between a request's intended and actual send time, ms. */
+  maxSendLagMs?: number;
 }

@@ -81,7 +81,13 @@ function toOrt(tensors: Record<string, Tensor>): Record<string, Ort.Tensor> {
 
 async function load(m: Extract<ToWorker, { type: 'load' }>): Promise<LoadReport> {
   const { session, loaded, loadMs } = await open(m);
-  const report: LoadReport = { loaded, loadMs, warmupMs: 0 };
+  const report: LoadReport = {
+    loaded,
+    loadMs,
+    warmupMs: 0,
+    inputNames: [...session.inputNames],
+    outputNames: [...session.outputNames],
+  };
   if (loaded && m.warmup) {
     const t0 = performance.now();
     try {

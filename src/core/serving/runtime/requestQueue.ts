@@ -1,3 +1,4 @@
+import { MlopsError } from '../../errors';
 import type { ResponseOutput } from '../types';
 import { mergeFeeds, sliceOutputs, splittable, wholeOutputs } from './batchTensors';
 import type { PreparedRequest } from './prepareRequest';
@@ -35,8 +36,9 @@ export interface Pending {
  *   concurrent traffic is what batching is for;
  * - beyond that a request waits only for a free worker, and while it waits newer requests join its batch.
  * Requests merge only with the same merge key (trailing dims and outputs); others are scanned past, in
- * arrival order. A request bigger than maxBatchSize runs alone. If a model's outputs turn out not to
- * follow the batch (first dim != rows), the batch is re-run one request at a time and merging stops.
+ * arrival order. A request bigger than maxBatchSize runs alone. If onnxruntime fails on a merged batch,
+ * its requests are re-run one at a time so only the one at fault fails; if a model's outputs turn out
+ * not to follow the batch (first dim != rows), the same happens and the model is never merged again.
  */
 export class RequestQueue implements JobSource {
   private items: Pending[] = [];
@@ -137,15 +139,18 @@ export class RequestQueue implements JobSource {
     this.inFlightRequests -= batch.length;
     const computeMs = performance.now() - dispatchedAt;
     const names = batch[0].prepared.outputs;
-    if ('error' in outcome) {
+    if ('error' in outcome && batch.length > 1 && !(outcome.error instanceof MlopsError)) {
+      // onnxruntime refused the merged batch (e.g. one request's index out of range): run each request
+      // alone, at the head of the queue, so only the request that causes it fails.
+      this.requeueAlone(batch);
+    } else if ('error' in outcome) {
       for (const p of batch) p.done(outcome);
     } else if (batch.length > 1 && !splittable(outcome.outputs, names, rows)) {
-      // The graph does not keep rows apart: run each request alone, in its place at the head of the queue.
+      // The graph does not keep rows apart: run each request alone, and never merge again.
       this.mergeBroken = true;
       this.forget(this.items);
       for (const p of this.items) p.prepared.mergeKey = null;
-      for (const p of batch) p.prepared.mergeKey = null;
-      this.items = [...batch, ...this.items];
+      this.requeueAlone(batch);
     } else {
       const c = this.counters;
       c.executionCount++;
@@ -163,6 +168,11 @@ export class RequestQueue implements JobSource {
       }
     }
     this.notifyIdle();
+  }
+
+  private requeueAlone(batch: Pending[]): void {
+    for (const p of batch) p.prepared.mergeKey = null;
+    this.items = [...batch, ...this.items];
   }
 
   /** Resolves once nothing is queued or running (drain). */

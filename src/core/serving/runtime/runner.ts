@@ -69,6 +69,18 @@ export async function createModelRunner(pool: WorkerPool, o: RunnerOptions): Pro
   // Bare files may come without a hash: key them by path so two of them never share a session.
   const ref: ModelRef = { sha256: o.served.sha256 || `path:${o.modelPath}`, path: o.modelPath };
   const load = await pool.acquire(ref, warmupFeeds(plan));
+  const missing = [
+    ...plan.inputs.filter((i) => !load.inputNames.includes(i.name)).map((i) => `input '${i.name}'`),
+    ...plan.outputs.filter((o) => !load.outputNames.includes(o.name)).map((o) => `output '${o.name}'`),
+  ];
+  if (missing.length > 0) {
+    pool.release(ref.sha256);
+    throw new MlopsError(
+      'INVALID_MODEL_FILE',
+      `The signature of ${label} does not match its model file: onnxruntime finds no ${missing.join(', ')}.`,
+      'Push the model again so its signature is read from the file.',
+    );
+  }
   const runner = new QueuedRunner(pool, o.served, plan, ref, batching, load);
   pool.runners.add(runner);
   return runner;

@@ -100,9 +100,16 @@ export class WorkerPool {
     }
     const fresh = this.spawn(slot.index);
     this.slots[slot.index] = fresh;
-    // Queued before any run, so the replacement never runs a model it has not loaded and warmed up.
-    for (const m of this.models.values())
-      fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }, undefined).catch(() => undefined);
+    // The replacement takes no batch before the models in use are loaded and warmed up again: the other
+    // workers answer meanwhile (a load failing here shows again, as an error, on the model's next run).
+    const loads = [...this.models.values()].map((m) =>
+      fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }).catch(() => undefined),
+    );
+    fresh.busy = loads.length > 0;
+    void Promise.all(loads).then(() => {
+      fresh.busy = false;
+      this.schedule();
+    });
     this.schedule();
   }
 
@@ -119,8 +126,8 @@ export class WorkerPool {
           return s.call({ type: 'load', ...ref, warmup: w }, w);
         }),
       );
-      const r = replies[0] as Extract<FromWorker, { type: 'loaded' }>;
-      return { loaded: r.loaded, loadMs: r.loadMs, warmupMs: r.warmupMs, warmupError: r.warmupError };
+      const { type: _type, id: _id, ...report } = replies[0] as Extract<FromWorker, { type: 'loaded' }>;
+      return report;
     } catch (e) {
       this.release(ref.sha256);
       throw e;
@@ -181,7 +188,7 @@ export class WorkerPool {
         this.timerAt = Infinity;
         this.schedule();
       },
-      Math.max(0, at - performance.now()),
+      Math.max(0, Math.ceil(at - performance.now())),
     );
     // A held request always has a batch of its model in flight, which keeps the process alive.
     this.timer.unref();

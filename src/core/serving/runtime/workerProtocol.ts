@@ -33,6 +33,9 @@ export interface LoadReport {
   warmupMs: number;
   /** The warm-up run failed (the model may need particular values); the session is loaded anyway. */
   warmupError?: string;
+  /** What the session itself takes and gives, to check the signature against. */
+  inputNames: string[];
+  outputNames: string[];
 }
 
 export interface CachedSession {

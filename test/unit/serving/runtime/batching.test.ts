@@ -177,6 +177,37 @@ describe('serving runtime: dynamic batching', function () {
     await runner.close();
   });
 
+  it('when onnxruntime fails on a merged batch, only the request at fault fails', async () => {
+    // GatherElements refuses an index out of range: a fault of one request's values, not of its shape.
+    const bytes = buildGraph({
+      inputs: [
+        { name: 'x', type: 'float32', dims: ['batch', 3] },
+        { name: 'idx', type: 'int64', dims: ['batch', 1] },
+      ],
+      outputs: [{ name: 'y', type: 'float32', dims: ['batch', 1] }],
+      nodes: [
+        { op: 'GatherElements', inputs: ['x', 'idx'], outputs: ['y'], attributes: [{ name: 'axis', i: 1, type: 2 }] },
+      ],
+    });
+    const runner = await runnerFor(pool, t.dir, 'gather', bytes, HOLD);
+    const req = (i: number): InferRequest => ({
+      inputs: [
+        { name: 'x', shape: [1, 3], datatype: 'FP32', data: [10, 20, 30] },
+        { name: 'idx', shape: [1, 1], datatype: 'INT64', data: [i] },
+      ],
+    });
+    const settled = await Promise.allSettled([0, 1, 7, 2].map((i) => runner.infer(req(i))));
+    assert.deepEqual(
+      settled.map((s) =>
+        s.status === 'fulfilled' ? s.value.response.outputs[0].data : (s.reason as { code: string }).code,
+      ),
+      [[10], [20], 'INTERNAL', [30]],
+    );
+    assert.equal(runner.stats().requestFailure, 1);
+    assert.equal(runner.stats().requestSuccess, 3);
+    await runner.close();
+  });
+
   it('a request cancelled while queued or running fails alone (CANCELLED); the others are answered', async () => {
     const runner = await runnerFor(pool, t.dir, 'mlp', MLP, HOLD);
     const [running, queued] = [new AbortController(), new AbortController()];

@@ -120,8 +120,15 @@ describe('serving runtime: the worker pool', function () {
       'INVALID_MODEL_FILE',
       /onnxruntime could not load/,
     );
+    const renamed = { ...opts.signature, inputs: [{ ...opts.signature.inputs[0], name: 'features' }] };
+    await rejectsWith(
+      pool.createRunner({ ...opts, signature: renamed }),
+      'INVALID_MODEL_FILE',
+      /does not match its model file: onnxruntime finds no input 'features'/,
+    );
     const runner = await pool.createRunner(opts);
     await runner.infer(fp32Request('input', 1, 8, 0));
     await runner.close();
+    assert.deepEqual((await pool.inspect())[0].sessions, [], 'failed runners left no session behind');
   });
 });

@@ -1,0 +1,86 @@
+import http from 'node:http';
+import { failed, type LoadTarget, OK, type SendOutcome } from './target';
+
+export interface HttpTargetOptions {
+  /** The full URL requests are POSTed to (".../v2/models/fraud/infer", ".../invocations"). */
+  url: string;
+  /** Pre-serialised request bodies, cycled through by sequence number. */
+  bodies: Buffer[];
+  /** Keep-alive connections to open at most (the load test's concurrency). */
+  connections: number;
+  /** A request unanswered after this long fails with kind 'timeout'. */
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends pre-serialised JSON bodies over keep-alive connections (node:http Agent): the costly parts
+ * (building and serialising requests) are done before the run, so each send is a header block and a
+ * buffer write. Outcomes: 2xx ok; any other status 'http_<status>'; no answer in time 'timeout'; a
+ * refused, reset or closed connection 'connection'. Response bodies are read and dropped.
+ */
+export class HttpTarget implements LoadTarget {
+  readonly name: string;
+  private readonly agent: http.Agent;
+  private readonly url: URL;
+  private readonly headers: Record<string, string>[];
+
+  constructor(private readonly opts: HttpTargetOptions) {
+    if (opts.bodies.length === 0) throw new Error('HttpTarget needs at least one body');
+    this.url = new URL(opts.url);
+    if (this.url.protocol !== 'http:') throw new Error(`HttpTarget speaks http only, got ${this.url.protocol}`);
+    this.name = opts.url;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections, maxFreeSockets: opts.connections });
+    this.headers = opts.bodies.map((b) => ({
+      'content-type': 'application/json',
+      'content-length': String(b.length),
+      ...opts.headers,
+    }));
+  }
+
+  send(seq: number, signal: AbortSignal): Promise<SendOutcome> {
+    const k = seq % this.opts.bodies.length;
+    return new Promise<SendOutcome>((resolve) => {
+      let settled = false;
+      const done = (o: SendOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(o);
+      };
+      const req = http.request({
+        agent: this.agent,
+        host: this.url.hostname,
+        port: this.url.port || 80,
+        path: this.url.pathname + this.url.search,
+        method: 'POST',
+        headers: this.headers[k],
+      });
+      const timer = setTimeout(() => {
+        done(failed('timeout'));
+        req.destroy();
+      }, this.opts.timeoutMs);
+      const onAbort = () => {
+        done(failed('cancelled'));
+        req.destroy();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        res.on('data', () => undefined);
+        res.on('end', () => done(status >= 200 && status < 300 ? OK : failed(`http_${status}`)));
+        res.on('error', () => done(failed('connection')));
+      });
+      // Refused, reset, closed mid-answer, unknown host: all the connection failing.
+      req.on('error', () => done(failed('connection')));
+      req.end(this.opts.bodies[k]);
+    });
+  }
+
+  close(): Promise<void> {
+    this.agent.destroy();
+    return Promise.resolve();
+  }
+}
