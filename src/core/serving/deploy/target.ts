@@ -3,7 +3,7 @@ import { MlopsError } from '../../errors';
 import { readOnnxFile } from '../../onnx/inspect';
 import type { Registry } from '../../registry/registry';
 import { resolveModelRef } from '../../registry/resolve';
-import type { ModelSignature } from '../../registry/types';
+import type { ModelSignature, ModelVersion } from '../../registry/types';
 import { formatModelRef, parseModelUri, type ModelRef } from '../../registry/uri';
 import { sha256Hex } from '../../util/hash';
 import type { ServedVersion } from '../types';
@@ -38,19 +38,32 @@ export function registryTarget(registry: Registry, uri: string): Target {
     moves: ref.kind !== 'version',
     async current() {
       const v = await resolveModelRef(registry, ref);
-      return { version: v.version, sha256: v.artifact.sha256 };
+      return { version: v.version, sha256: knownSha256(v) };
     },
     async load(version) {
       const v = await registry.getVersion(ref.model, version);
       const modelPath = await registry.localArtifactPath(ref.model, version);
       return {
-        served: { model: v.model, version: v.version, sha256: v.artifact.sha256 },
+        served: { model: v.model, version: v.version, sha256: knownSha256(v) },
         signature: v.signature,
         tags: v.tags,
         modelPath,
       };
     },
   };
+}
+
+/**
+ * Sessions are cached by content hash, and a file is served only once its hash is checked: a version
+ * another MLflow client registered (no sha256 recorded) cannot be served until it is pushed again.
+ */
+function knownSha256(v: ModelVersion): string {
+  if (v.artifact.sha256 !== null) return v.artifact.sha256;
+  throw new MlopsError(
+    'INVALID_STATE',
+    `Version ${v.version} of "${v.model}" was registered by another client without a sha256, so its file cannot be checked before serving.`,
+    `Push the file with \`mlops push\` to register a version that can be served.`,
+  );
 }
 
 /** A bare .onnx file: version 0, its signature read from the graph. */
