@@ -212,7 +212,7 @@ describe('serving: prediction log (rotating JSONL, reader, drift dataset)', func
       reference: ref,
       current: path.join(tmp.dir, 'fraud'),
       settings: defaultSettings(),
-      useWorker: false,
+      threads: 'none',
     });
     const byName = new Map(result.features.map((f) => [f.name, f]));
     assert.equal(byName.get('a')?.drifted, true, 'a is shifted by 5');
