@@ -19,10 +19,15 @@ rm -f dist/*.map dist/webview/*.map
 
 ignore="$(mktemp)"
 trap 'rm -f "$ignore"' EXIT
-sed "s#napi-v6/linux/x64/#napi-v6/$platform/$arch/#" .vscodeignore > "$ignore"
+# The developer README.md and its screenshots stay out: the package carries the user README (below).
+sed -e "s#napi-v6/linux/x64/#napi-v6/$platform/$arch/#" -e '/^!README\.md$/d' -e '/^!media\/screenshots\//d' \
+  .vscodeignore > "$ignore"
 
 version="$(node -p 'require("./package.json").version')"
 out="mlops-studio-$target-$version.vsix"
-# No public repository URL yet: keep the README's relative links (the screenshot ships in the package).
-npx vsce package --target "$target" --ignoreFile "$ignore" --out "$out" --allow-missing-repository --skip-license --no-rewrite-relative-links "${@:2}"
+# The Extensions view shows a user README (docs/marketplace/README.md: what it does, commands, settings),
+# not the developer one; its details page loads images from https only and there is no public repository
+# URL yet, so that README has no images (vsce refuses any that are not https).
+npx vsce package --target "$target" --ignoreFile "$ignore" --out "$out" --readme-path docs/marketplace/README.md \
+  --allow-missing-repository --skip-license --no-rewrite-relative-links "${@:2}"
 echo "$out: $(du -h "$out" | cut -f1)"

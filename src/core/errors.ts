@@ -21,15 +21,30 @@ export type ErrorCode =
   /** Too much work queued; retry later (HTTP 503 + Retry-After). */
   | 'OVERLOADED';
 
+/**
+ * A finer cause within a code, for adapters that offer the fix for that cause (the extension's "Manage
+ * Workspace Trust" and "Connect to MLflow…" actions, the Models view's "no registry yet" welcome).
+ * Adapters decide on `code` and `reason`, never on the wording of a message (CONVENTIONS 18).
+ */
+export type ErrorReason =
+  /** PERMISSION_DENIED: a change refused because the registry is open read-only (an untrusted workspace). */
+  | 'READ_ONLY_REGISTRY'
+  /** NOT_FOUND: nothing is stored at the registry's location yet (it can be created). */
+  | 'NO_REGISTRY'
+  /** PERMISSION_DENIED: the remote server refused access with the credentials given (HTTP 403). */
+  | 'SERVER_DENIED';
+
 export class MlopsError extends Error {
   override readonly name = 'MlopsError';
+  readonly reason?: ErrorReason;
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly hint?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: ErrorReason },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 
   /** One line for humans: what is wrong, then what to do. */
@@ -40,6 +55,11 @@ export class MlopsError extends Error {
 
 export function isMlopsError(e: unknown, code?: ErrorCode): e is MlopsError {
   return e instanceof MlopsError && (code === undefined || e.code === code);
+}
+
+/** Whether `e` is an MlopsError with this finer reason. */
+export function hasReason(e: unknown, reason: ErrorReason): e is MlopsError {
+  return e instanceof MlopsError && e.reason === reason;
 }
 
 /** Message of any thrown value, for logs. */
@@ -63,5 +83,6 @@ export function readOnlyRegistry(location: string): MlopsError {
     'PERMISSION_DENIED',
     `The registry at ${location} is open read-only.`,
     'Trust the workspace to change the registry.',
+    { reason: 'READ_ONLY_REGISTRY' },
   );
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MlopsError } from '../core/errors';
+import { fixFor } from './errorFixes';
 import { COMMANDS, type CommandId } from './ids';
 import type { Log } from './log';
 import { showError, type Action } from './ui/toast';
@@ -48,17 +49,16 @@ export function userSentence(scope: string, e: unknown): string {
   return `${what} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`.replace(/([^.])$/, '$1.');
 }
 
-/** Extra actions that fix the usual causes. */
+/** Extra actions that fix the usual causes (chosen on codes, see errorFixes.ts). */
 function actionsFor(e: unknown): Action[] {
-  if (!(e instanceof MlopsError)) return [];
-  if (e.code === 'PERMISSION_DENIED' && /read-only/.test(e.message)) {
-    return [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }];
+  switch (fixFor(e)) {
+    case 'manageTrust':
+      return [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }];
+    case 'connectMlflow':
+      return [{ title: 'Connect to MLflow…', run: () => vscode.commands.executeCommand(COMMANDS.connectMlflow) }];
+    case 'selectRegistry':
+      return [{ title: 'Select Registry', run: () => vscode.commands.executeCommand(COMMANDS.selectRegistry) }];
+    default:
+      return [];
   }
-  if (e.code === 'UNAUTHENTICATED' || (e.code === 'REMOTE' && /\(403\)/.test(e.message))) {
-    return [{ title: 'Connect to MLflow…', run: () => vscode.commands.executeCommand(COMMANDS.connectMlflow) }];
-  }
-  if (e.code === 'CORRUPT' || e.code === 'UNAVAILABLE') {
-    return [{ title: 'Select Registry', run: () => vscode.commands.executeCommand(COMMANDS.selectRegistry) }];
-  }
-  return [];
 }

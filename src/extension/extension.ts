@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MlopsStudioApi } from './api';
 import { registerInspect } from './commands/inspect';
 import { registerPush } from './commands/push';
+import { registerEditTags } from './commands/editTags';
 import { registerCleanUp } from './commands/cleanUp';
 import { registerRegistryCommands } from './commands/registryCommands';
 import { registerTransitions } from './commands/transitions';
@@ -16,10 +17,12 @@ import { DOC_SCHEME, VIEWS } from './ids';
 import { Log } from './log';
 import { coreLoadedAt } from './registry/lazyState';
 import { RegistryService } from './registry/registryService';
+import { LastUsedModel } from './lastModel';
 import { ModelStatusBar } from './statusBar';
 import type { TreeElement } from './tree/elements';
 import { ModelsTreeProvider } from './tree/modelsTree';
 import { userSentence } from './boundary';
+import { showError } from './ui/toast';
 
 /**
  * Wires the adapter together. Activation stays cheap: nothing here opens the registry or loads sql.js /
@@ -40,9 +43,10 @@ export function activate(context: vscode.ExtensionContext): MlopsStudioApi | und
   } catch (e) {
     // Reported, not swallowed: the user learns the extension is not working and where to look.
     log.error('Activation', e);
-    void vscode.window
-      .showErrorMessage(`MLOps Studio could not start: ${userSentence('Activation', e)}`, 'Show Log')
-      .then((a) => a && log.show());
+    void showError(`MLOps Studio could not start: ${userSentence('Activation', e)}`, {
+      title: 'Show Log',
+      run: () => log.show(),
+    });
     return undefined;
   }
 }
@@ -56,22 +60,31 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     showCollapseAll: true,
   });
   const docs = new DocumentProvider(service);
-  const statusBar = new ModelStatusBar(service, log);
+  const lastModel = new LastUsedModel(context.workspaceState);
+  const statusBar = new ModelStatusBar(service, lastModel, log);
   context.subscriptions.push(
     service,
     tree,
     treeView,
     docs,
+    lastModel,
     statusBar,
+    // The model selected last is the one the status bar follows (unless mlops.statusBar.model says).
+    treeView.onDidChangeSelection((e) => {
+      const el = e.selection[0];
+      if (el?.kind === 'model') void lastModel.set(el.name);
+      else if (el?.kind === 'version') void lastModel.set(el.model);
+    }),
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs),
   );
 
-  const deps: Deps = { log, service, tree, treeView, secrets };
+  const deps: Deps = { log, service, tree, treeView, secrets, state: context.workspaceState, lastModel };
   context.subscriptions.push(
     ...registerRegistryCommands(deps),
     ...registerTransitions(deps),
     ...registerInspect(deps),
     registerPush(deps),
+    registerEditTags(deps),
     registerCleanUp(deps),
     registerConnectMlflow(deps),
     ...registerDriftCommands(context, deps),

@@ -26,6 +26,7 @@ export const COMMANDS = {
   driftCompare: 'mlops.drift.compare',
   driftCompareWith: 'mlops.drift.compareWith',
   showDrift: 'mlops.showDrift',
+  editTags: 'mlops.editTags',
   /** Internal (hidden from the palette): the "Load more…" row. */
   loadMore: 'mlops.loadMore',
   /** Internal: the status bar item reveals the version it names. */

@@ -16,6 +16,7 @@ import {
   rollbackCommand,
   verifyCommand,
 } from './registryWrite';
+import { tagCommand } from './tag';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
 export const COMMANDS: CommandSpec[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: CommandSpec[] = [
   promoteCommand,
   rollbackCommand,
   historyCommand,
+  tagCommand,
   archiveCommand,
   restoreCommand,
   deleteCommand,

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { MlopsError } from '../../core/errors';
+import { isMlopsError, MlopsError } from '../../core/errors';
 import { DB_FILE } from '../../core/registry/embedded/embeddedRegistry';
 import { parseRegistryUri } from '../../core/registry/open';
 import { resolveModelRef } from '../../core/registry/resolve';
+import { signatureWarning } from '../../core/registry/signatureChange';
 import type { AuditEvent } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
 import { parseDuration } from '../../core/util/duration';
@@ -72,7 +73,10 @@ export const pushCommand: CommandSpec = {
     if (!model) throw new UsageError('--model <name> is required.', 'push');
     const parent = values.parent as string | undefined;
     const idempotencyKey = resolveIdempotencyKey(values['idempotency-key'] as string | undefined, ctx.env);
+    const alias = values.alias as string | undefined;
     const reg = await ctx.registry({ create: true });
+    // The version the alias leaves, to warn when callers of model@alias get another signature.
+    const replaced = alias ? await reg.getVersionByAlias(model, alias).catch(notFoundAsUndefined) : undefined;
     const v = await reg.pushVersion(
       {
         filePath: path.resolve(ctx.cwd, file),
@@ -81,7 +85,7 @@ export const pushCommand: CommandSpec = {
         params: parseKeyValues('param', values.param as string[] | undefined),
         tags: parseKeyValues('tag', values.tag as string[] | undefined),
         description: values.description as string | undefined,
-        alias: values.alias as string | undefined,
+        alias,
         parentVersion: parent === undefined ? undefined : parseVersionArg(parent),
         runId: values['run-id'] as string | undefined,
         idempotencyKey,
@@ -94,8 +98,15 @@ export const pushCommand: CommandSpec = {
       () =>
         `Pushed ${versionUri(v.model, v.version)} (${formatBytes(v.artifact.size)}, sha256 ${orUnknown(v.artifact.sha256, 12)})${v.aliases.length ? ' @' + v.aliases.join(' @') : ''}${idempotencyKey === undefined ? '' : ` [idempotency key ${idempotencyKey}]`}`,
     );
+    const warning = alias && replaced ? signatureWarning(model, alias, replaced, v) : undefined;
+    if (warning) ctx.err(`Warning: ${warning}`);
   },
 };
+
+function notFoundAsUndefined(e: unknown): undefined {
+  if (isMlopsError(e, 'NOT_FOUND')) return undefined;
+  throw e;
+}
 
 export const promoteCommand: CommandSpec = {
   name: 'promote',

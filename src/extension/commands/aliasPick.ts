@@ -1,6 +1,6 @@
 import type { Registry } from '../../core/registry/registry';
 import { validateAlias } from '../../core/registry/names';
-import { rollbackTarget } from '../../core/registry/rollback';
+import { readRollbackState, rollbackMoves } from '../../core/registry/rollback';
 import type { ModelVersion } from '../../core/registry/types';
 import { readConfig } from '../config';
 import { askText, pickOne, type PickItem } from '../ui/prompt';
@@ -35,24 +35,18 @@ export async function pickPromotionAlias(reg: Registry, v: ModelVersion): Promis
   ).trim();
 }
 
-/** Roll Back's choice when the version holds several aliases; each says where it would go. */
-export async function pickRollbackAlias(
-  reg: Registry,
-  model: string,
-  aliases: Record<string, number>,
-  only?: string[],
-): Promise<string> {
-  const names = only ?? Object.keys(aliases);
-  if (names.length === 1) return names[0];
-  const history = await reg.history(model);
-  const items = names.map((a) => {
-    let description: string;
-    try {
-      description = `v${aliases[a]} → v${rollbackTarget(history, model, a, aliases[a] ?? null, () => true)}`;
-    } catch {
-      description = 'no earlier holder';
-    }
-    return { label: `@${a}`, description, value: a };
+/**
+ * Roll Back's choice when the version holds several aliases; each says where it would go, computed by the
+ * core's rule (`rollbackMoves`) on the state the backend reads, so the preview names the version the
+ * rollback moves to. Aliases with no earlier holder are listed as such.
+ */
+export async function pickRollbackAlias(reg: Registry, model: string, held: string[]): Promise<string> {
+  if (held.length === 1) return held[0];
+  const state = await readRollbackState(reg, model);
+  const moves = new Map(rollbackMoves(state).map((m) => [m.alias, m]));
+  const items = held.map((a) => {
+    const m = moves.get(a);
+    return { label: `@${a}`, description: m ? `v${m.from} → v${m.to}` : 'no earlier holder', value: a };
   });
   return pickOne(items, { title: `Roll back ${model}`, placeHolder: 'Which alias goes back to its previous version?' });
 }

@@ -1,9 +1,10 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { MlopsError, readOnlyRegistry } from '../../core/errors';
 import type { GcReport } from '../../core/registry/types';
 import { formatBytes } from '../../core/util/format';
 import { registerCommand } from '../boundary';
 import { COMMANDS } from '../ids';
+import { withProgress } from '../ui/progress';
 import { confirmModal, showInfo } from '../ui/toast';
 import type { Deps } from './deps';
 
@@ -56,10 +57,9 @@ export function registerCleanUp(d: Deps): vscode.Disposable {
         'Remove',
       ));
     if (!ok) return undefined;
-    const done = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Cleaning up the model store' },
-      () => collect({ graceMs }),
-    );
+    const done = await withProgress('Cleaning up the model store', () => collect({ graceMs }), {
+      cancellable: false,
+    });
     d.log.info(
       `Removed ${files(done.removed.length)} (${done.bytesFreed} bytes): ${done.removed.map((a) => a.sha256).join(', ')}`,
     );

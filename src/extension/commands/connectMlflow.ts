@@ -1,10 +1,11 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { MlflowCredentials } from '../../core/registry/mlflow/credentials';
-import { registerCommand, UserCancelled } from '../boundary';
+import { registerCommand } from '../boundary';
 import { readConfig, writeSetting } from '../config';
 import { COMMANDS } from '../ids';
 import { loadCore } from '../registry/loadCore';
-import { askText, pickOne } from '../ui/prompt';
+import { withProgress } from '../ui/progress';
+import { askSecret, askText, pickOne } from '../ui/prompt';
 import { showInfo } from '../ui/toast';
 import type { Deps } from './deps';
 
@@ -37,13 +38,8 @@ export function registerConnectMlflow(d: Deps): vscode.Disposable {
       }));
     const { url, credentials: fromUrl } = core.normalizeMlflowUrl(raw);
     const credentials = fromUrl ?? (await askCredentials(answers));
-    const info = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Connecting to MLflow at ${url}…`, cancellable: true },
-      (_p, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return core.checkMlflowConnection(url, credentials, { env: process.env, signal: abort.signal });
-      },
+    const info = await withProgress(`Connecting to MLflow at ${url}…`, (_report, signal) =>
+      core.checkMlflowConnection(url, credentials, { env: process.env, signal }),
     );
     await d.secrets.store(url, credentials);
     d.log.info(
@@ -96,16 +92,4 @@ async function askCredentials(a: ConnectAnswers): Promise<MlflowCredentials> {
     };
   }
   return { kind: 'none' };
-}
-
-async function askSecret(title: string, prompt: string): Promise<string> {
-  const v = await vscode.window.showInputBox({
-    title,
-    prompt,
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (s) => (s ? undefined : 'It is empty.'),
-  });
-  if (v === undefined) throw new UserCancelled();
-  return v;
 }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Registry } from '../../core/registry/registry';
 import type { ActionContext } from '../../core/registry/types';
 import { defaultActor } from '../../core/util/actor';
+import type { LastUsedModel } from '../lastModel';
 import type { Log } from '../log';
 import type { RegistryService } from '../registry/registryService';
 import type { MlflowSecrets } from '../secrets';
@@ -15,6 +16,10 @@ export interface Deps {
   tree: ModelsTreeProvider;
   treeView: vscode.TreeView<TreeElement>;
   secrets: MlflowSecrets;
+  /** The workspace's memory (ExtensionContext.workspaceState): answers remembered per model. */
+  state: vscode.Memento;
+  /** The model last used here: commands that act on a model set it; the status bar follows it. */
+  lastModel: LastUsedModel;
 }
 
 /** Who acts, for the audit history: MLOPS_ACTOR or the OS user, as in the CLI. */

@@ -4,6 +4,7 @@ import { registerCommand } from '../boundary';
 import { openDoc } from '../docs/documents';
 import { COMMANDS } from '../ids';
 import { pickOne } from '../ui/prompt';
+import { flashStatus } from '../ui/toast';
 import type { Deps } from './deps';
 import { asModelName, asVersionRef, pickModel, pickVersion, targetVersion } from './target';
 
@@ -18,7 +19,8 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
 
     registerCommand(d.log, COMMANDS.showHistory, async (arg?: unknown) => {
       const reg = await d.service.get();
-      const ref = asVersionRef(arg);
+      // A plain model name is accepted too (other extensions, the palette with an argument).
+      const ref = typeof arg === 'string' && !arg.startsWith('models:') ? undefined : asVersionRef(arg);
       const model = ref?.model ?? asModelName(arg) ?? (await pickModel(reg, 'Show History'));
       await reg.getModel(model); // a clear "no model named …" before opening a document
       return (await openDoc({ kind: 'history', model, version: ref?.version })).uri.toString();
@@ -49,7 +51,7 @@ export function registerInspect(d: Deps): vscode.Disposable[] {
                 { title: 'Copy Model URI', placeHolder: 'By version number, or by alias (follows promotions)' },
               );
       await vscode.env.clipboard.writeText(uri);
-      vscode.window.setStatusBarMessage(`Copied ${uri}`, 4000);
+      flashStatus(`Copied ${uri}`);
       return uri;
     }),
   ];

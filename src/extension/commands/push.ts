@@ -1,38 +1,69 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { cancelled, MlopsError } from '../../core/errors';
+import { cancelled, isMlopsError, MlopsError } from '../../core/errors';
 import { validateAlias, validateModelName } from '../../core/registry/names';
 import type { Registry } from '../../core/registry/registry';
+import { signatureWarning } from '../../core/registry/signatureChange';
 import type { ModelVersion } from '../../core/registry/types';
 import { versionUri } from '../../core/registry/uri';
 import { formatBytes } from '../../core/util/format';
-import { registerCommand, UserCancelled } from '../boundary';
-import { readConfig } from '../config';
+import { registerCommand } from '../boundary';
 import { COMMANDS } from '../ids';
-import { askText, pickOne, pickOrType } from '../ui/prompt';
-import { showInfo } from '../ui/toast';
+import { pickFile } from '../ui/pickFile';
+import { withProgress } from '../ui/progress';
+import { confirmModal, showInfo, showWarning } from '../ui/toast';
 import { actionContext, type Deps } from './deps';
-import { parseMetricsText } from './metricsText';
+import { parseKeyValueText, parseMetricsText } from './metricsText';
+import {
+  askAlias,
+  askDescription,
+  askMetrics,
+  askModel,
+  askParams,
+  askParent,
+  askTrainingData,
+  TRAINING_DATA_TAG,
+} from './pushQuestions';
 import { asModelName, optionsArg } from './target';
 
-/** Answers given up front (other extensions, tests); anything missing is asked for. */
+/**
+ * Answers given up front (other extensions, tests). The file and the model are asked for when missing;
+ * the optional answers are asked for only when no answers were given at all (a menu or the palette).
+ */
 export interface PushOptions {
   file?: string;
   model?: string;
   metrics?: Record<string, number> | string;
+  params?: Record<string, string> | string;
+  description?: string;
+  /** The parent version (lineage); null = none. */
+  parent?: number | null;
+  /** The training data file, stored as the `reference_data` tag; null = none. */
+  trainingData?: string | null;
   /** "" = no alias. */
   alias?: string;
-  description?: string;
 }
 
 /**
  * Push Model Version…: the palette, the Explorer's context menu on *.onnx (the file comes as a Uri) and
- * a model row (the model comes from it). Copying and hashing show progress and can be cancelled.
+ * a model row (the model comes from it). Copying and hashing show progress and can be cancelled. With an
+ * alias, the version is pushed first; the alias then moves, after a confirmation when the version it
+ * leaves has another signature (its callers may break).
  */
 export function registerPush(d: Deps): vscode.Disposable {
   return registerCommand(d.log, COMMANDS.pushVersion, async (arg?: unknown, rawOpts?: unknown) => {
     const opts = optionsArg<PushOptions>(rawOpts);
-    const file = opts.file ?? (arg instanceof vscode.Uri ? arg.fsPath : undefined) ?? (await askFile());
+    const interactive = Object.keys(opts).length === 0;
+    const file =
+      opts.file ??
+      (arg instanceof vscode.Uri ? arg.fsPath : undefined) ??
+      (
+        await pickFile({
+          title: 'Push Model Version: the ONNX file',
+          filters: { 'ONNX models': ['onnx'] },
+          openLabel: 'Push',
+        })
+      ).fsPath;
     if (!file.toLowerCase().endsWith('.onnx')) {
       throw new MlopsError(
         'INVALID_ARGUMENT',
@@ -44,100 +75,95 @@ export function registerPush(d: Deps): vscode.Disposable {
     const model = validateModelName(
       opts.model ?? (arg instanceof vscode.Uri ? undefined : asModelName(arg)) ?? (await askModel(reg, file)),
     );
-    const metrics =
-      typeof opts.metrics === 'object' ? opts.metrics : parseMetricsText(opts.metrics ?? (await askMetrics()));
-    const alias = opts.alias ?? (await askAlias(reg, model));
+    const ask = <T>(given: T | undefined, question: () => Promise<T>, none: T): Promise<T> =>
+      given !== undefined ? Promise.resolve(given) : interactive ? question() : Promise.resolve(none);
+
+    const metrics = parseIf(await ask(opts.metrics, askMetrics, {}), parseMetricsText);
+    const params = parseIf(await ask(opts.params, askParams, {}), (s) => parseKeyValueText(s));
+    const description = (await ask(opts.description, askDescription, '')) || undefined;
+    const parent = (await ask(opts.parent, () => askParent(reg, model), undefined)) ?? undefined;
+    const trainingData = (await ask(opts.trainingData, () => askTrainingData(d.state, model), undefined)) ?? undefined;
+    const alias = await ask(opts.alias, () => askAlias(reg, model), '');
     if (alias) validateAlias(alias);
+    const replaced = alias ? await holderOf(reg, model, alias) : undefined;
 
-    const v = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Pushing ${path.basename(file)} as ${model}`,
-        cancellable: true,
-      },
-      async (progress, token): Promise<ModelVersion> => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        let last = 0;
-        try {
-          const pushed = await reg.pushVersion(
-            { filePath: file, model, metrics, alias: alias || undefined, description: opts.description },
-            actionContext(undefined),
-            {
-              signal: abort.signal,
-              onProgress: (p) => {
-                // withProgress takes increments; stages without byte counts just change the message.
-                const pct = p.total ? Math.round(((p.done ?? 0) / p.total) * 100) : undefined;
-                const increment = pct !== undefined && pct > last ? pct - last : undefined;
-                if (pct !== undefined) last = Math.max(last, pct);
-                progress.report({ message: p.total ? `${p.stage} (${formatBytes(p.total)})` : p.stage, increment });
-              },
-            },
-          );
-          if (token.isCancellationRequested) throw cancelled('Pushing the model');
-          return pushed;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-    d.log.info(`Pushed ${versionUri(v.model, v.version)} from ${file} (sha256 ${v.artifact.sha256}).`);
-    d.tree.refresh();
-    showInfo(`Pushed ${versionUri(v.model, v.version)}${v.aliases.length ? ` @${v.aliases.join(' @')}` : ''}.`, {
-      title: 'Reveal',
-      run: () => vscode.commands.executeCommand(COMMANDS.revealVersion, v.model, v.version),
+    const v = await withProgress(`Pushing ${path.basename(file)} as ${model}`, async (report, signal) => {
+      const pushed = await reg.pushVersion(
+        {
+          filePath: file,
+          model,
+          metrics,
+          params,
+          description,
+          parentVersion: parent,
+          tags: trainingData ? { [TRAINING_DATA_TAG]: trainingData } : undefined,
+        },
+        actionContext(undefined),
+        {
+          signal,
+          onProgress: (p) =>
+            report(
+              p.total ? `${p.stage} (${formatBytes(p.total)})` : p.stage,
+              p.total ? ((p.done ?? 0) / p.total) * 100 : undefined,
+            ),
+        },
+      );
+      if (signal.aborted) throw cancelled('Pushing the model');
+      return pushed;
     });
-    return v;
+    d.log.info(`Pushed ${versionUri(v.model, v.version)} from ${file} (sha256 ${v.artifact.sha256}).`);
+    const final = alias ? await moveAlias(d, reg, v, alias, replaced, interactive) : v;
+    d.tree.refresh();
+    void d.lastModel.set(v.model);
+    showInfo(
+      `Pushed ${versionUri(final.model, final.version)}${final.aliases.length ? ` @${final.aliases.join(' @')}` : ''}.`,
+      { title: 'Reveal', run: () => vscode.commands.executeCommand(COMMANDS.revealVersion, v.model, v.version) },
+    );
+    return final;
   });
 }
 
-async function askFile(): Promise<string> {
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    filters: { 'ONNX models': ['onnx'] },
-    openLabel: 'Push',
-    title: 'Push Model Version: the ONNX file',
-  });
-  if (!picked?.[0]) throw new UserCancelled();
-  return picked[0].fsPath;
+/**
+ * Gives the pushed version the alias (recorded as a promotion, as `mlops push --alias` does). When the
+ * version the alias leaves has another signature, asks first (a menu) or warns (answers given up front).
+ */
+async function moveAlias(
+  d: Deps,
+  reg: Registry,
+  v: ModelVersion,
+  alias: string,
+  replaced: ModelVersion | undefined,
+  interactive: boolean,
+): Promise<ModelVersion> {
+  const warning = replaced ? signatureWarning(v.model, alias, replaced, v) : undefined;
+  if (warning) {
+    d.log.warn(warning);
+    if (
+      interactive &&
+      !(await confirmModal(
+        `Move @${alias} to ${v.model} v${v.version}?`,
+        `${warning} The version is pushed either way.`,
+        `Move @${alias}`,
+      ))
+    ) {
+      showInfo(`Pushed ${versionUri(v.model, v.version)}; @${alias} stays on v${replaced?.version}.`);
+      return v;
+    }
+    if (!interactive) void showWarning(warning);
+  }
+  await reg.promote(v.model, alias, v.version, actionContext(undefined));
+  return reg.getVersion(v.model, v.version);
 }
 
-async function askModel(reg: Registry, file: string): Promise<string> {
-  const models = (await reg.listModels({ maxResults: 1000 })).items.map((m) => m.name);
-  const guess = path.basename(file, path.extname(file));
-  return pickOrType({
-    title: 'Push Model Version: model name',
-    placeHolder: 'Pick a model, or type a new name',
-    items: models,
-    newLabel: 'New model',
-    value: models.length === 0 ? guess : undefined,
-    validate: validateModelName,
-  });
+async function holderOf(reg: Registry, model: string, alias: string): Promise<ModelVersion | undefined> {
+  try {
+    return await reg.getVersionByAlias(model, alias);
+  } catch (e) {
+    if (isMlopsError(e, 'NOT_FOUND')) return undefined; // a new model, or an alias not set yet
+    throw e;
+  }
 }
 
-async function askMetrics(): Promise<string> {
-  return askText({
-    title: 'Push Model Version: metrics (optional)',
-    prompt: 'name=value pairs, separated by spaces',
-    placeHolder: 'auc=0.94 accuracy=0.91',
-    validate: parseMetricsText,
-  });
-}
-
-async function askAlias(reg: Registry, model: string): Promise<string> {
-  const inUse = await reg.getModel(model).then(
-    (m) => Object.keys(m.aliases),
-    () => [],
-  );
-  const names = [...new Set([...readConfig().promotionAliases, ...inUse])];
-  return pickOne(
-    [
-      { label: 'No alias', value: '' },
-      ...names.map((a) => ({ label: `@${a}`, description: 'move this alias to the new version', value: a })),
-    ],
-    {
-      title: 'Push Model Version: alias (optional)',
-      placeHolder: 'Give the new version an alias right away?',
-    },
-  );
+function parseIf<T>(x: T | string, parse: (s: string) => T): T {
+  return typeof x === 'string' ? parse(x) : x;
 }

@@ -6,6 +6,7 @@ import { writeSetting } from '../config';
 import { COMMANDS, VIEWS } from '../ids';
 import { workspaceRoot } from '../registry/registryService';
 import type { LoadMoreElement } from '../tree/elements';
+import { pickFolder } from '../ui/pickFile';
 import { pickOne } from '../ui/prompt';
 import { showInfo } from '../ui/toast';
 import type { Deps } from './deps';
@@ -93,13 +94,5 @@ async function askRegistryUri(): Promise<string> {
     if (!info) throw new UserCancelled();
     return info.url;
   }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFiles: false,
-    canSelectFolders: true,
-    canSelectMany: false,
-    openLabel: 'Use as Registry',
-    title: 'Registry folder',
-  });
-  if (!picked?.[0]) throw new UserCancelled();
-  return picked[0].fsPath;
+  return (await pickFolder({ title: 'Registry folder', openLabel: 'Use as Registry' })).fsPath;
 }

@@ -27,6 +27,7 @@ export interface TransitionOptions {
 export function registerTransitions(d: Deps): vscode.Disposable[] {
   const done = (model: string, e: AuditEvent) => {
     d.tree.refresh();
+    void d.lastModel.set(model);
     showInfo(`${model}: ${eventChange(e)}${e.reason ? ` (${e.reason})` : ''}.`);
   };
 
@@ -54,7 +55,7 @@ export function registerTransitions(d: Deps): vscode.Disposable[] {
         const what = ref ? `Version ${ref.version} of "${model}" holds no alias` : `Model "${model}" has no alias`;
         throw new MlopsError('INVALID_STATE', `${what}, so there is nothing to roll back.`, 'Promote a version first.');
       }
-      const alias = opts.alias ?? (await pickRollbackAlias(reg, model, aliases, held));
+      const alias = opts.alias ?? (await pickRollbackAlias(reg, model, held));
       if (!held.includes(alias))
         throw new MlopsError('INVALID_ARGUMENT', `Version ${ref?.version} of "${model}" does not hold @${alias}.`);
       const reason = opts.reason ?? (await askReason(`Roll back @${alias} of ${model} (now v${aliases[alias]})`));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DOC_SCHEME } from '../ids';
+import { showRenderedMarkdown } from '../ui/showMarkdown';
 import type { RegistryService } from '../registry/registryService';
 import { compareMarkdown } from '../render/compare';
 import { historyMarkdown } from '../render/history';
@@ -71,9 +72,9 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
   }
 }
 
+/** Opens the document rendered (its .md path makes it Markdown); it re-renders when the registry changes. */
 export async function openDoc(req: DocRequest): Promise<vscode.TextDocument> {
-  // The .md path makes it a Markdown document (preview with the usual Markdown commands).
   const doc = await vscode.workspace.openTextDocument(docUri(req));
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showRenderedMarkdown(doc);
   return doc;
 }

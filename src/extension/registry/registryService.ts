@@ -1,13 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { MlopsError } from '../../core/errors';
+import { hasReason, MlopsError } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
 import { readConfig } from '../config';
 import { COMMANDS, CONTEXT_KEYS, type RegistryState } from '../ids';
 import type { Log } from '../log';
 import type { MlflowSecrets } from '../secrets';
 import { userSentence } from '../boundary';
+import { showError } from '../ui/toast';
 import { loadCore } from './loadCore';
 import type { RegistryLocation } from './core';
 
@@ -129,10 +130,11 @@ export class RegistryService implements vscode.Disposable {
     }
     this.notified.add(sentence);
     this.log.error(scope, e);
-    void vscode.window.showErrorMessage(sentence, 'Show Log', 'Select Registry').then((a) => {
-      if (a === 'Show Log') this.log.show();
-      if (a === 'Select Registry') void vscode.commands.executeCommand(COMMANDS.selectRegistry);
-    });
+    void showError(
+      sentence,
+      { title: 'Show Log', run: () => this.log.show() },
+      { title: 'Select Registry', run: () => vscode.commands.executeCommand(COMMANDS.selectRegistry) },
+    );
   }
 
   /** Called by the views after a successful read: clears an error state left by an earlier failure. */
@@ -218,7 +220,7 @@ export class RegistryService implements vscode.Disposable {
   }
 
   private isMissing(e: unknown): boolean {
-    return e instanceof MlopsError && e.code === 'NOT_FOUND' && /no registry at/i.test(e.message);
+    return hasReason(e, 'NO_REGISTRY');
   }
 
   /** Re-opens when the database file appears or changes (created by the CLI, restored from a backup). */

@@ -160,7 +160,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
       ),
       registry.history(parent.name),
     ]);
-    const els = items.map((v) => versionElement(parent, v, history));
+    const els = items.map((v) => versionElement(parent, v, history, items));
     return { items: els, more: more ? { kind: 'loadMore', parent } : undefined };
   }
 
@@ -170,14 +170,19 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
   }
 }
 
-function versionElement(parent: ModelElement, v: ModelVersion, history: AuditEvent[]): VersionElement {
+function versionElement(
+  parent: ModelElement,
+  v: ModelVersion,
+  history: AuditEvent[],
+  listed: ModelVersion[],
+): VersionElement {
   return {
     kind: 'version',
     model: v.model,
     version: v.version,
     data: v,
     parent,
-    rollbackAliases: rollbackAliases(history, v.model, v.version, v.aliases),
+    rollbackAliases: rollbackAliases(history, v, listed),
   };
 }
 

@@ -114,3 +114,16 @@ export async function pickOrType(opts: {
     qp.dispose();
   }
 }
+
+/** A password input box (tokens, passwords): the text is hidden and must not be empty. */
+export async function askSecret(title: string, prompt: string): Promise<string> {
+  const v = await vscode.window.showInputBox({
+    title,
+    prompt,
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (s) => (s ? undefined : 'It is empty.'),
+  });
+  if (v === undefined) throw new UserCancelled();
+  return v;
+}

@@ -30,3 +30,8 @@ export async function confirmModal(message: string, detail: string, confirm: str
   const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirm);
   return picked === confirm;
 }
+
+/** A short note in the status bar that goes away by itself ("Copied models:/churn/3"). */
+export function flashStatus(message: string, ms = 4000): void {
+  vscode.window.setStatusBarMessage(message, ms);
+}

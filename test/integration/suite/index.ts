@@ -7,7 +7,19 @@ import { captureOnFailure } from '../helpers/diagnostics';
  * and workspace, so they run in this order: activation first (nothing may have opened the registry
  * yet), the UI test last (it leaves menus and documents around).
  */
-const ORDER = ['activation', 'welcome', 'tree', 'transitions', 'live', 'errors', 'statusBar', 'ui', 'drift', 'mlflow'];
+const ORDER = [
+  'activation',
+  'welcome',
+  'tree',
+  'transitions',
+  'pushAndTags',
+  'live',
+  'errors',
+  'statusBar',
+  'ui',
+  'drift',
+  'mlflow',
+];
 
 export async function run(): Promise<void> {
   // MLOPS_E2E_GREP runs only the matching tests (while writing one); the order above still applies.

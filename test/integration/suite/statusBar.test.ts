@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mlops } from '../helpers/cli';
 import { setSetting } from '../helpers/ext';
 import { SEL, ui, uiAvailable } from '../helpers/ui';
-import { waitFor } from '../../helpers/wait';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../../src/extension/ids';
 
 describe('status bar', () => {
   before(function () {
@@ -23,6 +24,15 @@ describe('status bar', () => {
     } finally {
       await setSetting('statusBar.model', undefined);
     }
-    await waitFor('the item to hide', async () => (await ui.count(SEL.statusBarItem, { hasText: 'churn@' })) === 0);
+    // Without the setting it follows the model last used: the click above selected churn's row.
+    await ui.waitFor(SEL.statusBarItem, { hasText: 'churn@production v2' });
+  });
+
+  it('by default follows the model last selected in the Models view', async () => {
+    await vscode.commands.executeCommand(COMMANDS.revealVersion, 'by-ext', 2);
+    await ui.waitFor(SEL.statusBarItem, { hasText: 'by-ext@production v2' });
+    await vscode.commands.executeCommand(COMMANDS.revealVersion, 'churn', 1);
+    await ui.waitFor(SEL.statusBarItem, { hasText: 'churn@production v2' });
+    assert.equal(await ui.count(SEL.statusBarItem, { hasText: 'by-ext@' }), 0);
   });
 });

@@ -13,7 +13,7 @@ import {
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import { preparePush } from '../push';
 import type { Disposable, Registry } from '../registry';
-import { rollbackTarget } from '../rollback';
+import { planRollback } from '../rollback';
 import type {
   ActionContext,
   AuditEvent,
@@ -72,6 +72,7 @@ export class EmbeddedRegistry implements Registry {
           'NOT_FOUND',
           `There is no registry at ${reg.dir}.`,
           'Run `mlops init` (or push a model) to create one, or point --registry / mlops.registry.uri at an existing one.',
+          { reason: 'NO_REGISTRY' },
         );
       }
       try {
@@ -474,12 +475,20 @@ export class EmbeddedRegistry implements Registry {
     return this.file.mutate((db, now) => {
       this.modelRow(db, model);
       const current = this.holder(db, model, alias);
-      const target = rollbackTarget(this.currentIncarnationEvents(db, model), model, alias, current, (v) => {
-        const r = one(db, 'SELECT status FROM versions WHERE model = ? AND version = ?', [model, v]);
-        return r?.status === 'active';
-      });
-      this.setAlias(db, now, model, alias, target);
-      return this.event(db, now, ctx, { model, action: 'rollback', alias, fromVersion: current, toVersion: target });
+      const { to } = planRollback(
+        {
+          model,
+          aliases: current === null ? {} : { [alias]: current },
+          history: all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model]).map(eventFromRow),
+          statusOf: (v) => {
+            const r = one(db, 'SELECT status FROM versions WHERE model = ? AND version = ?', [model, v]);
+            return r ? (r.status as VersionStatus) : 'deleted';
+          },
+        },
+        alias,
+      );
+      this.setAlias(db, now, model, alias, to);
+      return this.event(db, now, ctx, { model, action: 'rollback', alias, fromVersion: current, toVersion: to });
     });
   }
 
@@ -498,13 +507,6 @@ export class EmbeddedRegistry implements Registry {
       db.run('DELETE FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
       return this.event(db, now, ctx, { model, action: 'remove-alias', alias, fromVersion: from, toVersion: null });
     });
-  }
-
-  /** Events since the model was last deleted: a re-created model starts a new history for rollbacks. */
-  private currentIncarnationEvents(db: Database, model: string): AuditEvent[] {
-    const cut = one(db, "SELECT max(id) AS id FROM audit WHERE model = ? AND action = 'delete-model'", [model]);
-    const since = cut?.id === null || cut?.id === undefined ? 0 : Number(cut.id);
-    return all(db, 'SELECT * FROM audit WHERE model = ? AND id > ? ORDER BY id', [model, since]).map(eventFromRow);
   }
 
   async history(model: string, filter: { alias?: string } = {}): Promise<AuditEvent[]> {

@@ -3,7 +3,7 @@ import { MlopsError, readOnlyRegistry } from '../../errors';
 import { validateAlias, validateModelName, validateStringMap, validateVersionNumber } from '../names';
 import { clampPageSize, decodePageToken, encodePageToken } from '../pageToken';
 import type { Disposable, Registry } from '../registry';
-import { rollbackTarget } from '../rollback';
+import { planRollback } from '../rollback';
 import type {
   ActionContext,
   AuditEvent,
@@ -309,20 +309,23 @@ export class MlflowRegistry implements Registry {
     return this.changes.moveAlias(model, alias, from, version, rm, ctx, 'promote');
   }
 
-  /** The target comes from the history tags through rollbackTarget(), exactly as on the embedded registry. */
+  /** The target comes from the history tags through planRollback(), exactly as on the embedded registry. */
   async rollback(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {
     validateModelName(model);
     validateAlias(alias);
     this.assertWritable();
     const rm = await this.lookups.model(model);
     const current = aliasesOf(rm)[alias] ?? null;
-    const active = new Set<number>();
+    const status = new Map<number, VersionStatus>();
     if (current !== null)
-      for (const mv of await this.lookups.allVersions(model))
-        if (statusOf(mv) === 'active') active.add(Number(mv.version));
+      for (const mv of await this.lookups.allVersions(model)) status.set(Number(mv.version), statusOf(mv));
     const events = decodeEvents(model, tagsToRecord(rm.tags)).events;
-    const target = rollbackTarget(events, model, alias, current, (v) => active.has(v));
-    return this.changes.moveAlias(model, alias, current, target, rm, ctx, 'rollback');
+    const aliases = current === null ? {} : { [alias]: current };
+    const { to } = planRollback(
+      { model, aliases, history: events, statusOf: (v) => status.get(v) ?? 'deleted' },
+      alias,
+    );
+    return this.changes.moveAlias(model, alias, current, to, rm, ctx, 'rollback');
   }
 
   async removeAlias(model: string, alias: string, ctx: ActionContext): Promise<AuditEvent> {

@@ -1,4 +1,4 @@
-import { MlopsError, type ErrorCode } from '../../errors';
+import { MlopsError, type ErrorCode, type ErrorReason } from '../../errors';
 import { redact } from './credentials';
 
 /**
@@ -24,8 +24,9 @@ export class MlflowApiError extends MlopsError {
     readonly status: number | undefined,
     readonly mlflowCode: string | undefined,
     readonly serverMessage: string,
+    reason?: ErrorReason,
   ) {
-    super(code, message, hint);
+    super(code, message, hint, { reason });
   }
 }
 
@@ -69,7 +70,8 @@ export function httpFailure(ctx: CallContext, status: number, contentType: strin
   const said = message ? `: ${message}` : '';
   const s = ctx.server;
   const tries = ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
-  const mk = (c: ErrorCode, text: string, hint?: string) => new MlflowApiError(c, text, hint, status, code, message);
+  const mk = (c: ErrorCode, text: string, hint?: string, reason?: ErrorReason) =>
+    new MlflowApiError(c, text, hint, status, code, message, reason);
 
   if (status === 401 || code === 'UNAUTHENTICATED') {
     return ctx.credentialsSent
@@ -81,6 +83,7 @@ export function httpFailure(ctx: CallContext, status: number, contentType: strin
       'PERMISSION_DENIED',
       `${s} denied permission for ${ctx.what} (403)${said}.`,
       "Ask the server's administrator for access, or connect with other credentials (in VS Code: 'MLOps: Connect to MLflow…'). MLflow 3 servers also answer 403 to hosts they do not allow (mlflow server --allowed-hosts).",
+      'SERVER_DENIED',
     );
   }
   if (status === 429 || code === 'REQUEST_LIMIT_EXCEEDED') {

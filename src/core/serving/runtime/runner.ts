@@ -26,6 +26,8 @@ export type Runner = ModelRunner & {
   readonly load: LoadReport;
   /** The batching options in effect (defaults filled in). */
   readonly batching: BatchingOptions;
+  /** Concurrent requests are merged: batching is on and every input's first dimension is dynamic. */
+  readonly batchable: boolean;
 };
 
 export const DEFAULT_BATCHING: BatchingOptions = {
@@ -69,6 +71,12 @@ export async function createModelRunner(pool: WorkerPool, o: RunnerOptions): Pro
   // Bare files may come without a hash: key them by path so two of them never share a session.
   const ref: ModelRef = { sha256: o.served.sha256 || `path:${o.modelPath}`, path: o.modelPath };
   const load = await pool.acquire(ref, warmupFeeds(plan));
+  try {
+    pool.assertOpen(); // closed while loading: the workers are going away
+  } catch (e) {
+    pool.release(ref.sha256);
+    throw e;
+  }
   const missing = [
     ...plan.inputs.filter((i) => !load.inputNames.includes(i.name)).map((i) => `input '${i.name}'`),
     ...plan.outputs.filter((o) => !load.outputNames.includes(o.name)).map((o) => `output '${o.name}'`),
@@ -183,6 +191,10 @@ class QueuedRunner implements Runner {
       `onnxruntime failed to run the model ${this.label}: ${e.message}`,
       'The request matched the signature; check the model with these input values.',
     );
+  }
+
+  get batchable(): boolean {
+    return this.batching.enabled && this.plan.inputsBatchable && !this.queue.mergeBroken;
   }
 
   stats(): RunnerStats {

@@ -53,6 +53,7 @@ export class WorkerPool {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private earlyDeaths = 0;
+  private restarts = 0;
   private broken: MlopsError | undefined;
   /** No new runners (close() was called). */
   private closing = false;
@@ -100,6 +101,7 @@ export class WorkerPool {
     }
     const fresh = this.spawn(slot.index);
     this.slots[slot.index] = fresh;
+    this.restarts++;
     // The replacement takes no batch before the models in use are loaded and warmed up again: the other
     // workers answer meanwhile (a load failing here shows again, as an error, on the model's next run).
     const loads = [...this.models.values()].map((m) =>
@@ -116,6 +118,7 @@ export class WorkerPool {
   /** Loads a model into every worker (once per sha256); resolves after every load and warm-up. */
   async acquire(ref: ModelRef, warmup?: Record<string, Tensor>): Promise<LoadReport> {
     this.assertOpen();
+    if (this.broken) throw this.broken;
     const known = this.models.get(ref.sha256);
     if (known) known.refs++;
     else this.models.set(ref.sha256, { ref, warmup, refs: 1 });
@@ -209,6 +212,16 @@ export class WorkerPool {
         this.schedule();
       },
     );
+  }
+
+  /** Why the pool cannot run anything (its workers cannot start), or undefined while it can. */
+  get failure(): MlopsError | undefined {
+    return this.broken;
+  }
+
+  /** Workers replaced after a crash since the pool started (for /metrics and tests). */
+  get workerRestarts(): number {
+    return this.restarts;
   }
 
   /** Which workers are running a batch now (for diagnostics and tests). */

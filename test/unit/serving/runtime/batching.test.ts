@@ -130,6 +130,7 @@ describe('serving runtime: dynamic batching', function () {
   });
 
   it('runs every request alone when batching is off', async () => {
+    assert.equal(reference.batchable, false);
     const answers = await Promise.all([0, 1, 2, 3].map((i) => reference.infer(fp32Request('input', 2, 8, i))));
     assert.deepEqual(
       answers.map((a) => a.timing.batchSize),
@@ -166,6 +167,7 @@ describe('serving runtime: dynamic batching', function () {
       ],
     });
     const runner = await runnerFor(pool, t.dir, 'reduce', bytes, HOLD);
+    assert.equal(runner.batchable, true);
     const requests = [0, 1, 2, 3].map((i) => fp32Request('x', 1, 3, i));
     const answers = await Promise.all(requests.map((r) => runner.infer(r)));
     answers.forEach((a, i) =>
@@ -174,6 +176,7 @@ describe('serving runtime: dynamic batching', function () {
     assert.deepEqual(runner.stats().batchSizes, { 1: 4 });
     const later = await Promise.all(requests.map((r) => runner.infer(r)));
     assert.ok(later.every((a) => a.timing.batchSize === 1));
+    assert.equal(runner.batchable, false);
     await runner.close();
   });
 

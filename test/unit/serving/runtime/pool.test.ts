@@ -4,6 +4,7 @@ import path from 'node:path';
 import { WorkerPool } from '../../../../src/core/serving/runtime';
 import { buildMlp } from '../../../builders/mlpBuilder';
 import { tempDir } from '../../../helpers/tmp';
+import { sleep, waitFor } from '../../../helpers/wait';
 import { fp32Request, modelOptions, rejectsWith, runnerFor } from './fixtures';
 
 const small = (seed: number) => buildMlp({ inputDim: 8, hidden: [16], outputDim: 4, seed });
@@ -55,7 +56,20 @@ describe('serving runtime: the worker pool', function () {
     const s = runner.stats();
     assert.equal(s.requestFailure, 1);
     assert.equal(s.requestSuccess, 3);
+    assert.equal(pool.workerRestarts, 1);
     await runner.close();
+  });
+
+  it('stops replacing workers that die before answering anything (a broken worker script)', async () => {
+    const script = path.join(t.dir, 'brokenWorker.js');
+    writeFileSync(script, "throw new Error('this worker cannot start');\n");
+    const pool = newPool({ workers: 1, workerPath: script });
+    await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL');
+    const failure = await waitFor('the pool to give up', () => pool.failure, 20_000);
+    assert.match(failure.message, /inference workers cannot start/);
+    await sleep(300);
+    assert.equal(pool.workerRestarts, 2, 'no more restarts after 3 early deaths');
+    await rejectsWith(runnerFor(pool, t.dir, 'never', small(9)), 'INTERNAL', /inference workers cannot start/);
   });
 
   it('evicts the least recently used session past the memory budget and reloads it when needed', async () => {
@@ -107,6 +121,19 @@ describe('serving runtime: the worker pool', function () {
     await pool.close();
     assert.equal((await Promise.all(accepted)).length, 3);
     await rejectsWith(runnerFor(pool, t.dir, 'late', small(5)), 'UNAVAILABLE');
+  });
+
+  it('a runner still loading when the pool closes is refused, not left with no workers', async () => {
+    const pool = WorkerPool.create({ workers: 1 });
+    // The big model takes far longer to load than the file check before it: close while it loads.
+    const loading = runnerFor(pool, t.dir, 'loading', BIG);
+    const outcome = loading.then(
+      () => 'created',
+      (e: { code?: string }) => e.code,
+    );
+    await sleep(30);
+    await pool.close();
+    assert.equal(await outcome, 'UNAVAILABLE');
   });
 
   it('a missing or broken model file fails createRunner clearly; the pool keeps serving', async () => {

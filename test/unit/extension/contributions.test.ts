@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { COMMANDS } from '../../../src/extension/ids';
+
+/**
+ * package.json's contributions against the ids module, without VS Code (the integration tier also checks
+ * what is registered at run time): every command both ways, tree menus that name the view, and internal
+ * commands hidden from the palette.
+ */
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+interface Menu {
+  command: string;
+  when?: string;
+}
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string; title: string }[]; menus: Record<string, Menu[]> };
+};
+
+describe('package.json contributions match src/extension/ids.ts', () => {
+  it('contributes exactly the commands the ids module names', () => {
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(COMMANDS).sort());
+  });
+
+  it('puts tree item menus only where the Models view and a context value say so', () => {
+    for (const m of pkg.contributes.menus['view/item/context']) {
+      assert.match(m.when ?? '', /view == mlops\.models && viewItem (=~|==) /, `${m.command}: ${m.when}`);
+    }
+  });
+
+  it('offers Edit Tags… on versions, not when the registry is read-only, and hides internal commands', () => {
+    const tags = pkg.contributes.menus['view/item/context'].find((m) => m.command === COMMANDS.editTags);
+    assert.equal(tags?.when, 'view == mlops.models && viewItem =~ /^mlops:version\\b/ && !mlops.readOnly');
+    const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    assert.equal(palette.get(COMMANDS.editTags), '!mlops.readOnly');
+    for (const internal of [COMMANDS.loadMore, COMMANDS.revealVersion]) assert.equal(palette.get(internal), 'false');
+  });
+});
