@@ -9,6 +9,7 @@ import { mlops } from '../helpers/cli';
 import { EXTENSION_ID } from '../helpers/env';
 import { api, versions } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
+import { ui, uiAvailable } from '../helpers/ui';
 import { waitFor } from '../../helpers/wait';
 
 const MODEL = 'served';
@@ -54,6 +55,17 @@ function listening(port: number): Promise<boolean> {
     });
     s.once('error', () => resolve(false));
   });
+}
+
+/** An element of the (only) open webview: its outer iframe, then VS Code's active-frame. */
+const inWebview = (selector: string) =>
+  `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
+
+/** Types into a vscode-textfield of the webview as a user would. */
+async function setField(selector: string, text: string): Promise<void> {
+  await ui.click(inWebview(selector));
+  await ui.press('Control+a');
+  await ui.type(text);
 }
 
 /** Serve Locally in the real VS Code: an endpoint in the extension host, inference in worker threads. */
@@ -123,6 +135,34 @@ describe('serving', function () {
     const a = await api();
     await vscode.commands.executeCommand(COMMANDS.openServingPanel, served!.id);
     await waitFor('the serving webview to be ready', () => a.servingPanels().find((p) => p.ready), 30_000);
+  });
+
+  it('in the webview: Send answers with the outputs, a short load test draws its charts, Cancel stops a long one', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`);
+    await ui.click(inWebview('#send'), { timeoutMs: 20_000 });
+    await waitFor('the answer to be drawn', () => panel()?.rendered.find((r) => r.what === 'inference'), 20_000);
+    assert.deepEqual(panel()?.lastInference, { ok: true, modelVersion: '2' });
+    assert.equal(panel()?.rendered.find((r) => r.what === 'inference')?.rows, 2, 'top-k of the 2 classes');
+
+    await setField('#load-duration', '2');
+    await ui.click(inWebview('#load-start'));
+    const done = await waitFor(
+      'the load test to be drawn',
+      () => panel()?.rendered.find((r) => r.what === 'loadtest'),
+      60_000,
+    );
+    assert.deepEqual(done.charts, ['histogram', 'percentiles', 'throughput']);
+    const run = panel()!.lastLoadTest!;
+    assert.equal(run.cancelled, false);
+    assert.ok(run.throughput > 0 && run.p99 >= run.p50 && run.p50 > 0, JSON.stringify(run));
+
+    await setField('#load-duration', '300');
+    await ui.click(inWebview('#load-start'));
+    await ui.waitFor(inWebview('#load-cancel'));
+    await ui.click(inWebview('#load-cancel'));
+    await waitFor('the long load test to stop', () => panel()?.lastLoadTest?.cancelled === true, 10_000);
   });
 
   it('Stop frees the port', async () => {
