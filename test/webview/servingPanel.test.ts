@@ -17,7 +17,11 @@ import { DARK, LIGHT } from './theme';
  */
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(REPO, 'test-results');
+/** The README's screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
+const SHOTS =
+  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO, 'media', 'screenshots')
+    : path.join(REPO, 'test-results');
 
 const ENDPOINT: EndpointView = {
   label: 'fraud@production',
@@ -50,6 +54,20 @@ const REPORT: LoadTestView = {
     p95: 4 + (t % 3) * 0.3,
     p99: 9 + (t % 4),
   })),
+};
+
+/** Light Modern's input, dropdown and secondary-button colours, which the shared LIGHT subset leaves dark. */
+const LIGHT_CONTROLS: Record<string, string> = {
+  ...LIGHT,
+  '--vscode-settings-textInputBackground': '#ffffff',
+  '--vscode-settings-textInputForeground': '#3b3b3b',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-settings-textInputBorder': '#cecece',
+  '--vscode-settings-dropdownBackground': '#ffffff',
+  '--vscode-settings-dropdownForeground': '#3b3b3b',
+  '--vscode-settings-dropdownBorder': '#cecece',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
 };
 
 function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -119,7 +137,7 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
         problems.push(`${kind} console: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`${kind} page error: ${e.stack ?? e.message}`));
-    await page.addInitScript(initScript(kind === 'dark' ? DARK : LIGHT, kind));
+    await page.addInitScript(initScript(kind === 'dark' ? DARK : LIGHT_CONTROLS, kind));
     await page.goto(server.url);
     await page.waitForFunction(() =>
       (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'ready'),
@@ -174,12 +192,23 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
       const page = await open(kind);
       try {
         await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+        await host(page, {
+          type: 'inferResult',
+          outcome: {
+            id: 1,
+            ok: true,
+            status: 200,
+            latencyMs: 1.92,
+            modelVersion: '3',
+            outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.02, 0.91, 0.07] }],
+          },
+        });
         await host(page, { type: 'loadResult', report: REPORT });
         await page.waitForSelector('#load-result', { state: 'visible' });
         assert.match((await page.textContent('#load-summary tr[data-metric="p99"]')) ?? '', /9\.70 ms/);
         assert.match((await page.textContent('#load-summary tr[data-metric="throughput"]')) ?? '', /412\.3 req\/s/);
         assert.match((await page.textContent('#load-summary tr[data-metric="errors"]')) ?? '', /2 \(http_503 ×2\)/);
-        const rendered = (await posted(page)).filter((m) => m.type === 'rendered');
+        const rendered = (await posted(page)).filter((m) => m.type === 'rendered' && m.what === 'loadtest');
         assert.deepEqual(rendered, [
           { type: 'rendered', what: 'loadtest', rows: 8, charts: ['histogram', 'percentiles', 'throughput'] },
         ]);
