@@ -7,7 +7,7 @@ import { fileTarget, isModelUri, registryTarget, type Target, type VersionInfo }
 import { inputFeatureNames, recordFeatureNames } from './predlog/features';
 import { PREDICTIONS_DIR } from './predlog/layout';
 import { PredictionLog } from './predlog/writer';
-import type { BatchingOptions } from './runtime';
+import type { BatchingOptions, WorkerPool } from './runtime';
 import { InferenceHttpServer } from './server/httpServer';
 import { InferenceService } from './server/inferenceService';
 import { ServingMetrics } from './server/servingMetrics';
@@ -58,6 +58,8 @@ export interface RunningServer {
   models: ModelSet;
   metrics: ServingMetrics;
   window: WindowStats;
+  /** The worker pool running the models (its counters: restarts, failure). */
+  pool: WorkerPool;
   /** The prediction log's folder, or undefined when logging is off. */
   logDir: string | undefined;
   /** Stop accepting, answer the requests in flight, retire the runners, flush the log. */
@@ -129,16 +131,17 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
         onError: (message) => onEvent({ type: 'log-error', message }),
       })
     : undefined;
+  // Feature names are written beside the log when a version starts serving, one write at a time (each
+  // rewrites features.json); close() waits for the last.
+  let namesWritten: Promise<void> = Promise.resolve();
   const remember = (info: VersionInfo | undefined) => {
     if (!root || !info) return;
-    recordFeatureNames(
-      root,
-      info.served.model,
-      info.served.version,
-      inputFeatureNames(info.signature, info.tags),
-    ).catch((e: unknown) =>
-      onEvent({ type: 'log-error', message: `Could not record the feature names: ${errorMessage(e)}` }),
-    );
+    const names = inputFeatureNames(info.signature, info.tags);
+    namesWritten = namesWritten
+      .then(() => recordFeatureNames(root, info.served.model, info.served.version, names))
+      .catch((e: unknown) =>
+        onEvent({ type: 'log-error', message: `Could not record the feature names: ${errorMessage(e)}` }),
+      );
   };
 
   // Loaded lazily: importing the runtime starts nothing, but keeps `mlops --help` free of it.
@@ -197,6 +200,7 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
       models: set,
       metrics,
       window,
+      pool,
       logDir: root,
       close: () =>
         (closing ??= (async () => {
@@ -204,6 +208,7 @@ export async function startServing(o: ServeOptions): Promise<RunningServer> {
           await set.close();
           await pool.close();
           await log?.close();
+          await namesWritten;
         })()),
     };
   } catch (e) {

@@ -169,6 +169,18 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.match(received, /\{"live":true\}$/);
   });
 
+  it('answers 500 when the worker running a request crashes, then serves again', async () => {
+    const req = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: row }] };
+    server.pool.crashWorkerForTest(0);
+    const crashed = await request('POST', `${base}/v2/models/iris/infer`, req);
+    assert.equal(crashed.status, 500, crashed.text);
+    assert.match(crashed.json().error, /worker/);
+    const again = await request('POST', `${base}/v2/models/iris/infer`, req);
+    assert.equal(again.status, 200, again.text);
+    const m = parsePrometheus((await request('GET', `${base}/metrics`)).text);
+    assert.equal(m.get('mlops_inference_request_failure_total{model="iris",version="0",reason="internal"}'), 1);
+  });
+
   it('lists the repository index', async () => {
     const r = await request('POST', `${base}/v2/repository/index`, {});
     assert.equal(r.status, 200);

@@ -55,13 +55,6 @@ abstract class Series<T> implements Family {
     return s.value;
   }
 
-  /** Forgets every series carrying these label values (a model no longer served). */
-  remove(match: Labels): void {
-    for (const [k, s] of this.series) {
-      if (Object.entries(match).every(([n, v]) => s.labels[n] === v)) this.series.delete(k);
-    }
-  }
-
   abstract render(out: string[]): void;
 }
 
@@ -69,9 +62,6 @@ export class Counter extends Series<{ v: number }> {
   readonly type = 'counter' as const;
   inc(labels: Labels, by = 1): void {
     this.get(labels, () => ({ v: 0 })).v += by;
-  }
-  value(labels: Labels): number {
-    return this.get(labels, () => ({ v: 0 })).v;
   }
   render(out: string[]): void {
     for (const s of this.series.values()) out.push(`${this.name}${labelText(s.labels)} ${formatValue(s.value.v)}`);
@@ -85,9 +75,6 @@ export class Gauge extends Series<{ v: number }> {
   }
   inc(labels: Labels, by = 1): void {
     this.get(labels, () => ({ v: 0 })).v += by;
-  }
-  value(labels: Labels): number {
-    return this.get(labels, () => ({ v: 0 })).v;
   }
   render(out: string[]): void {
     for (const s of this.series.values()) out.push(`${this.name}${labelText(s.labels)} ${formatValue(s.value.v)}`);

@@ -148,10 +148,6 @@ export class ServingMetrics {
     this.servedVersion.set({ model, role }, version);
   }
 
-  roleRemoved(model: string, role: string): void {
-    this.servedVersion.remove({ model, role });
-  }
-
   httpRequest(route: string, code: number): void {
     this.http.inc({ route, code: String(code) });
   }
