@@ -103,6 +103,8 @@ export type WebviewToHost =
   | { type: 'copyCurl'; request: InferRequestBody }
   | { type: 'loadTest'; params: LoadTestParams }
   | { type: 'cancelLoadTest' }
+  /** Save the last load test's full report (JSON) or its per-second series (CSV) where the user chooses. */
+  | { type: 'exportLoadTest'; format: 'json' | 'csv' }
   /** After drawing: what the webview drew (the host and the integration suite know what the user sees). */
   | { type: 'rendered'; what: 'inference' | 'loadtest'; rows: number; charts: string[] };
 
@@ -238,6 +240,8 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
       return isParams(v.params) ? { type: 'loadTest', params: v.params } : undefined;
     case 'cancelLoadTest':
       return { type: 'cancelLoadTest' };
+    case 'exportLoadTest':
+      return v.format === 'json' || v.format === 'csv' ? { type: 'exportLoadTest', format: v.format } : undefined;
     case 'rendered':
       return (v.what === 'inference' || v.what === 'loadtest') && isSize(v.rows) && isArrayOf(isString)(v.charts)
         ? { type: 'rendered', what: v.what, rows: v.rows as number, charts: v.charts }

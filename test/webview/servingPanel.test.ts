@@ -225,6 +225,8 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
         mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: path.join(SHOTS, `serving-panel-${kind}.png`), fullPage: true });
         assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+        await page.click('#export-csv');
+        assert.deepEqual((await posted(page)).at(-1), { type: 'exportLoadTest', format: 'csv' });
       } finally {
         await page.close();
       }

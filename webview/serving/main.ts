@@ -225,6 +225,8 @@ $('load-start').addEventListener('click', () => {
   post({ type: 'loadTest', params });
 });
 $('load-cancel').addEventListener('click', () => post({ type: 'cancelLoadTest' }));
+$('export-json').addEventListener('click', () => post({ type: 'exportLoadTest', format: 'json' }));
+$('export-csv').addEventListener('click', () => post({ type: 'exportLoadTest', format: 'csv' }));
 onThemeChange(() => {
   if (state.lastReport && !$('load-result').hidden) charts.show(state.lastReport);
 });

@@ -70,6 +70,7 @@ export function servingPanelHtml(o: PanelHtmlOptions): string {
   <div id="load-progress" hidden><progress id="load-bar" max="1" value="0"></progress> <span id="load-progress-text"></span></div>
   <div id="load-result" hidden>
     <table id="load-summary" aria-label="Load test results"></table>
+    <div class="actions"><vscode-button id="export-json" secondary>Export JSON</vscode-button><vscode-button id="export-csv" secondary>Export CSV</vscode-button></div>
     <div class="charts">
       <div><h3>Latency histogram</h3><div class="chart-box"><canvas id="hist-chart" role="img" aria-label="Latency histogram (log scale)"></canvas></div></div>
       <div><h3>Latency percentiles over time</h3><div class="chart-box"><canvas id="pct-chart" role="img" aria-label="p50, p95 and p99 latency per second"></canvas></div></div>

@@ -16,6 +16,7 @@ import type { Endpoint } from './endpoints';
 import { servingPanelHtml } from './html';
 import { sendInference } from './inferClient';
 import { loadServingCore } from './loadServingCore';
+import { loadTestExport } from './loadTestExport';
 import { endpointSignature, type EndpointSignature } from './signature';
 import { curlFor, externalUrl } from './urls';
 
@@ -71,6 +72,7 @@ export class ServingPanel implements vscode.Disposable {
   private loadRun: AbortController | undefined;
   private lastInference: ServingPanelInfo['lastInference'];
   private lastLoadTest: ServingPanelInfo['lastLoadTest'];
+  private lastReport: LoadTestReport | undefined;
   private readonly rendered: ServingPanelInfo['rendered'] = [];
   private running = true;
 
@@ -207,6 +209,8 @@ export class ServingPanel implements vscode.Disposable {
       case 'cancelLoadTest':
         this.loadRun?.abort();
         return;
+      case 'exportLoadTest':
+        return this.exportLoadTest(m.format);
       case 'rendered':
         this.rendered.push({ what: m.what, rows: m.rows, charts: m.charts });
         if (this.rendered.length > 20) this.rendered.shift();
@@ -256,6 +260,7 @@ export class ServingPanel implements vscode.Disposable {
               }),
           },
         );
+        this.lastReport = report;
         this.lastLoadTest = {
           p50: report.latency.p50,
           p99: report.latency.p99,
@@ -275,6 +280,21 @@ export class ServingPanel implements vscode.Disposable {
     } finally {
       this.loadRun = undefined;
     }
+  }
+
+  private async exportLoadTest(format: 'json' | 'csv'): Promise<void> {
+    const r = this.lastReport;
+    if (!r) return;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `loadtest-${this.endpoint.model}-${r.startedAt.replace(/[:.]/g, '-')}.${format}`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: root ? vscode.Uri.joinPath(root, name) : undefined,
+      filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+      title: `Export the load test (${format.toUpperCase()})`,
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(loadTestExport(r, format), 'utf8'));
+    showInfo(`Load test saved to ${vscode.workspace.asRelativePath(target)}.`);
   }
 
   dispose(): void {

@@ -51,6 +51,10 @@ describe('serving panel message contract', () => {
       params: DEFAULT_LOAD,
     });
     assert.deepEqual(parseWebviewMessage({ type: 'cancelLoadTest' }), { type: 'cancelLoadTest' });
+    assert.deepEqual(parseWebviewMessage({ type: 'exportLoadTest', format: 'csv' }), {
+      type: 'exportLoadTest',
+      format: 'csv',
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'rendered', what: 'loadtest', rows: 8, charts: ['histogram'] }), {
       type: 'rendered',
       what: 'loadtest',
@@ -72,6 +76,7 @@ describe('serving panel message contract', () => {
       { type: 'loadTest', params: { mode: 'open', concurrency: 4, rate: null, durationMs: 5000 } },
       { type: 'rendered', what: 'other', rows: 1, charts: [] },
       { type: 'fetch', url: 'http://example.com' },
+      { type: 'exportLoadTest', format: 'exe' },
     ])
       assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
   });
