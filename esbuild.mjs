@@ -24,7 +24,10 @@ const nodeEntries = [
   { in: 'bench/run.ts', out: 'bench' },
 ];
 
-const webviewEntries = [{ in: 'webview/drift/main.ts', out: 'webview/drift' }].filter((e) => existsSync(e.in));
+const webviewEntries = [
+  { in: 'webview/drift/main.ts', out: 'webview/drift' },
+  { in: 'webview/serving/main.ts', out: 'webview/serving' },
+].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */
 const configs = nodeEntries.map((e) => ({

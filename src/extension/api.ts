@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DriftPanelInfo } from './drift/driftPanel';
 import type { RegistryState } from './ids';
+import type { ServingPanelInfo } from './serving/servingPanel';
 import type { TreeElement } from './tree/elements';
 
 /**
@@ -22,6 +23,12 @@ export interface MlopsStudioApi {
   coreLoadedAt(): number | undefined;
   /** The open drift panels and what their webviews last drew. */
   driftPanels(): DriftPanelInfo[];
+  /** The endpoints Serve Locally runs in this window (url as bound, on 127.0.0.1). */
+  servingEndpoints(): { id: string; label: string; model: string; url: string; port: number; version: number | null }[];
+  /** The serving status bar items' texts. */
+  servingStatusBar(): string[];
+  /** The open serving panels and what their webviews last drew. */
+  servingPanels(): ServingPanelInfo[];
   /** Milliseconds activate() took. */
   activationMs: number;
 }

@@ -32,6 +32,34 @@ export function readConfig(): MlopsConfig {
   };
 }
 
+/** The `mlops.serving.*` settings, for Serve Locally (read when an endpoint starts). */
+export interface ServingConfig {
+  /** 0 = any free port. */
+  port: number;
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  /** Share of answered requests written to the prediction log, 0..1 (0 = off). */
+  logPredictions: number;
+  /** Inference worker threads per endpoint; 0 = the runtime's default. */
+  workers: number;
+}
+
+const intIn = (v: unknown, min: number, max: number, fallback: number) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+
+export function readServingConfig(): ServingConfig {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const rate = c.get<unknown>(SETTINGS.servingLogPredictions, 1);
+  const delay = c.get<unknown>(SETTINGS.servingMaxQueueDelayMs, 1);
+  return {
+    port: intIn(c.get<unknown>(SETTINGS.servingPort, 0), 0, 65535, 0),
+    maxBatchSize: intIn(c.get<unknown>(SETTINGS.servingMaxBatchSize, 32), 1, 4096, 32),
+    maxQueueDelayMs: typeof delay === 'number' && delay >= 0 && delay <= 1000 ? delay : 1,
+    logPredictions: typeof rate === 'number' && rate >= 0 && rate <= 1 ? rate : 1,
+    workers: intIn(c.get<unknown>(SETTINGS.servingWorkers, 0), 0, 64, 0),
+  };
+}
+
 export function affects(e: vscode.ConfigurationChangeEvent, key: keyof typeof SETTINGS): boolean {
   return e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS[key]}`);
 }

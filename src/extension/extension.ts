@@ -8,6 +8,10 @@ import { registerRegistryCommands } from './commands/registryCommands';
 import { registerTransitions } from './commands/transitions';
 import { registerConnectMlflow } from './commands/connectMlflow';
 import { registerDriftCommands } from './drift/commands';
+import { registerServingCommands } from './serving/commands';
+import { EndpointManager } from './serving/endpoints';
+import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
+import { ServingPanel } from './serving/servingPanel';
 import { DriftPanel } from './drift/driftPanel';
 import { MlflowSecrets } from './secrets';
 import type { Deps } from './commands/deps';
@@ -51,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): MlopsStudioApi | und
   }
 }
 
+/** The endpoints Serve Locally started: stopped in deactivate (awaited, within VS Code's few seconds). */
+let endpoints: EndpointManager | undefined;
+
 function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
   const secrets = new MlflowSecrets(context.secrets);
   const service = new RegistryService(log, secrets, context.globalStorageUri.fsPath);
@@ -78,6 +85,30 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, docs),
   );
 
+  endpoints = new EndpointManager(log);
+  const served = endpoints;
+  tree.servedLookup = (model, version) => served.serving(model, version)?.port;
+  const endpointBar = new EndpointStatusBar(served);
+  const servingTree = new ServingTreeProvider(served);
+  let servedKey = '';
+  context.subscriptions.push(
+    served,
+    endpointBar,
+    servingTree,
+    vscode.window.createTreeView(VIEWS.serving, { treeDataProvider: servingTree }),
+    // Redraw the Models rows only when the set of served versions changes (not on every rate update).
+    served.onDidChange(() => {
+      const key = served
+        .list()
+        .map((e) => `${e.model}/${e.liveVersion()}:${e.port}`)
+        .join(',');
+      if (key !== servedKey) {
+        servedKey = key;
+        tree.repaint();
+      }
+    }),
+  );
+
   const deps: Deps = { log, service, tree, treeView, secrets, state: context.workspaceState, lastModel };
   context.subscriptions.push(
     ...registerRegistryCommands(deps),
@@ -88,6 +119,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     registerCleanUp(deps),
     registerConnectMlflow(deps),
     ...registerDriftCommands(context, deps),
+    ...registerServingCommands(context, deps, served),
   );
 
   context.subscriptions.push(
@@ -108,10 +140,24 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     onDidRefreshTree: (listener) => tree.onDidChangeTreeData(() => listener()),
     coreLoadedAt,
     driftPanels: () => DriftPanel.describeOpen(),
+    servingEndpoints: () =>
+      served.list().map((e) => ({
+        id: e.id,
+        label: e.label,
+        model: e.model,
+        url: e.url,
+        port: e.port,
+        version: e.liveVersion() ?? null,
+      })),
+    servingStatusBar: () => endpointBar.texts(),
+    servingPanels: () => ServingPanel.describeOpen(),
     activationMs: 0,
   };
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions; the registry closes with RegistryService.dispose.
+export async function deactivate(): Promise<void> {
+  // Everything else is in context.subscriptions; the registry closes with RegistryService.dispose. The
+  // endpoints are awaited here so their ports are free when the extension host goes.
+  await endpoints?.stopAll();
+  endpoints = undefined;
 }

@@ -27,6 +27,12 @@ export const COMMANDS = {
   driftCompareWith: 'mlops.drift.compareWith',
   showDrift: 'mlops.showDrift',
   editTags: 'mlops.editTags',
+  serveLocally: 'mlops.serving.serveLocally',
+  serveModel: 'mlops.serving.serveModel',
+  stopEndpoint: 'mlops.serving.stop',
+  openServingPanel: 'mlops.serving.openPanel',
+  /** Internal: a serving status bar item's quick pick (Open Serving Panel, Copy URL, Copy curl, Stop). */
+  endpointActions: 'mlops.serving.endpointActions',
   /** Internal (hidden from the palette): the "Load more…" row. */
   loadMore: 'mlops.loadMore',
   /** Internal: the status bar item reveals the version it names. */
@@ -36,7 +42,7 @@ export const COMMANDS = {
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const VIEW_CONTAINER = 'mlops';
-export const VIEWS = { models: 'mlops.models' } as const;
+export const VIEWS = { models: 'mlops.models', serving: 'mlops.servingEndpoints' } as const;
 
 /** Context keys the `when` clauses of package.json read. */
 export const CONTEXT_KEYS = {
@@ -58,9 +64,11 @@ export const CONTEXT_VALUES = {
   loadMore: 'mlops:loadMore',
   problem: 'mlops:problem',
   server: 'mlops:server',
+  /** A running endpoint in the Serving view. */
+  endpoint: 'mlops:endpoint',
 } as const;
 
-export const VERSION_FLAGS = ['aliased', 'rollback', 'archived'] as const;
+export const VERSION_FLAGS = ['aliased', 'rollback', 'archived', 'served'] as const;
 export type VersionFlag = (typeof VERSION_FLAGS)[number];
 
 export const SETTINGS_SECTION = 'mlops';
@@ -72,6 +80,11 @@ export const SETTINGS = {
   keyMetric: 'models.keyMetric',
   promotionAliases: 'promotion.aliases',
   statusBarModel: 'statusBar.model',
+  servingPort: 'serving.port',
+  servingMaxBatchSize: 'serving.maxBatchSize',
+  servingMaxQueueDelayMs: 'serving.maxQueueDelayMs',
+  servingLogPredictions: 'serving.logPredictions',
+  servingWorkers: 'serving.workers',
 } as const;
 
 /** Scheme of the read-only documents (details, history, comparison). */

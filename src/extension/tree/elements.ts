@@ -44,11 +44,12 @@ export interface ServerElement {
 export type TreeElement = ModelElement | VersionElement | LoadMoreElement | ProblemElement | ServerElement;
 
 /** `mlops:version+aliased+rollback+archived`: the base and the flags that pick menu items. */
-export function versionContextValue(v: ModelVersion, rollbackAliases: string[]): string {
+export function versionContextValue(v: ModelVersion, rollbackAliases: string[], served = false): string {
   const flags: VersionFlag[] = [];
   if (v.aliases.length > 0) flags.push('aliased');
   if (rollbackAliases.length > 0) flags.push('rollback');
   if (v.status === 'archived') flags.push('archived');
+  if (served) flags.push('served');
   return [CONTEXT_VALUES.version, ...flags].join('+');
 }
 

@@ -6,7 +6,7 @@ import { readConfig } from '../config';
 import type { RegistryService } from '../registry/registryService';
 import type { LoadMoreElement, ModelElement, ServerElement, TreeElement, VersionElement } from './elements';
 import { rollbackAliases } from './rollbackFlags';
-import { tooltipFor, treeItem } from './treeItems';
+import { type ServedLookup, tooltipFor, treeItem } from './treeItems';
 
 interface Paged<T> {
   items: T[];
@@ -42,8 +42,16 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<TreeElement>,
     this.changed.fire(undefined);
   }
 
+  /** Which versions run in an endpoint of this window (set by the serving adapter). */
+  servedLookup: ServedLookup = () => undefined;
+
+  /** Redraws the rows (a version started or stopped being served) without reading the registry again. */
+  repaint(): void {
+    this.changed.fire(undefined);
+  }
+
   getTreeItem(e: TreeElement): vscode.TreeItem {
-    return treeItem(e, readConfig().keyMetric);
+    return treeItem(e, readConfig().keyMetric, this.servedLookup);
   }
 
   resolveTreeItem(item: vscode.TreeItem, e: TreeElement): vscode.TreeItem {

@@ -16,12 +16,15 @@ import {
 
 /** Turns tree elements into TreeItems. Tooltips are built on hover (resolveTooltip), not per row. */
 
-export function treeItem(e: TreeElement, keyMetric: string): vscode.TreeItem {
+/** The port a version is served on in this window (Serve Locally), if it is. */
+export type ServedLookup = (model: string, version: number) => number | undefined;
+
+export function treeItem(e: TreeElement, keyMetric: string, served: ServedLookup = () => undefined): vscode.TreeItem {
   switch (e.kind) {
     case 'model':
       return modelItem(e);
     case 'version':
-      return versionItem(e, keyMetric);
+      return versionItem(e, keyMetric, served(e.model, e.version));
     case 'loadMore':
       return loadMoreItem(e);
     case 'problem':
@@ -60,13 +63,13 @@ function modelItem(e: ModelElement): vscode.TreeItem {
   return item;
 }
 
-function versionItem(e: VersionElement, keyMetric: string): vscode.TreeItem {
+function versionItem(e: VersionElement, keyMetric: string, servedPort: number | undefined): vscode.TreeItem {
   const v = e.data;
   const item = new vscode.TreeItem(`v${v.version}`, vscode.TreeItemCollapsibleState.None);
   item.id = elementId(e);
-  item.description = versionDescription(v, keyMetric);
+  item.description = versionDescription(v, keyMetric) + (servedPort !== undefined ? ` · served :${servedPort}` : '');
   item.iconPath = versionIcon(e);
-  item.contextValue = versionContextValue(v, e.rollbackAliases);
+  item.contextValue = versionContextValue(v, e.rollbackAliases, servedPort !== undefined);
   item.accessibilityInformation = { label: `${v.model} version ${v.version}, ${item.description}` };
   return item;
 }

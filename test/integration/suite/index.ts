@@ -19,6 +19,7 @@ const ORDER = [
   'ui',
   'drift',
   'mlflow',
+  'serving',
 ];
 
 export async function run(): Promise<void> {

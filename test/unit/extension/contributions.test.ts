@@ -23,10 +23,33 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
   });
 
-  it('puts tree item menus only where the Models view and a context value say so', () => {
+  it('puts tree item menus only where a view of ours (Models, Serving) and a context value say so', () => {
     for (const m of pkg.contributes.menus['view/item/context']) {
-      assert.match(m.when ?? '', /view == mlops\.models && viewItem (=~|==) /, `${m.command}: ${m.when}`);
+      assert.match(
+        m.when ?? '',
+        /view == mlops\.(models|servingEndpoints) && viewItem (=~|==) /,
+        `${m.command}: ${m.when}`,
+      );
     }
+  });
+
+  it('offers Serve Locally on live versions and .onnx files, Stop and the panel on served versions', () => {
+    const items = pkg.contributes.menus['view/item/context'];
+    const serve = items.find((m) => m.command === COMMANDS.serveLocally);
+    assert.ok((serve?.when ?? '').includes('viewItem =~ /^mlops:version(?!.*\\+archived\\b)/'), serve?.when);
+    for (const c of [COMMANDS.stopEndpoint, COMMANDS.openServingPanel])
+      assert.ok(
+        items.some((m) => m.command === c && /\\\+served\\b/.test(m.when ?? '')),
+        `${c} on served versions`,
+      );
+    assert.ok(
+      pkg.contributes.menus['explorer/context'].some(
+        (m) => m.command === COMMANDS.serveLocally && /resourceExtname == \.onnx/.test(m.when ?? ''),
+      ),
+    );
+    const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    assert.equal(palette.get(COMMANDS.endpointActions), 'false');
+    assert.equal(palette.has(COMMANDS.serveModel), false, 'Serve Model… is in the palette');
   });
 
   it('offers Edit Tags… on versions, not when the registry is read-only, and hides internal commands', () => {

@@ -1,0 +1,160 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import type { Registry } from '../../core/registry/registry';
+import { readServingConfig } from '../config';
+import { loadServingCore } from './loadServingCore';
+import type { RunningServer } from './servingCore';
+
+/** What to serve: a registry URI (a version or an alias, which is followed) or an .onnx file. */
+export interface EndpointSpec {
+  /** models:/fraud@production, models:/fraud/3, or an absolute .onnx path. */
+  target: string;
+  /** What the user sees: "fraud@production", "fraud v3", "model.onnx". */
+  label: string;
+  registry?: Registry;
+}
+
+/** A running endpoint: an in-process HTTP server whose inference runs in worker threads. */
+export interface Endpoint {
+  readonly id: string;
+  readonly label: string;
+  readonly target: string;
+  /** The served model's name (the OIP v2 path segment). */
+  readonly model: string;
+  /** http://127.0.0.1:<port>, as bound (pass it through env.asExternalUri before showing it). */
+  readonly url: string;
+  readonly port: number;
+  readonly server: RunningServer;
+  /** The version answering now (an alias endpoint follows the alias); 0 for a bare .onnx file. */
+  liveVersion(): number | undefined;
+  /** Requests per second over the last sampling window (updated every few seconds). */
+  readonly rate: { perSecond: number; total: number };
+}
+
+export interface EndpointLog {
+  info(msg: string): void;
+  warn?(msg: string): void;
+  error(scope: string, e: unknown): void;
+}
+
+const RATE_EVERY_MS = 2000;
+
+/**
+ * The endpoints this window runs. Several may run at once (one per target: serving the same target again
+ * returns the running one). All of them stop on dispose, which runs in `deactivate` (context
+ * subscriptions); being in-process, they also end with the extension host if VS Code skips deactivation.
+ */
+export class EndpointManager implements vscode.Disposable {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private timer: NodeJS.Timeout | undefined;
+  private nextId = 1;
+
+  constructor(private readonly log: EndpointLog) {}
+
+  list(): Endpoint[] {
+    return [...this.endpoints.values()];
+  }
+
+  get(id: string): Endpoint | undefined {
+    return this.endpoints.get(id);
+  }
+
+  /** The endpoint serving this model version now, if any. */
+  serving(model: string, version: number): Endpoint | undefined {
+    return this.list().find((e) => e.model === model && e.liveVersion() === version);
+  }
+
+  async start(spec: EndpointSpec): Promise<{ endpoint: Endpoint; started: boolean }> {
+    const running = this.list().find((e) => e.target === spec.target);
+    if (running) return { endpoint: running, started: false };
+    const cfg = readServingConfig();
+    const core = await loadServingCore();
+    const open = (port: number) =>
+      core.startServing({
+        models: [spec.target],
+        registry: spec.registry,
+        host: '127.0.0.1',
+        port,
+        workers: cfg.workers || undefined,
+        batching: { maxBatchSize: cfg.maxBatchSize, maxQueueDelayMs: cfg.maxQueueDelayMs },
+        logRate: cfg.logPredictions,
+        onEvent: (e) => {
+          if (e.type === 'log-error') this.log.info(`serving ${spec.label}: prediction log: ${e.message}`);
+          else if (e.type === 'swap') {
+            this.log.info(`serving ${spec.label}: now v${e.to}${e.from !== null ? ` (was v${e.from})` : ''}`);
+            this.changed.fire();
+          } else this.log.info(`serving ${spec.label}: ${JSON.stringify(e)}`);
+        },
+      });
+    // The configured port is for the first endpoint; when it is taken, any free port will do.
+    const wanted = cfg.port && !this.list().some((e) => e.port === cfg.port) ? cfg.port : 0;
+    let server: RunningServer;
+    try {
+      server = await open(wanted);
+    } catch (e) {
+      if (wanted === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      this.log.info(`serving ${spec.label}: port ${wanted} is taken (${errorMessage(e)}); using a free port.`);
+      server = await open(0);
+    }
+    const model = server.models.first().name;
+    const rate = { perSecond: 0, total: 0 };
+    const endpoint: Endpoint = {
+      id: String(this.nextId++),
+      label: spec.label,
+      target: spec.target,
+      model,
+      url: server.url,
+      port: server.port,
+      server,
+      rate,
+      liveVersion: () => server.models.get(model)?.primary.live?.served.version,
+    };
+    this.endpoints.set(endpoint.id, endpoint);
+    this.log.info(`serving ${spec.label} (${spec.target}) on ${server.url}`);
+    this.ensureTimer();
+    this.changed.fire();
+    return { endpoint, started: true };
+  }
+
+  async stop(id: string): Promise<boolean> {
+    const e = this.endpoints.get(id);
+    if (!e) return false;
+    this.endpoints.delete(id);
+    this.changed.fire();
+    if (this.endpoints.size === 0) this.stopTimer();
+    await e.server.close().catch((err: unknown) => this.log.error(`stopping ${e.label}`, err));
+    this.log.info(`stopped serving ${e.label} (${e.url})`);
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.list().map((e) => this.stop(e.id)));
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      for (const e of this.endpoints.values()) {
+        const w = e.server.window.take();
+        e.rate.perSecond = w.perSecond;
+        e.rate.total = w.totalRequests;
+      }
+      this.changed.fire();
+    }, RATE_EVERY_MS);
+    this.timer.unref?.();
+  }
+
+  private stopTimer(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Runs in deactivate: VS Code gives it a few seconds, and the servers close their sockets at once. */
+  dispose(): void {
+    this.stopTimer();
+    void this.stopAll();
+    this.changed.dispose();
+  }
+}

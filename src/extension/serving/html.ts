@@ -1,0 +1,84 @@
+import type { PanelHtmlOptions } from '../drift/html';
+
+/**
+ * The serving panel's HTML, free of the vscode API so the Chromium test renders exactly what the panel
+ * shows. Strict CSP as the drift panel's: nothing by default, the script only with this render's nonce,
+ * styles, fonts and images only from the extension's resources. No remote URL: the webview never calls
+ * the endpoint (connect-src is 'none'); the host does.
+ */
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function servingPanelHtml(o: PanelHtmlOptions): string {
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${o.nonce}'`,
+    `style-src ${o.cspSource}`,
+    `font-src ${o.cspSource}`,
+    `img-src ${o.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(o.styleUri)}">
+<title>Test serving</title>
+</head>
+<body>
+<header>
+  <div>
+    <p class="subject" id="subject">Waiting for the endpoint…</p>
+    <p class="muted"><span id="url"></span> <span id="state"></span></p>
+  </div>
+</header>
+<section id="request" aria-labelledby="request-title">
+  <h2 id="request-title">Request</h2>
+  <div class="mode" role="tablist" aria-label="Request editor">
+    <vscode-button id="tab-form" role="tab">Form</vscode-button><vscode-button id="tab-json" role="tab" secondary>JSON</vscode-button>
+  </div>
+  <div id="form-pane" role="tabpanel">
+    <p class="muted" id="example-source"></p>
+    <div id="fields"></div>
+  </div>
+  <div id="json-pane" role="tabpanel" hidden>
+    <vscode-textarea id="json" rows="12" monospace aria-label="OIP v2 request (JSON)"></vscode-textarea>
+    <p class="field-error" id="json-error" role="alert" hidden></p>
+  </div>
+  <div class="actions"><vscode-button id="send">Send</vscode-button><vscode-button id="copy-curl" secondary>Copy as curl</vscode-button></div>
+</section>
+<section id="response" aria-labelledby="response-title" hidden>
+  <h2 id="response-title">Response</h2>
+  <p id="response-summary" role="status" aria-live="polite"></p>
+  <div id="outputs"></div>
+</section>
+<section id="history-section" aria-labelledby="history-title" hidden>
+  <h2 id="history-title">History</h2>
+  <table id="history" aria-label="Last requests"></table>
+</section>
+<section id="load" aria-labelledby="load-title">
+  <h2 id="load-title">Load test</h2>
+  <div class="load-form">
+    <label>Mode <vscode-single-select id="load-mode" aria-label="Load test mode"><vscode-option value="closed">Concurrency (closed loop)</vscode-option><vscode-option value="open">Rate (open loop)</vscode-option></vscode-single-select></label>
+    <label>Concurrency <vscode-textfield id="load-concurrency" type="number" min="1" aria-label="Concurrency"></vscode-textfield></label>
+    <label id="rate-label">Rate (req/s) <vscode-textfield id="load-rate" type="number" min="1" aria-label="Rate, requests per second"></vscode-textfield></label>
+    <label>Duration (s) <vscode-textfield id="load-duration" type="number" min="1" aria-label="Duration in seconds"></vscode-textfield></label>
+    <vscode-button id="load-start">Run load test</vscode-button>
+    <vscode-button id="load-cancel" secondary hidden>Cancel</vscode-button>
+  </div>
+  <p class="field-error" id="load-error" role="alert" hidden></p>
+  <div id="load-progress" hidden><progress id="load-bar" max="1" value="0"></progress> <span id="load-progress-text"></span></div>
+  <div id="load-result" hidden>
+    <table id="load-summary" aria-label="Load test results"></table>
+    <div class="actions"><vscode-button id="export-json" secondary>Export JSON</vscode-button><vscode-button id="export-csv" secondary>Export CSV</vscode-button></div>
+    <div class="charts">
+      <div><h3>Latency histogram</h3><div class="chart-box"><canvas id="hist-chart" role="img" aria-label="Latency histogram (log scale)"></canvas></div></div>
+      <div><h3>Latency percentiles over time</h3><div class="chart-box"><canvas id="pct-chart" role="img" aria-label="p50, p95 and p99 latency per second"></canvas></div></div>
+      <div><h3>Throughput over time</h3><div class="chart-box"><canvas id="tput-chart" role="img" aria-label="Requests per second"></canvas></div></div>
+    </div>
+  </div>
+</section>
+<script type="module" nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
+</body>
+</html>`;
+}

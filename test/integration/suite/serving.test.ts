@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ServeResult } from '../../../src/extension/serving/commands';
+import { COMMANDS } from '../../../src/extension/ids';
+import { mlops } from '../helpers/cli';
+import { EXTENSION_ID } from '../helpers/env';
+import { api, versions } from '../helpers/ext';
+import { writeModel } from '../helpers/fixtures';
+import { ui, uiAvailable } from '../helpers/ui';
+import { waitFor } from '../../helpers/wait';
+
+const MODEL = 'served';
+
+/** One OIP v2 inference from the test, over HTTP, as any client of the endpoint would send it. */
+function infer(port: number): Promise<{ status: number; version: string | undefined; body: { outputs?: unknown[] } }> {
+  const body = JSON.stringify({
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4] }],
+  });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/v2/models/${MODEL}/infer`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            version: res.headers['x-model-version'] as string | undefined,
+            body: JSON.parse(text) as { outputs?: unknown[] },
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** An element of the (only) open webview: its outer iframe, then VS Code's active-frame. */
+const inWebview = (selector: string) =>
+  `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
+
+/** Types into a vscode-textfield of the webview as a user would. */
+async function setField(selector: string, text: string): Promise<void> {
+  await ui.click(inWebview(selector));
+  await ui.press('Control+a');
+  await ui.type(text);
+}
+
+/**
+ * Sets the duration and presses Run load test. A keystroke can be lost while the field takes focus (the
+ * panel then refuses the duration next to the field, which is its job): type it again, at most 3 times.
+ */
+async function startLoadTest(seconds: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await setField('#load-duration', String(seconds));
+    await ui.click(inWebview('#load-start'));
+    if ((await ui.count(inWebview('#load-error:not([hidden])'))) === 0) return;
+    if (attempt === 3) throw new Error(`the panel refused the duration: ${await ui.text(inWebview('#load-error'))}`);
+  }
+}
+
+/** Serve Locally in the real VS Code: an endpoint in the extension host, inference in worker threads. */
+describe('serving', function () {
+  this.timeout(120_000);
+  let served: ServeResult | undefined;
+
+  before(async () => {
+    await mlops(['push', writeModel(`${MODEL}-1`, 31), '--model', MODEL]);
+    await mlops(['push', writeModel(`${MODEL}-2`, 32), '--model', MODEL]);
+    await mlops(['promote', MODEL, '1', '--alias', 'production']);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const e of (await api()).servingEndpoints()) await vscode.commands.executeCommand(COMMANDS.stopEndpoint, e.id);
+  });
+
+  it('Serve Locally on an alias starts an endpoint that answers an OIP v2 request over HTTP', async () => {
+    const a = await api();
+    served = await vscode.commands.executeCommand<ServeResult>(COMMANDS.serveLocally, {
+      model: MODEL,
+      alias: 'production',
+    });
+    assert.ok(served, 'the command returned the endpoint');
+    assert.equal(served.label, `${MODEL}@production`);
+    assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await infer(served.port);
+    assert.equal(r.status, 200);
+    assert.equal(r.version, '1', 'the version holding @production answered');
+    assert.equal(r.body.outputs?.length, 1);
+    assert.deepEqual(
+      a.servingEndpoints().map((e) => [e.label, e.port, e.version]),
+      [[`${MODEL}@production`, served.port, 1]],
+    );
+    await waitFor(
+      'a status bar item for the endpoint',
+      () => a.servingStatusBar().find((t) => t.startsWith(`$(radio-tower) ${MODEL}@production :${served!.port} · `)),
+      10_000,
+    );
+    const v1 = await waitFor(
+      'the Models tree to mark v1 as served',
+      async () =>
+        (await versions(a, MODEL)).find(
+          (v) => v.version === 1 && /\+served\b/.test(String(a.treeItem(v).contextValue)),
+        ),
+      10_000,
+    );
+    assert.match(String(a.treeItem(v1).description), new RegExp(`served :${served.port}$`));
+  });
+
+  it('serving the same alias again returns the running endpoint', async () => {
+    const again = await vscode.commands.executeCommand<ServeResult>(
+      COMMANDS.serveLocally,
+      `models:/${MODEL}@production`,
+    );
+    assert.equal(again?.started, false);
+    assert.equal(again?.port, served?.port);
+  });
+
+  it('follows the alias: promoting v2 switches what the endpoint answers with', async () => {
+    await mlops(['promote', MODEL, '2', '--alias', 'production']);
+    await waitFor('v2 to answer', async () => (await infer(served!.port)).version === '2', 30_000);
+  });
+
+  it('the serving panel opens beside the editor and completes its handshake', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand(COMMANDS.openServingPanel, served!.id);
+    await waitFor('the serving webview to be ready', () => a.servingPanels().find((p) => p.ready), 30_000);
+  });
+
+  it('in the webview: Send answers with the outputs, a short load test draws its charts, Cancel stops a long one', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`);
+    await ui.click(inWebview('#send'), { timeoutMs: 20_000 });
+    await waitFor('the answer to be drawn', () => panel()?.rendered.find((r) => r.what === 'inference'), 20_000);
+    assert.deepEqual(panel()?.lastInference, { ok: true, modelVersion: '2' });
+    assert.equal(panel()?.rendered.find((r) => r.what === 'inference')?.rows, 2, 'top-k of the 2 classes');
+
+    await startLoadTest(2);
+    const done = await waitFor(
+      'the load test to be drawn',
+      () => panel()?.rendered.find((r) => r.what === 'loadtest'),
+      60_000,
+    );
+    assert.deepEqual(done.charts, ['histogram', 'percentiles', 'throughput']);
+    const run = panel()!.lastLoadTest!;
+    assert.equal(run.cancelled, false);
+    assert.ok(run.throughput > 0 && run.p99 >= run.p50 && run.p50 > 0, JSON.stringify(run));
+
+    await startLoadTest(300);
+    await ui.waitFor(inWebview('#load-cancel'));
+    await ui.click(inWebview('#load-cancel'));
+    await waitFor('the long load test to stop', () => panel()?.lastLoadTest?.cancelled === true, 10_000);
+  });
+
+  it('Stop frees the port', async () => {
+    const a = await api();
+    assert.equal(await listening(served!.port), true);
+    await vscode.commands.executeCommand(COMMANDS.stopEndpoint, served!.id);
+    assert.equal(await listening(served!.port), false, 'nothing listens on the port any more');
+    assert.deepEqual(a.servingEndpoints(), []);
+    await waitFor('the status bar item to go', () => a.servingStatusBar().length === 0, 5_000);
+  });
+
+  it('deactivation (the extension host closing) stops every endpoint and frees their ports', async () => {
+    const one = await vscode.commands.executeCommand<ServeResult>(COMMANDS.serveLocally, { model: MODEL, version: 1 });
+    const two = await vscode.commands.executeCommand<ServeResult>(COMMANDS.serveLocally, { model: MODEL, version: 2 });
+    assert.ok(one && two && one.port !== two.port, 'two endpoints on two ports');
+    assert.deepEqual([await listening(one.port), await listening(two.port)], [true, true]);
+    // The same module instance VS Code calls deactivate() on when the window closes.
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const main = (await import(path.join(ext.extensionPath, 'dist', 'extension.js'))) as {
+      deactivate(): Promise<void>;
+    };
+    await main.deactivate();
+    assert.deepEqual([await listening(one.port), await listening(two.port)], [false, false]);
+  });
+});

@@ -1,0 +1,340 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { newNonce } from '../../src/extension/drift/html';
+import { servingPanelHtml } from '../../src/extension/serving/html';
+import type { EndpointView, LoadTestView } from '../../src/shared/servingProtocol';
+import { DARK, LIGHT } from './theme';
+
+/**
+ * The test-serving panel as VS Code would show it: the built dist/webview/serving.js, the host's real
+ * HTML with its CSP and nonce, in Debian's headless Chromium; acquireVsCodeApi stubbed as VS Code
+ * provides it. The host's messages are recorded ones (an endpoint, an answer, a 10-second load test).
+ */
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+/** The README's screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
+const SHOTS =
+  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
+    ? path.join(REPO, 'media', 'screenshots')
+    : path.join(REPO, 'test-results');
+
+const ENDPOINT: EndpointView = {
+  label: 'fraud@production',
+  model: 'fraud',
+  url: 'http://127.0.0.1:53817',
+  running: true,
+  inputs: [{ name: 'features', datatype: 'FP32', shape: [null, 4] }],
+  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [null, 3] }],
+  example: { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: [5.1, 3.5, 1.4, 0.2] }] },
+  exampleSource: 'first row of iris_train.csv',
+};
+
+/** A 10-second closed-loop run as the host sends it (log-spaced histogram, one entry per second). */
+const REPORT: LoadTestView = {
+  durationMs: 10_000,
+  throughput: 412.3,
+  latency: { count: 4123, p50: 1.8, p90: 3.1, p95: 4.2, p99: 9.7, max: 31.5, mean: 2.1 },
+  errorCount: 2,
+  errors: { http_503: 2 },
+  cancelled: false,
+  histogram: [0.5, 0.7, 1, 1.4, 2, 2.8, 4, 5.6, 8, 11, 16, 23, 32].map((le, i) => ({
+    le,
+    count: [3, 40, 300, 900, 1500, 800, 350, 120, 60, 30, 12, 5, 3][i],
+  })),
+  perSecond: Array.from({ length: 10 }, (_, t) => ({
+    t,
+    requests: 400 + t * 3,
+    errors: t === 4 ? 2 : 0,
+    p50: 1.7 + t * 0.02,
+    p95: 4 + (t % 3) * 0.3,
+    p99: 9 + (t % 4),
+  })),
+};
+
+/** Light Modern's input, dropdown and secondary-button colours, which the shared LIGHT subset leaves dark. */
+const LIGHT_CONTROLS: Record<string, string> = {
+  ...LIGHT,
+  '--vscode-settings-textInputBackground': '#ffffff',
+  '--vscode-settings-textInputForeground': '#3b3b3b',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-settings-textInputBorder': '#cecece',
+  '--vscode-settings-dropdownBackground': '#ffffff',
+  '--vscode-settings-dropdownForeground': '#3b3b3b',
+  '--vscode-settings-dropdownBorder': '#cecece',
+  '--vscode-button-secondaryBackground': '#e5e5e5',
+  '--vscode-button-secondaryForeground': '#3b3b3b',
+};
+
+function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/favicon.ico') {
+      // A browser tab asks for one; a VS Code webview does not.
+      res.writeHead(204);
+      return res.end();
+    }
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(html());
+    }
+    const file = path.join(REPO, url.pathname);
+    if (!file.startsWith(path.join(REPO, 'dist', 'webview')) || !existsSync(file)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
+}
+
+/** VS Code's injected API and theme variables, before any page script runs. */
+function initScript(vars: Record<string, string>, kind: 'dark' | 'light'): string {
+  return `
+    window.__posted = []; window.__state = undefined; window.__csp = [];
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
+    if (document.documentElement) applyVars();
+    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-${kind}'));`;
+}
+
+type Posted = { type: string; [k: string]: unknown };
+const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted);
+const host = (p: Page, m: unknown) => p.evaluate((msg) => window.postMessage(msg, '*'), m);
+const setValue = (p: Page, sel: string, value: string) =>
+  p.evaluate(
+    ([s, v]) => {
+      const el = document.querySelector(s) as HTMLElement & { value: string };
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    [sel, value] as const,
+  );
+
+describe('serving panel in a real Chromium (built bundle, strict CSP)', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  let server: { url: string; close: () => Promise<void> };
+  const problems: string[] = [];
+
+  async function open(kind: 'dark' | 'light'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text()))
+        problems.push(`${kind} console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${kind} page error: ${e.stack ?? e.message}`));
+    await page.addInitScript(initScript(kind === 'dark' ? DARK : LIGHT_CONTROLS, kind));
+    await page.goto(server.url);
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'ready'),
+    );
+    return page;
+  }
+
+  before(async () => {
+    assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'serving.js')), 'run `node esbuild.mjs` first');
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+    server = await serve(() =>
+      servingPanelHtml({
+        cspSource: server.url,
+        nonce: newNonce(),
+        scriptUri: `${server.url}/dist/webview/serving.js`,
+        styleUri: `${server.url}/dist/webview/serving.css`,
+      }),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const kind of ['dark', 'light'] as const) {
+    it(`${kind}: shakes hands, renders the signature as a form pre-filled with the example, ignores what does not fit`, async () => {
+      const page = await open(kind);
+      try {
+        assert.deepEqual(await posted(page), [{ type: 'ready', protocol: 1 }]);
+        await host(page, { type: 'endpoint', endpoint: { ...ENDPOINT, inputs: 'nope' } });
+        assert.equal(await page.textContent('#subject'), 'Waiting for the endpoint…');
+        await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+        await page.waitForSelector('#fields .field');
+        assert.equal(await page.textContent('#subject'), 'fraud@production · fraud');
+        assert.match((await page.textContent('#fields .field label')) ?? '', /features FP32 \[\?, 4\]/);
+        const value = await page.evaluate(
+          () => (document.querySelector('#field-features') as HTMLElement & { value: string }).value,
+        );
+        assert.equal(value, '5.1, 3.5, 1.4, 0.2');
+        assert.match((await page.textContent('#example-source')) ?? '', /first row of iris_train\.csv/);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it(`${kind}: draws a load test's summary and three charts, and tells the host what it drew`, async () => {
+      const page = await open(kind);
+      try {
+        await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+        await host(page, {
+          type: 'inferResult',
+          outcome: {
+            id: 1,
+            ok: true,
+            status: 200,
+            latencyMs: 1.92,
+            modelVersion: '3',
+            outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.02, 0.91, 0.07] }],
+          },
+        });
+        await host(page, { type: 'loadResult', report: REPORT });
+        await page.waitForSelector('#load-result', { state: 'visible' });
+        assert.match((await page.textContent('#load-summary tr[data-metric="p99"]')) ?? '', /9\.70 ms/);
+        assert.match((await page.textContent('#load-summary tr[data-metric="throughput"]')) ?? '', /412\.3 req\/s/);
+        assert.match((await page.textContent('#load-summary tr[data-metric="errors"]')) ?? '', /2 \(http_503 ×2\)/);
+        const rendered = (await posted(page)).filter((m) => m.type === 'rendered' && m.what === 'loadtest');
+        assert.deepEqual(rendered, [
+          { type: 'rendered', what: 'loadtest', rows: 8, charts: ['histogram', 'percentiles', 'throughput'] },
+        ]);
+        const drawn = await page.evaluate(() =>
+          ['hist-chart', 'pct-chart', 'tput-chart'].map((id) => {
+            const c = document.getElementById(id) as HTMLCanvasElement;
+            const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+            return { id, width: c.width, painted };
+          }),
+        );
+        for (const d of drawn) assert.ok(d.width > 100 && d.painted > 1000, `canvas drawn: ${JSON.stringify(d)}`);
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SHOTS, `serving-panel-${kind}.png`), fullPage: true });
+        assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+        await page.click('#export-csv');
+        assert.deepEqual((await posted(page)).at(-1), { type: 'exportLoadTest', format: 'csv' });
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('shows "not a number" next to the field and posts nothing', async () => {
+    const page = await open('dark');
+    try {
+      await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+      await page.waitForSelector('#field-features');
+      await setValue(page, '#field-features', '5.1, abc, 1.4, 0.2');
+      await page.click('#send');
+      await page.waitForSelector('#error-features', { state: 'visible' });
+      assert.match(
+        (await page.textContent('#error-features')) ?? '',
+        /Value 2 \("abc"\) is not a number, as FP32 needs/,
+      );
+      assert.equal(await page.getAttribute('#field-features', 'aria-describedby'), 'error-features');
+      assert.deepEqual(
+        (await posted(page)).map((m) => m.type),
+        ['ready'],
+        'nothing sent',
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a wrong shape in the JSON editor and posts nothing; a valid request is sent and its answer drawn', async () => {
+    const page = await open('dark');
+    try {
+      await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+      await page.click('#tab-json');
+      assert.equal(await page.isVisible('#json-pane'), true);
+      const wrong = { inputs: [{ ...ENDPOINT.example.inputs[0], shape: [1, 3] }] };
+      await setValue(page, '#json', JSON.stringify(wrong));
+      await page.click('#send');
+      await page.waitForSelector('#json-error', { state: 'visible' });
+      assert.match((await page.textContent('#json-error')) ?? '', /takes shape \[\?, 4\], the request gives \[1, 3\]/);
+      assert.deepEqual(
+        (await posted(page)).map((m) => m.type),
+        ['ready'],
+      );
+
+      await setValue(page, '#json', JSON.stringify(ENDPOINT.example));
+      await page.click('#send');
+      const sent = (await posted(page)).filter((m) => m.type === 'send');
+      assert.deepEqual(sent, [{ type: 'send', id: 1, request: ENDPOINT.example }]);
+      assert.equal(await page.isVisible('#json-error'), false);
+      await host(page, {
+        type: 'inferResult',
+        outcome: {
+          id: 1,
+          ok: true,
+          status: 200,
+          latencyMs: 2.345,
+          modelVersion: '3',
+          outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.1, 0.85, 0.05] }],
+        },
+      });
+      await page.waitForSelector('#outputs table tr:nth-child(2)');
+      assert.equal(await page.textContent('#response-summary'), 'HTTP 200 in 2.35 ms · answered by v3');
+      // Top-k for a classifier's scores: class 1 first.
+      assert.equal(await page.textContent('#outputs table tr:nth-child(2) td:nth-child(2)'), '1');
+      assert.equal(await page.locator('#history tr').count(), 2, 'the history has the request');
+      const rendered = (await posted(page)).filter((m) => m.type === 'rendered');
+      assert.deepEqual(rendered, [{ type: 'rendered', what: 'inference', rows: 3, charts: [] }]);
+      const state = await page.evaluate(
+        () => (window as unknown as { __state: { mode: string; history: unknown[] } }).__state,
+      );
+      assert.equal(state.mode, 'json');
+      assert.equal(state.history.length, 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses load-test parameters out of bounds next to the form, and shows progress and Cancel while one runs', async () => {
+    const page = await open('dark');
+    try {
+      await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+      await setValue(page, '#load-concurrency', '0');
+      await page.click('#load-start');
+      await page.waitForSelector('#load-error', { state: 'visible' });
+      assert.match((await page.textContent('#load-error')) ?? '', /Concurrency must be between 1 and 1000/);
+      assert.deepEqual(
+        (await posted(page)).map((m) => m.type),
+        ['ready'],
+      );
+      await setValue(page, '#load-concurrency', '4');
+      await setValue(page, '#load-duration', '2');
+      await page.click('#load-start');
+      const run = (await posted(page)).filter((m) => m.type === 'loadTest');
+      assert.deepEqual(run, [
+        { type: 'loadTest', params: { mode: 'closed', concurrency: 4, rate: null, durationMs: 2000 } },
+      ]);
+      await host(page, { type: 'loadProgress', fraction: 0.5, completed: 800, errors: 0, elapsedMs: 1000 });
+      assert.equal(await page.isVisible('#load-cancel'), true);
+      assert.match((await page.textContent('#load-progress-text')) ?? '', /50% · 800 requests/);
+      await page.click('#load-cancel');
+      assert.equal((await posted(page)).at(-1)?.type, 'cancelLoadTest');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('had no CSP violation and no console error', () => {
+    assert.deepEqual(problems, []);
+  });
+});
