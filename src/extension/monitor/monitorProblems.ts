@@ -37,6 +37,8 @@ export class MonitorProblems implements vscode.Disposable {
   private resultSpecs: DiagnosticSpec[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastState: Level | undefined;
+  /** The lines of mlops.yaml as last read: a diagnostic spans the rest of its line, not one character. */
+  private lines: string[] = [];
 
   constructor(private readonly d: Deps) {
     this.item.name = 'MLOps Monitors';
@@ -88,6 +90,7 @@ export class MonitorProblems implements vscode.Disposable {
     } else {
       const { parseMonitors } = await loadMonitorCore();
       this.configSpecs = issueSpecs(parseMonitors(text, CONFIG_FILE).issues);
+      this.lines = text.split(/\r?\n/);
     }
     this.publish();
     return this.configSpecs;
@@ -167,7 +170,10 @@ export class MonitorProblems implements vscode.Disposable {
       specs.map((s) => {
         const at = new vscode.Position(Math.max(0, s.line - 1), Math.max(0, s.col - 1));
         const d = new vscode.Diagnostic(
-          new vscode.Range(at, at.translate(0, 1)),
+          new vscode.Range(
+            at,
+            at.with(undefined, Math.max(at.character + 1, this.lines[at.line]?.trimEnd().length ?? 0)),
+          ),
           s.message,
           s.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
         );

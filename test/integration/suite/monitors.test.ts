@@ -40,6 +40,7 @@ describe('monitors: Problems entries for mlops.yaml', () => {
     assert.match(d.message, /colum is not a known key/);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d.range.start.line, 6, 'line 7 (0-based 6): the stale check');
+    assert.ok(d.range.end.character > d.range.start.character + 1, 'the entry spans the rest of the line');
   });
 
   it('Run Monitors puts an Error on the drift check line of a drifted monitor and reports Critical', async () => {
