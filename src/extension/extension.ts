@@ -8,6 +8,7 @@ import { registerRegistryCommands } from './commands/registryCommands';
 import { registerTransitions } from './commands/transitions';
 import { registerConnectMlflow } from './commands/connectMlflow';
 import { registerDriftCommands } from './drift/commands';
+import { registerMonitorProblems } from './monitor/monitorProblems';
 import { registerServingCommands } from './serving/commands';
 import { EndpointManager } from './serving/endpoints';
 import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
@@ -120,6 +121,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     registerConnectMlflow(deps),
     ...registerDriftCommands(context, deps),
     ...registerServingCommands(context, deps, served),
+    ...registerMonitorProblems(deps),
   );
 
   context.subscriptions.push(

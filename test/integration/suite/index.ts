@@ -20,6 +20,7 @@ const ORDER = [
   'drift',
   'mlflow',
   'serving',
+  'monitors',
 ];
 
 export async function run(): Promise<void> {

@@ -1,0 +1,198 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { Evaluation, Level, MonitorsFile } from '../../core/monitor/types';
+import { STATE_LABEL } from '../../core/monitor/types';
+import { registerCommand } from '../boundary';
+import type { Deps } from '../commands/deps';
+import { readConfig } from '../config';
+import { COMMANDS } from '../ids';
+import { workspaceRoot } from '../registry/registryService';
+import type * as MonitorCore from './monitorCore';
+import { type DiagnosticSpec, issueSpecs, resultSpecs, worstState } from './diagnosticSpecs';
+
+const CONFIG_FILE = 'mlops.yaml';
+const DEBOUNCE_MS = 300;
+const ICON: Record<Level, string> = {
+  ok: '$(pass)',
+  warning: '$(warning)',
+  critical: '$(pulse)',
+  nodata: '$(circle-slash)',
+};
+
+let core: Promise<typeof MonitorCore> | undefined;
+/** The YAML parser and the evaluation code load on first use, never at activation. */
+const loadMonitorCore = () => (core ??= import('./monitorCore'));
+
+/**
+ * The Problems entries of the workspace's mlops.yaml: its `monitors:` section's config problems (kept
+ * fresh by a file watcher) and, after Run Monitors, one entry per breached check on that check's line.
+ * A status bar item shows the worst state of the last run; clicking it runs the monitors again.
+ */
+export class MonitorProblems implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('mlops');
+  private readonly item = vscode.window.createStatusBarItem('mlops.monitors', vscode.StatusBarAlignment.Left, 90);
+  private readonly disposables: vscode.Disposable[] = [];
+  private configSpecs: DiagnosticSpec[] = [];
+  private resultSpecs: DiagnosticSpec[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private lastState: Level | undefined;
+  /** The lines of mlops.yaml as last read: a diagnostic spans the rest of its line, not one character. */
+  private lines: string[] = [];
+
+  constructor(private readonly d: Deps) {
+    this.item.name = 'MLOps Monitors';
+    this.item.command = COMMANDS.runMonitors;
+    const root = workspaceRoot();
+    if (root) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, CONFIG_FILE));
+      const changed = () => this.schedule();
+      this.disposables.push(
+        watcher,
+        watcher.onDidCreate(changed),
+        watcher.onDidChange(changed),
+        watcher.onDidDelete(changed),
+      );
+      this.disposables.push(
+        vscode.workspace.onDidSaveTextDocument((doc) => doc.uri.fsPath === this.file() && changed()),
+      );
+      // Only when the file exists is the parser loaded, and then after activation has returned.
+      if (existsSync(path.join(root, CONFIG_FILE))) this.schedule();
+    }
+  }
+
+  private file(): string | undefined {
+    const root = workspaceRoot();
+    return root ? path.join(root, CONFIG_FILE) : undefined;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => void this.refreshConfig().catch((e) => this.d.log.error('mlops.yaml problems', e)),
+      DEBOUNCE_MS,
+    );
+  }
+
+  /** Re-reads mlops.yaml and replaces its config problems (run results stay until the next run). */
+  async refreshConfig(): Promise<DiagnosticSpec[]> {
+    const file = this.file();
+    if (!file) return [];
+    let text: string | undefined;
+    try {
+      text = await vscode.workspace.fs.readFile(vscode.Uri.file(file)).then((b) => Buffer.from(b).toString('utf8'));
+    } catch {
+      text = undefined; // deleted: nothing to report
+    }
+    if (text === undefined) {
+      this.configSpecs = [];
+      this.resultSpecs = [];
+    } else {
+      const { parseMonitors } = await loadMonitorCore();
+      this.configSpecs = issueSpecs(parseMonitors(text, CONFIG_FILE).issues);
+      this.lines = text.split(/\r?\n/);
+    }
+    this.publish();
+    return this.configSpecs;
+  }
+
+  /** Evaluates every monitor once (as `mlops monitor --once --no-retrain`) and shows what breached. */
+  async run(): Promise<{ state: Level | undefined; evaluations: Evaluation[] }> {
+    const file = this.file();
+    if (!file || !existsSync(file)) {
+      void vscode.window.showInformationMessage(
+        `There is no ${CONFIG_FILE} in the workspace folder to take monitors from.`,
+      );
+      return { state: undefined, evaluations: [] };
+    }
+    const c = await loadMonitorCore();
+    const issues = await this.refreshConfig();
+    if (issues.length) {
+      void this.offerProblems(
+        `${CONFIG_FILE} has ${issues.length} problem(s); fix them to run the monitors.`,
+        'warning',
+      );
+      return { state: undefined, evaluations: [] };
+    }
+    const project: MonitorsFile = await c.readMonitors(file, CONFIG_FILE);
+    const registry = await this.d.service.get();
+    const loc = c.parseRegistryUri(readConfig().registryUri, workspaceRoot());
+    const root = loc.kind === 'embedded' ? loc.dir : path.join(project.dir, c.DEFAULT_REGISTRY_DIR);
+    const workspace = {
+      monitorDir: path.join(root, c.MONITOR_DIR),
+      predictionsRoot: path.join(root, c.PREDICTIONS_DIR),
+    };
+    const evaluations = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Running monitors' },
+      async () => {
+        const out: Evaluation[] = [];
+        for (const m of project.monitors) out.push(await c.evaluateMonitor(m, { registry, project, workspace }));
+        return out;
+      },
+    );
+    const pos = new Map(project.monitors.map((m) => [m.name, m.pos]));
+    this.resultSpecs = resultSpecs(evaluations, (name) => pos.get(name));
+    this.publish();
+    const state = worstState(evaluations);
+    this.showState(state);
+    return { state, evaluations };
+  }
+
+  private showState(state: Level | undefined): void {
+    const previous = this.lastState;
+    this.lastState = state;
+    if (!state) return this.item.hide();
+    this.item.text = `${ICON[state]} ${STATE_LABEL[state]}`;
+    this.item.tooltip = `Monitors of ${CONFIG_FILE}: ${STATE_LABEL[state]}. Click to run them again.`;
+    this.item.backgroundColor =
+      state === 'critical'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : state === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    this.item.show();
+    if (state === 'critical' && previous !== 'critical')
+      void this.offerProblems(`A monitor of ${CONFIG_FILE} is Critical.`, 'error');
+  }
+
+  private async offerProblems(message: string, kind: 'error' | 'warning'): Promise<void> {
+    const show = kind === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    if ((await show(message, 'Show Problems')) === 'Show Problems')
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+
+  private publish(): void {
+    const file = this.file();
+    if (!file) return;
+    const specs = [...this.configSpecs, ...this.resultSpecs];
+    this.collection.set(
+      vscode.Uri.file(file),
+      specs.map((s) => {
+        const at = new vscode.Position(Math.max(0, s.line - 1), Math.max(0, s.col - 1));
+        const d = new vscode.Diagnostic(
+          new vscode.Range(
+            at,
+            at.with(undefined, Math.max(at.character + 1, this.lines[at.line]?.trimEnd().length ?? 0)),
+          ),
+          s.message,
+          s.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        d.source = 'MLOps';
+        return d;
+      }),
+    );
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.collection.dispose();
+    this.item.dispose();
+    for (const x of this.disposables) x.dispose();
+  }
+}
+
+/** The Problems entries of mlops.yaml and the Run Monitors command. */
+export function registerMonitorProblems(d: Deps): vscode.Disposable[] {
+  const problems = new MonitorProblems(d);
+  return [problems, registerCommand(d.log, COMMANDS.runMonitors, () => problems.run())];
+}
