@@ -9,6 +9,7 @@ import { registerTransitions } from './commands/transitions';
 import { registerConnectMlflow } from './commands/connectMlflow';
 import { registerDriftCommands } from './drift/commands';
 import { registerServingCommands } from './serving/commands';
+import { registerQuantize } from './optimize/quantizeCommand';
 import { EndpointManager } from './serving/endpoints';
 import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
 import { ServingPanel } from './serving/servingPanel';
@@ -118,6 +119,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     registerEditTags(deps),
     registerCleanUp(deps),
     registerConnectMlflow(deps),
+    registerQuantize(deps),
     ...registerDriftCommands(context, deps),
     ...registerServingCommands(context, deps, served),
   );

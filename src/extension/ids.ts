@@ -27,6 +27,7 @@ export const COMMANDS = {
   driftCompareWith: 'mlops.drift.compareWith',
   showDrift: 'mlops.showDrift',
   editTags: 'mlops.editTags',
+  quantizeVersion: 'mlops.quantizeVersion',
   serveLocally: 'mlops.serving.serveLocally',
   serveModel: 'mlops.serving.serveModel',
   stopEndpoint: 'mlops.serving.stop',
