@@ -20,6 +20,7 @@ const ORDER = [
   'drift',
   'mlflow',
   'serving',
+  'quantize',
 ];
 
 export async function run(): Promise<void> {
