@@ -5,10 +5,10 @@ import { registerCommand } from '../boundary';
 import type { Deps } from '../commands/deps';
 import { optionsArg, targetVersion } from '../commands/target';
 import { readServingConfig } from '../config';
+import { openReport } from '../docs/documents';
 import { COMMANDS } from '../ids';
 import { quantizeReportMarkdown } from '../render/quantize';
 import { withProgress } from '../ui/progress';
-import { showRenderedMarkdown } from '../ui/showMarkdown';
 import { showInfo } from '../ui/toast';
 import { loadOptimizeCore } from './loadOptimizeCore';
 
@@ -61,11 +61,7 @@ export function registerQuantize(d: Deps): vscode.Disposable {
       });
     });
     d.log.info(`quantize ${source}: ${report.verdict.sentence}`);
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: quantizeReportMarkdown(report),
-    });
-    await showRenderedMarkdown(doc);
+    const doc = await openReport(`${v.model} v${v.version} int8 report`, quantizeReportMarkdown(report));
     const kept = report.registered;
     if (kept) {
       d.tree.refresh();
