@@ -10,6 +10,7 @@ import { registerConnectMlflow } from './commands/connectMlflow';
 import { registerDriftCommands } from './drift/commands';
 import { registerMonitorProblems } from './monitor/monitorProblems';
 import { registerServingCommands } from './serving/commands';
+import { registerQuantize } from './optimize/quantizeCommand';
 import { EndpointManager } from './serving/endpoints';
 import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
 import { ServingPanel } from './serving/servingPanel';
@@ -119,6 +120,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     registerEditTags(deps),
     registerCleanUp(deps),
     registerConnectMlflow(deps),
+    registerQuantize(deps),
     ...registerDriftCommands(context, deps),
     ...registerServingCommands(context, deps, served),
     ...registerMonitorProblems(deps),

@@ -28,6 +28,7 @@ export const COMMANDS = {
   showDrift: 'mlops.showDrift',
   editTags: 'mlops.editTags',
   runMonitors: 'mlops.runMonitors',
+  quantizeVersion: 'mlops.quantizeVersion',
   serveLocally: 'mlops.serving.serveLocally',
   serveModel: 'mlops.serving.serveModel',
   stopEndpoint: 'mlops.serving.stop',

@@ -10,7 +10,11 @@ import { versionMarkdown } from '../render/version';
 export type DocRequest =
   | { kind: 'details'; model: string; version: number }
   | { kind: 'history'; model: string; version?: number }
-  | { kind: 'compare'; model: string; a: number; b: number };
+  | { kind: 'compare'; model: string; a: number; b: number }
+  /** A report computed once (Quantize): its text lives in this window only, it cannot be re-rendered. */
+  | { kind: 'report'; id: number; title: string };
+
+const reports = new Map<number, string>();
 
 export function docUri(req: DocRequest): vscode.Uri {
   const title =
@@ -18,7 +22,9 @@ export function docUri(req: DocRequest): vscode.Uri {
       ? `${req.model} v${req.version}`
       : req.kind === 'history'
         ? `${req.model} history`
-        : `${req.model} v${req.a} ↔ v${req.b}`;
+        : req.kind === 'compare'
+          ? `${req.model} v${req.a} ↔ v${req.b}`
+          : req.title;
   // The path names the tab; the query says what to render.
   return vscode.Uri.from({
     scheme: DOC_SCHEME,
@@ -48,6 +54,10 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider, vsc
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const req = parseDocUri(uri);
+    if (req.kind === 'report')
+      return (
+        reports.get(req.id) ?? '# Not available\n\nThis report was made in an earlier window: run the command again.\n'
+      );
     try {
       const reg = await this.service.get();
       switch (req.kind) {
@@ -77,4 +87,11 @@ export async function openDoc(req: DocRequest): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument(docUri(req));
   await showRenderedMarkdown(doc);
   return doc;
+}
+
+/** Opens a computed report read-only and rendered (an untitled document would ask to be saved on close). */
+export async function openReport(title: string, markdown: string): Promise<vscode.TextDocument> {
+  const id = reports.size + 1;
+  reports.set(id, markdown);
+  return openDoc({ kind: 'report', id, title });
 }

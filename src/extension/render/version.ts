@@ -2,6 +2,7 @@ import type { ModelSignature, ModelVersion, TensorSpec } from '../../core/regist
 import { aliasUri, versionUri } from '../../core/registry/uri';
 import { formatBytes, formatDims, formatMetric, timeAgo } from '../../core/util/format';
 import { code, isoTime, md, table } from './markdown';
+import { lineageText } from './quantize';
 
 /** How a version reads in the tree and in its tooltip / details document. */
 
@@ -12,11 +13,14 @@ export function keyMetric(v: ModelVersion, preferred: string): [string, number] 
   return first;
 }
 
-/** `@production · auc 0.941 · 2 h ago` */
+/** `@production · auc 0.941 · 2 h ago`, or `int8 · 2.3× of v3 · 2 h ago` for a quantized version */
 export function versionDescription(v: ModelVersion, preferredMetric: string, now = Date.now()): string {
   const parts: string[] = [];
   if (v.aliases.length) parts.push(v.aliases.map((a) => `@${a}`).join(' '));
-  const m = keyMetric(v, preferredMetric);
+  // A quantized version says what it is and how it compares to its source instead of a metric.
+  const lineage = lineageText(v);
+  const m = lineage ? undefined : keyMetric(v, preferredMetric);
+  if (lineage) parts.push(lineage);
   if (m) parts.push(`${m[0]} ${formatMetric(m[1])}`);
   if (v.status === 'archived') parts.push('archived');
   parts.push(timeAgo(v.createdAt, now));

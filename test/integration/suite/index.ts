@@ -21,6 +21,7 @@ const ORDER = [
   'mlflow',
   'serving',
   'monitors',
+  'quantize',
 ];
 
 export async function run(): Promise<void> {

@@ -59,4 +59,12 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.equal(palette.get(COMMANDS.editTags), '!mlops.readOnly');
     for (const internal of [COMMANDS.loadMore, COMMANDS.revealVersion]) assert.equal(palette.get(internal), 'false');
   });
+
+  it('offers Quantize (int8)… on versions in its own group, not when the registry is read-only', () => {
+    const q = pkg.contributes.menus['view/item/context'].find((m) => m.command === COMMANDS.quantizeVersion);
+    assert.equal(q?.when, 'view == mlops.models && viewItem =~ /^mlops:version\\b/ && !mlops.readOnly');
+    assert.equal((q as { group?: string } | undefined)?.group, '6_optimize@1');
+    const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    assert.equal(palette.get(COMMANDS.quantizeVersion), '!mlops.readOnly');
+  });
 });
