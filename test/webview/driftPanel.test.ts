@@ -8,7 +8,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { defaultSettings } from '../../src/core/drift/config';
 import type { DriftResult } from '../../src/core/drift/result';
 import { runDrift } from '../../src/core/drift/run';
-import { driftPanelHtml, newNonce } from '../../src/extension/drift/html';
+import { driftPanelHtml } from '../../src/extension/drift/html';
+import { newNonce } from '../../src/extension/webviewPage';
 import type { DriftFiles } from '../../src/shared/driftProtocol';
 import { DARK, LIGHT } from './theme';
 

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { newNonce } from '../../src/extension/drift/html';
+import { newNonce } from '../../src/extension/webviewPage';
 import { servingPanelHtml } from '../../src/extension/serving/html';
 import type { EndpointView, LoadTestView } from '../../src/shared/servingProtocol';
 import { DARK, LIGHT } from './theme';

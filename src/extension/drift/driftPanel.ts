@@ -16,7 +16,8 @@ import {
 } from '../../shared/driftProtocol';
 import { showInfo } from '../ui/toast';
 import { openDataFile, pickReportTarget } from './fileDialogs';
-import { driftPanelHtml, newNonce } from './html';
+import { newNonce } from '../webviewPage';
+import { driftPanelHtml } from './html';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
 

@@ -1,40 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { escapeHtml as esc, pageHead, type PanelHtmlOptions } from '../webviewPage';
 
-/**
- * The drift panel's HTML, kept free of the vscode API so the Chromium test renders exactly what the
- * panel shows. Strict CSP: nothing by default; the script only with this render's nonce; styles and
- * fonts only from the extension's own resources (cspSource). No inline style or script, no remote URL.
- */
-export function newNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-export interface PanelHtmlOptions {
-  cspSource: string;
-  nonce: string;
-  scriptUri: string;
-  styleUri: string;
-}
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
+/** The drift panel's HTML (the shared head and CSP are in ../webviewPage.ts). */
 export function driftPanelHtml(o: PanelHtmlOptions): string {
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${o.cspSource}`,
-    `font-src ${o.cspSource}`,
-    `img-src ${o.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(o.styleUri)}">
-<title>Data drift</title>
-</head>
+  return `${pageHead(o, 'Data drift')}
 <body>
 <header>
   <div>

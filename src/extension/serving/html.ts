@@ -1,30 +1,11 @@
-import type { PanelHtmlOptions } from '../drift/html';
+import { escapeHtml as esc, pageHead, type PanelHtmlOptions } from '../webviewPage';
 
 /**
- * The serving panel's HTML, free of the vscode API so the Chromium test renders exactly what the panel
- * shows. Strict CSP as the drift panel's: nothing by default, the script only with this render's nonce,
- * styles, fonts and images only from the extension's resources. No remote URL: the webview never calls
- * the endpoint (connect-src is 'none'); the host does.
+ * The serving panel's HTML (the shared head and CSP are in ../webviewPage.ts). No remote URL: the
+ * webview never calls the endpoint (connect-src is 'none'); the host does.
  */
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 export function servingPanelHtml(o: PanelHtmlOptions): string {
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${o.cspSource}`,
-    `font-src ${o.cspSource}`,
-    `img-src ${o.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(o.styleUri)}">
-<title>Test serving</title>
-</head>
+  return `${pageHead(o, 'Test serving')}
 <body>
 <header>
   <div>

@@ -10,7 +10,7 @@ import {
   type WebviewToHost,
 } from '../../shared/servingProtocol';
 import { checkRequest } from '../../shared/servingRequest';
-import { newNonce } from '../drift/html';
+import { newNonce } from '../webviewPage';
 import { showInfo } from '../ui/toast';
 import type { Endpoint } from './endpoints';
 import { servingPanelHtml } from './html';
