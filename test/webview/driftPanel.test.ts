@@ -1,8 +1,6 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { defaultSettings } from '../../src/core/drift/config';
@@ -12,6 +10,7 @@ import { driftPanelHtml } from '../../src/extension/drift/html';
 import { newNonce } from '../../src/extension/webviewPage';
 import type { DriftFiles } from '../../src/shared/driftProtocol';
 import { DARK, LIGHT } from './theme';
+import { servePanel } from './pageServer';
 
 /**
  * The drift panel as VS Code would show it: the built dist/webview bundle, the host's real HTML with its
@@ -24,34 +23,6 @@ const SCREENSHOT =
   process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
     ? path.join(REPO, 'media', 'screenshots', 'drift-panel.png')
     : path.join(REPO, 'test-results', 'drift-panel.png');
-
-function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/favicon.ico') {
-      // A browser tab asks for one; a VS Code webview does not.
-      res.writeHead(204);
-      return res.end();
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(html());
-    }
-    const file = path.join(REPO, url.pathname);
-    if (!file.startsWith(path.join(REPO, 'dist', 'webview')) || !existsSync(file)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
-}
 
 /** VS Code's injected API and theme variables, before any page script runs. */
 function initScript(vars: Record<string, string>): string {
@@ -97,7 +68,7 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
       now: Date.UTC(2024, 2, 22),
     });
     // The server's origin stands in for webview.cspSource; the HTML is the host's own, fresh nonce per render.
-    server = await serve(() =>
+    server = await servePanel(() =>
       driftPanelHtml({
         cspSource: server.url,
         nonce: newNonce(),

@@ -1,14 +1,13 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { newNonce } from '../../src/extension/webviewPage';
 import { servingPanelHtml } from '../../src/extension/serving/html';
 import type { EndpointView, LoadTestView } from '../../src/shared/servingProtocol';
 import { DARK, LIGHT } from './theme';
+import { servePanel } from './pageServer';
 
 /**
  * The test-serving panel as VS Code would show it: the built dist/webview/serving.js, the host's real
@@ -70,34 +69,6 @@ const LIGHT_CONTROLS: Record<string, string> = {
   '--vscode-button-secondaryForeground': '#3b3b3b',
 };
 
-function serve(html: () => string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/favicon.ico') {
-      // A browser tab asks for one; a VS Code webview does not.
-      res.writeHead(204);
-      return res.end();
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(html());
-    }
-    const file = path.join(REPO, url.pathname);
-    if (!file.startsWith(path.join(REPO, 'dist', 'webview')) || !existsSync(file)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
-}
-
 /** VS Code's injected API and theme variables, before any page script runs. */
 function initScript(vars: Record<string, string>, kind: 'dark' | 'light'): string {
   return `
@@ -148,7 +119,7 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
   before(async () => {
     assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'serving.js')), 'run `node esbuild.mjs` first');
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    server = await serve(() =>
+    server = await servePanel(() =>
       servingPanelHtml({
         cspSource: server.url,
         nonce: newNonce(),
