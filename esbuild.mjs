@@ -21,6 +21,7 @@ const nodeEntries = [
   { in: 'src/core/serving/runtime/inferenceWorker.ts', out: 'inferenceWorker' },
   { in: 'src/core/drift/driftWorker.ts', out: 'driftWorker' },
   { in: 'scripts/demo.ts', out: 'demo' },
+  { in: 'scripts/demo/train.ts', out: 'demo-train' },
   { in: 'bench/run.ts', out: 'bench' },
 ];
 

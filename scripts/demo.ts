@@ -7,7 +7,7 @@
  * before it runs, so the output doubles as a tour of the CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildMlp, seededRandom } from '../test/builders/mlpBuilder';
@@ -45,7 +45,8 @@ function mlopsAccepting(codes: number[], ...args: string[]): { code: number; std
   return { code: r.status, stdout: r.stdout };
 }
 
-const INPUT_DIM = 12;
+/** The models take the data's numeric columns (tenure, charges, support calls), so logged or file rows replay. */
+const INPUT_DIM = 3;
 const models = [
   { file: 'churn-small.onnx', hidden: [16], auc: 0.912, f1: 0.801, lr: '0.01' },
   { file: 'churn-medium.onnx', hidden: [64, 32], auc: 0.934, f1: 0.822, lr: '0.005' },
@@ -123,14 +124,16 @@ serveDemo({ cliPath: CLI, cwd: ws, env, run: mlops }, 'models:/churn@production'
   () => {
     // Quantize the production model to int8 and measure it on this machine. A model this small usually
     // gets no faster, and then nothing is registered (exit 4, "not worth it"); both outcomes are answers.
-    // (--generated-data: the demo's CSVs are not this model's 12 inputs.)
     const q = mlopsAccepting([0, 4], 'quantize', 'models:/churn@production', '--generated-data', '--push');
     console.log(
       q.code === 4
         ? '(exit 4: not worth it on this machine, so nothing was registered)'
         : '(exit 0: kept and registered as a new version with its parent, optimization tags and measured speedup)',
     );
-    // What a cron job runs: the monitors of mlops.yaml, evaluated once; exit 3 when one is breached.
+    // What a cron job runs: the monitors of mlops.yaml, evaluated once; exit 3 when one is breached. The
+    // critical drift also runs the monitor's retrain command (a tiny training script, copied here as
+    // train.js), registers its model as @challenger and compares it with production on the current data.
+    copyFileSync(path.join(__dirname, 'demo-train.js'), path.join(ws, 'train.js'));
     writeFileSync(
       path.join(ws, 'mlops.yaml'),
       [
@@ -141,12 +144,18 @@ serveDemo({ cliPath: CLI, cwd: ws, env, run: mlops }, 'models:/churn@production'
         '    checks:',
         '      drift: { warning: 0.3, critical: 0.5 }',
         '      missing: { warning: 0.05, critical: 0.2 }',
+        '    retrain:',
+        '      command: node train.js ${current} data/current_labels.csv artifacts/model.onnx',
+        '      output: artifacts/model.onnx',
+        '      on: critical',
         '',
       ].join('\n'),
     );
-    console.log('\nwrote mlops.yaml (a drift and a missing-values check on churn@production)');
+    console.log('\nwrote mlops.yaml (drift and missing-values checks on churn@production, retrain on critical)');
     mlopsExpecting(3, 'monitor', '--once');
     console.log('(exit 3: a monitor is breached; the evaluation is in .mlops/monitor/ for the next run)');
+    mlops('versions', 'churn');
+    console.log('(the retrained model waits as @challenger: promoting it stays a human decision)');
     console.log(
       `\nDone. The registry is in ${path.join(ws, '.mlops')} (with the served requests in .mlops/predictions/churn); open ${ws} in VS Code to browse it in the MLOps view (right-click a version → Show Drift).`,
     );
@@ -171,6 +180,10 @@ function writeDriftData(): void {
     return xs[xs.length - 1];
   };
   const contracts = ['month-to-month', 'one-year', 'two-year'] as const;
+  // Who churned among the current customers (short tenure, high charges, many calls), for the retrain
+  // step's training script; its own random stream, so the feature values stay as they always were.
+  const labelRand = seededRandom(8);
+  const churned: string[] = ['churned'];
   const table = (shifted: boolean) => {
     const lines = ['tenure_months,monthly_charges,support_calls,contract,senior'];
     for (let i = 0; i < 5000; i++) {
@@ -180,13 +193,16 @@ function writeDriftData(): void {
       const contract = pick(contracts, [0.55, 0.25, 0.2]);
       const senior = rand() < 0.16 ? 'true' : 'false';
       lines.push(`${tenure},${charges},${calls},${contract},${senior}`);
+      const risk = 1 / (1 + Math.exp(-(-0.06 * tenure + 0.03 * Number(charges) + 0.5 * calls - 2.5)));
+      if (shifted) churned.push(labelRand() < risk ? '1' : '0');
     }
     return lines.join('\n') + '\n';
   };
   mkdirSync(path.join(ws, 'data'));
   writeFileSync(path.join(ws, 'data', 'reference.csv'), table(false));
   writeFileSync(path.join(ws, 'data', 'current.csv'), table(true));
+  writeFileSync(path.join(ws, 'data', 'current_labels.csv'), churned.join('\n') + '\n');
   console.log(
-    'generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift)',
+    'generated data/reference.csv and data/current.csv (5,000 rows each; tenure, charges and support calls drift), and data/current_labels.csv (who churned)',
   );
 }

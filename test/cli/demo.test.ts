@@ -42,6 +42,15 @@ describe('the two commands of the README', function () {
     // Monitoring: the drift check is critical (3 of 5 features), so monitor --once exits 3.
     assert.match(r.stdout, /Critical/);
     assert.match(r.stdout, /^\(exit 3: a monitor is breached/m);
+    // Retraining: the critical drift ran the generated training script; its model is the challenger of v2,
+    // compared with production on the current data.
+    assert.match(
+      r.stderr,
+      /\[retrain churn\] training on 5000 rows of current\.csv: tenure_months, monthly_charges, support_calls/,
+    );
+    assert.match(r.stdout, /^Registered churn v\d+ @challenger \(parent v2\)\./m);
+    assert.match(r.stdout, /^v\d+ \(challenger\)\s+500\s+0\s/m);
+    assert.match(r.stdout, /^v\d+\s+@challenger\s+active/m);
   });
 
   it('package.json exposes the bundled CLI as `mlops` (npx mlops)', () => {
