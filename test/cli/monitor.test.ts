@@ -199,6 +199,31 @@ describe('mlops monitor --once', () => {
     assert.match(err, /Watching 1 monitor\(s\) every 1 s[^]*Stopped watching\./);
   });
 
+  it('--watch evaluates at once when a data file changes, not only on the schedule', async () => {
+    p.write('reference.csv', featuresCsv(100, 1));
+    p.write('current.csv', featuresCsv(100, 2));
+    p.write('mlops.yaml', filesYaml('      missing: { critical: 0.1 }\n', '    schedule: 1h\n'));
+    const abort = new AbortController();
+    let err = '';
+    const running = runCli(['monitor', '--watch'], {
+      stdout: () => undefined,
+      stderr: (s) => (err += s + '\n'),
+      env: {},
+      cwd: p.dir,
+      signal: abort.signal,
+    });
+    const history = path.join(p.dir, '.mlops', 'monitor', 'fraud.jsonl');
+    const lines = () => readFileSync(history, 'utf8').trim().split('\n').length;
+    await waitFor('the first evaluation', () => lines() === 1, 20_000);
+    p.write('unrelated.txt', 'not a data file of the monitor');
+    p.write('current.csv', featuresCsv(100, 3));
+    await waitFor('an evaluation of the new file, long before the hourly schedule', () => lines() === 2, 20_000);
+    abort.abort();
+    assert.equal(await running, 0);
+    assert.match(err, /current\.csv changed: evaluating now\./);
+    assert.equal(lines(), 2, 'one burst of writes, one evaluation; the unrelated file none');
+  });
+
   it('scores performance on labels joined by request id against a floor', async () => {
     const recs = records(60);
     await p.log(recs);

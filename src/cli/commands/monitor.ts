@@ -2,6 +2,7 @@ import path from 'node:path';
 import { errorMessage, isMlopsError, MlopsError } from '../../core/errors';
 import { readMonitors } from '../../core/monitor/config';
 import { evaluateMonitor, type Workspace } from '../../core/monitor/evaluate';
+import { watchDataFiles } from '../../core/monitor/dataWatch';
 import { MONITOR_DIR } from '../../core/monitor/history';
 import { retrain, type RetrainOutcome } from '../../core/monitor/retrain';
 import type { Evaluation, MonitorsFile, MonitorSpec } from '../../core/monitor/types';
@@ -126,7 +127,8 @@ export const monitorCommand: CommandSpec = {
   positionals: [0, 0],
   help: [
     'Each evaluation is appended to .mlops/monitor/<model>.jsonl, so `for:` and `cooldown` hold between runs:',
-    '`mlops monitor --once` from cron behaves like a long-running watcher.',
+    '`mlops monitor --once` from cron behaves like a long-running watcher. --watch evaluates on the schedule and',
+    'also as soon as a current: or reference: data file is created or changed (prediction logs: on the schedule).',
     'A webhook: gets a JSON POST (Slack-compatible `text`) per state change. A breach at retrain.on runs the',
     'retrain command and registers its model as @challenger (skip with --no-retrain).',
     '',
@@ -149,33 +151,51 @@ export const monitorCommand: CommandSpec = {
       return exitCode(r);
     }
     const every = Math.min(...project.monitors.map((m) => m.scheduleMs));
-    ctx.err(`Watching ${project.monitors.length} monitor(s) every ${Math.round(every / 1000)} s; Ctrl-C stops.`);
+    ctx.err(
+      `Watching ${project.monitors.length} monitor(s) every ${Math.round(every / 1000)} s and when their data files change; Ctrl-C stops.`,
+    );
+    // A new data file wakes the watcher at once instead of at the next tick of the schedule.
+    const wakeUp: { fn?: () => void } = {};
+    let changed: string | undefined;
+    const stopWatching = watchDataFiles(project, (file) => {
+      changed = file;
+      wakeUp.fn?.();
+    });
     let last = EXIT_HEALTHY;
-    while (!ctx.signal.aborted) {
-      try {
-        const r = await round(ctx, registry, project, ws, allowRetrain);
-        print(ctx, r, values.md === true);
-        last = exitCode(r);
-      } catch (e) {
-        if (isMlopsError(e, 'CANCELLED')) break;
-        throw e;
+    try {
+      while (!ctx.signal.aborted) {
+        if (changed) ctx.err(`${changed} changed: evaluating now.`);
+        changed = undefined;
+        try {
+          const r = await round(ctx, registry, project, ws, allowRetrain);
+          print(ctx, r, values.md === true);
+          last = exitCode(r);
+        } catch (e) {
+          if (isMlopsError(e, 'CANCELLED')) break;
+          throw e;
+        }
+        if (!changed) await sleep(every, ctx.signal, wakeUp);
       }
-      await sleep(every, ctx.signal);
+    } finally {
+      stopWatching();
     }
     ctx.err('Stopped watching.');
     return last === EXIT_ERROR ? EXIT_ERROR : EXIT_HEALTHY;
   },
 };
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when aborted or when `wakeUp.fn` is called. */
+function sleep(ms: number, signal: AbortSignal, wakeUp: { fn?: () => void }): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
       signal.removeEventListener('abort', done);
+      wakeUp.fn = undefined;
       resolve();
     }
     signal.addEventListener('abort', done, { once: true });
+    wakeUp.fn = done;
   });
 }
 

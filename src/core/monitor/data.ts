@@ -19,11 +19,11 @@ export interface MonitorData {
   noData?: string;
 }
 
-/** Files a pattern names, newest last: a glob matches names in one folder (`data/day-*.csv`). */
-export async function expandPattern(dir: string, pattern: string): Promise<string[]> {
+/** A pattern as a folder and a test of the names in it (a glob's wildcards are in the file name only). */
+export function patternMatcher(dir: string, pattern: string): { folder: string; matches: (name: string) => boolean } {
   const abs = path.resolve(dir, pattern);
-  if (!isGlob(pattern)) return [abs];
   const folder = path.dirname(abs);
+  if (!isGlob(pattern)) return { folder, matches: (n) => n === path.basename(abs) };
   if (isGlob(folder))
     throw new MlopsError(
       'INVALID_ARGUMENT',
@@ -40,10 +40,17 @@ export async function expandPattern(dir: string, pattern: string): Promise<strin
         .replace(/\{([^}]*)\}/g, (_, alts: string) => `(${alts.split(',').join('|')})`) +
       '$',
   );
+  return { folder, matches: (n) => re.test(n) };
+}
+
+/** Files a pattern names, newest last: a glob matches names in one folder (`data/day-*.csv`). */
+export async function expandPattern(dir: string, pattern: string): Promise<string[]> {
+  if (!isGlob(pattern)) return [path.resolve(dir, pattern)];
+  const { folder, matches } = patternMatcher(dir, pattern);
   const names = await fsp.readdir(folder).catch(() => [] as string[]);
   const files = await Promise.all(
     names
-      .filter((n) => re.test(n))
+      .filter(matches)
       .map(async (n) => ({ f: path.join(folder, n), t: (await fsp.stat(path.join(folder, n))).mtimeMs })),
   );
   return files.sort((a, b) => a.t - b.t || a.f.localeCompare(b.f)).map((x) => x.f);
