@@ -50,4 +50,21 @@ describe('layers (DESIGN.md): src/core stands alone', function () {
     );
     assert.deepEqual(offenders, []);
   });
+
+  it("the model's vocabulary sits below registry/, onnx/ and serving/: model/ imports no other layer, onnx/ no registry/ or serving/", () => {
+    const importsOf = (dir: string) =>
+      tsFiles(path.join(ROOT, 'src', 'core', dir)).flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => ({
+          file: path.relative(ROOT, f),
+          target: path.relative(path.join(ROOT, 'src', 'core'), path.resolve(path.dirname(f), m[1])),
+          relative: m[1].startsWith('.'),
+        })),
+      );
+    const modelOut = importsOf('model').filter((i) => i.relative && !i.target.startsWith('model'));
+    assert.deepEqual(modelOut, [], 'src/core/model imports nothing from the layers above it');
+    const onnxUp = importsOf('onnx').filter(
+      (i) => i.relative && /^(registry|serving|monitor|optimize)\b/.test(i.target),
+    );
+    assert.deepEqual(onnxUp, [], 'src/core/onnx only rewrites and reads graphs');
+  });
 });

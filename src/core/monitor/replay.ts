@@ -1,5 +1,5 @@
 import { readDataset } from '../drift/read/index';
-import type { ModelSignature } from '../registry/types';
+import type { ModelSignature } from '../model/types';
 import type { PredictionRecord } from '../serving/types';
 
 /** A request to replay: the logged inputs, and the request id when the log had one. */

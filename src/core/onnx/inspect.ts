@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { MlopsError } from '../errors';
 import { isNodeError } from '../util/fsx';
-import type { Dim, ModelSignature, OnnxSummary, TensorSpec } from '../registry/types';
+import type { Dim, ModelSignature, OnnxSummary, TensorSpec } from '../model/types';
 import { ELEMENT_TYPES, modelType, toNumber } from './onnxSchema';
 
 export interface OnnxInspection {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlopsError, throwIfAborted } from '../errors';
 import { quantizeOnnx, type QuantizeOptions, type QuantizeResult } from '../onnx/quantize';
-import type { ModelSignature } from '../registry/types';
+import type { ModelSignature } from '../model/types';
 import { DEFAULT_BATCHING, type Runner, WorkerPool } from '../serving/runtime';
 import { sha256Hex } from '../util/hash';
 import { compareMetric, compareOutputs } from './accuracy';

@@ -1,7 +1,7 @@
 import { MlopsError } from '../errors';
 import { readDataset } from '../drift/read';
 import type { Column } from '../drift/types';
-import type { ModelSignature } from '../registry/types';
+import type { ModelSignature } from '../model/types';
 
 /**
  * The rows both models are compared on: a data file's columns mapped, in order, to the model's single 2-D
