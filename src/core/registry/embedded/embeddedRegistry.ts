@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlValue } from 'sql.js';
 import { MlopsError } from '../../errors';
 import { fsError, isNodeError } from '../../util/fsx';
 import {
@@ -32,7 +32,8 @@ import type {
 import { ArtifactStore, corruptArtifact, missingArtifact } from './artifactStore';
 import { collectGarbage, verifyRegistry } from './maintenance';
 import { RegistryFile, type RegistryFileOptions } from './registryFile';
-import { all, eventFromRow, insertEvent, jsonColumn, modelFromRow, one, versionFromRow, type Row } from './rows';
+import { aliasesOf, assertCanHold, auditEvent, holder, modelRow, setAlias, toVersion, versionRow } from './queries';
+import { all, eventFromRow, jsonColumn, modelFromRow, one, versionFromRow } from './rows';
 
 export { DB_FILE } from './registryFile';
 
@@ -87,90 +88,6 @@ export class EmbeddedRegistry implements Registry {
     return reg;
   }
 
-  // ---------------------------------------------------------------- lookups inside a transaction
-
-  private modelRow(db: Database, name: string): Row {
-    const r = one(db, 'SELECT * FROM models WHERE name = ?', [name]);
-    if (!r) {
-      throw new MlopsError(
-        'NOT_FOUND',
-        `There is no model named "${name}" in the registry at ${this.dir}.`,
-        'Run `mlops models` to list the models.',
-      );
-    }
-    return r;
-  }
-
-  private versionRow(db: Database, model: string, version: number): Row {
-    this.modelRow(db, model);
-    const r = one(db, 'SELECT * FROM versions WHERE model = ? AND version = ?', [model, version]);
-    if (!r) {
-      throw new MlopsError(
-        'NOT_FOUND',
-        `Model "${model}" has no version ${version}.`,
-        `Run \`mlops versions ${model}\` to list its versions.`,
-      );
-    }
-    return r;
-  }
-
-  private aliasesOf(db: Database, model: string): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const r of all(db, 'SELECT alias, version FROM aliases WHERE model = ? ORDER BY alias', [model]))
-      out[String(r.alias)] = Number(r.version);
-    return out;
-  }
-
-  private toVersion(db: Database, r: Row): RecordedVersion {
-    const aliases = all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
-      r.model,
-      r.version,
-    ]).map((a) => String(a.alias));
-    return versionFromRow(r, aliases);
-  }
-
-  private holder(db: Database, model: string, alias: string): number | null {
-    const r = one(db, 'SELECT version FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
-    return r ? Number(r.version) : null;
-  }
-
-  private event(
-    db: Database,
-    now: number,
-    ctx: ActionContext,
-    e: Partial<AuditEvent> & Pick<AuditEvent, 'model' | 'action'>,
-  ): AuditEvent {
-    return insertEvent(db, {
-      time: now,
-      actor: ctx.actor,
-      alias: null,
-      fromVersion: null,
-      toVersion: null,
-      version: null,
-      reason: ctx.reason?.trim() ? ctx.reason.trim() : null,
-      ...e,
-    });
-  }
-
-  private setAlias(db: Database, now: number, model: string, alias: string, version: number): void {
-    db.run(
-      'INSERT INTO aliases(model, alias, version, updated_at) VALUES (?,?,?,?) ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
-      [model, alias, version, now],
-    );
-    // The model's updated_at stays: an alias move is not a change of the model (types.ts, as on MLflow).
-  }
-
-  private assertCanHold(db: Database, model: string, version: number, alias: string): void {
-    const r = this.versionRow(db, model, version);
-    if (r.status === 'archived') {
-      throw new MlopsError(
-        'INVALID_STATE',
-        `Version ${version} of model "${model}" is archived and cannot take the alias "${alias}".`,
-        `Restore it first (\`mlops restore ${model} ${version}\`).`,
-      );
-    }
-  }
-
   // ---------------------------------------------------------------- registered models
 
   async listModels(opts: ListOptions = {}): Promise<Page<RegisteredModel>> {
@@ -181,14 +98,14 @@ export class EmbeddedRegistry implements Registry {
         after === null
           ? all(db, 'SELECT * FROM models ORDER BY name LIMIT ?', [size + 1])
           : all(db, 'SELECT * FROM models WHERE name > ? ORDER BY name LIMIT ?', [after, size + 1]);
-      const items = rows.slice(0, size).map((r) => modelFromRow(r, this.aliasesOf(db, String(r.name))));
+      const items = rows.slice(0, size).map((r) => modelFromRow(r, aliasesOf(db, String(r.name))));
       return rows.length > size ? { items, nextPageToken: encodePageToken(items[items.length - 1].name) } : { items };
     });
   }
 
   async getModel(name: string): Promise<RegisteredModel> {
     validateModelName(name);
-    return this.file.read((db) => modelFromRow(this.modelRow(db, name), this.aliasesOf(db, name)));
+    return this.file.read((db) => modelFromRow(modelRow(db, this.dir, name), aliasesOf(db, name)));
   }
 
   async createModel(
@@ -222,7 +139,7 @@ export class EmbeddedRegistry implements Registry {
   ): Promise<RegisteredModel> {
     validateModelName(name);
     await this.file.mutate((db, now) => {
-      const r = this.modelRow(db, name);
+      const r = modelRow(db, this.dir, name);
       const tags = applyTagChange(jsonColumn<Record<string, string>>(r, 'tags', {}), change.tags);
       db.run('UPDATE models SET description = ?, tags = ?, updated_at = ? WHERE name = ?', [
         change.description ?? String(r.description),
@@ -237,11 +154,11 @@ export class EmbeddedRegistry implements Registry {
   async deleteModel(name: string, ctx: ActionContext): Promise<void> {
     validateModelName(name);
     await this.file.mutate((db, now) => {
-      this.modelRow(db, name);
+      modelRow(db, this.dir, name);
       db.run('DELETE FROM aliases WHERE model = ?', [name]);
       db.run('DELETE FROM versions WHERE model = ?', [name]);
       db.run('DELETE FROM models WHERE name = ?', [name]);
-      this.event(db, now, ctx, { model: name, action: 'delete-model' });
+      auditEvent(db, now, ctx, { model: name, action: 'delete-model' });
     });
   }
 
@@ -252,7 +169,7 @@ export class EmbeddedRegistry implements Registry {
     const size = clampPageSize(opts.maxResults);
     const before = opts.pageToken ? decodePageToken(opts.pageToken, (v): v is number => Number.isInteger(v)) : null;
     return this.file.read((db) => {
-      this.modelRow(db, model);
+      modelRow(db, this.dir, model);
       const where = ['model = ?'];
       const params: SqlValue[] = [model];
       if (!opts.includeArchived) where.push("status = 'active'");
@@ -262,7 +179,7 @@ export class EmbeddedRegistry implements Registry {
       }
       params.push(size + 1);
       const rows = all(db, `SELECT * FROM versions WHERE ${where.join(' AND ')} ORDER BY version DESC LIMIT ?`, params);
-      const aliases = this.aliasesOf(db, model);
+      const aliases = aliasesOf(db, model);
       const byVersion = new Map<number, string[]>();
       for (const [a, v] of Object.entries(aliases)) byVersion.set(v, [...(byVersion.get(v) ?? []), a]);
       const items = rows.slice(0, size).map((r) => versionFromRow(r, byVersion.get(Number(r.version)) ?? []));
@@ -275,15 +192,15 @@ export class EmbeddedRegistry implements Registry {
   async getVersion(model: string, version: number): Promise<RecordedVersion> {
     validateModelName(model);
     validateVersionNumber(version);
-    return this.file.read((db) => this.toVersion(db, this.versionRow(db, model, version)));
+    return this.file.read((db) => toVersion(db, versionRow(db, this.dir, model, version)));
   }
 
   async getVersionByAlias(model: string, alias: string): Promise<ModelVersion> {
     validateModelName(model);
     validateAlias(alias);
     return this.file.read((db) => {
-      this.modelRow(db, model);
-      const v = this.holder(db, model, alias);
+      modelRow(db, this.dir, model);
+      const v = holder(db, model, alias);
       if (v === null) {
         throw new MlopsError(
           'NOT_FOUND',
@@ -291,7 +208,7 @@ export class EmbeddedRegistry implements Registry {
           `Promote a version first (\`mlops promote ${model} <version> --alias ${alias}\`).`,
         );
       }
-      return this.toVersion(db, this.versionRow(db, model, v));
+      return toVersion(db, versionRow(db, this.dir, model, v));
     });
   }
 
@@ -304,7 +221,7 @@ export class EmbeddedRegistry implements Registry {
     this.file.assertWritable(); // before touching the store
     if (p.input.parentVersion !== undefined) {
       // Checked before storing so a bad parent leaves no file behind (checked again under the lock).
-      await this.file.read((db) => this.versionRow(db, p.input.model, p.input.parentVersion as number));
+      await this.file.read((db) => versionRow(db, this.dir, p.input.model, p.input.parentVersion as number));
     }
     // The artifact is durable before any row refers to it; a crash after this leaves only an orphan.
     await this.store.put(p.bytes, p.sha256, opts);
@@ -322,9 +239,9 @@ export class EmbeddedRegistry implements Registry {
       let m = one(db, 'SELECT * FROM models WHERE name = ?', [model]);
       if (!m) {
         db.run('INSERT INTO models(name, created_at, updated_at) VALUES (?,?,?)', [model, now, now]);
-        m = this.modelRow(db, model);
+        m = modelRow(db, this.dir, model);
       }
-      if (parentVersion !== undefined) this.versionRow(db, model, parentVersion);
+      if (parentVersion !== undefined) versionRow(db, this.dir, model, parentVersion);
       const v = Number(m.last_version) + 1;
       db.run(
         `INSERT INTO versions(model, version, status, description, tags, metrics, params, sha256, size, file_name, source,
@@ -352,16 +269,16 @@ export class EmbeddedRegistry implements Registry {
         ],
       );
       db.run('UPDATE models SET last_version = ?, updated_at = ? WHERE name = ?', [v, now, model]);
-      this.event(db, now, ctx, { model, action: 'create-version', version: v });
+      auditEvent(db, now, ctx, { model, action: 'create-version', version: v });
       if (alias !== undefined) {
-        this.event(db, now, ctx, {
+        auditEvent(db, now, ctx, {
           model,
           action: 'promote',
           alias,
-          fromVersion: this.holder(db, model, alias),
+          fromVersion: holder(db, model, alias),
           toVersion: v,
         });
-        this.setAlias(db, now, model, alias, v);
+        setAlias(db, now, model, alias, v);
       }
       return v;
     }, ensureStored);
@@ -376,7 +293,7 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     validateVersionNumber(version);
     await this.file.mutate((db, now) => {
-      const r = this.versionRow(db, model, version);
+      const r = versionRow(db, this.dir, model, version);
       const tags = applyTagChange(jsonColumn<Record<string, string>>(r, 'tags', {}), change.tags);
       db.run('UPDATE versions SET description = ?, tags = ?, updated_at = ? WHERE model = ? AND version = ?', [
         change.description ?? String(r.description),
@@ -405,7 +322,7 @@ export class EmbeddedRegistry implements Registry {
       );
     }
     return this.file.mutate((db, now) => {
-      const r = this.versionRow(db, model, version);
+      const r = versionRow(db, this.dir, model, version);
       if (r.status === status) {
         throw new MlopsError('INVALID_STATE', `Version ${version} of model "${model}" is already ${status}.`);
       }
@@ -427,7 +344,7 @@ export class EmbeddedRegistry implements Registry {
         model,
         version,
       ]);
-      return this.event(db, now, ctx, { model, action: status === 'archived' ? 'archive' : 'restore', version });
+      return auditEvent(db, now, ctx, { model, action: status === 'archived' ? 'archive' : 'restore', version });
     });
   }
 
@@ -435,12 +352,12 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     validateVersionNumber(version);
     await this.file.mutate((db, now) => {
-      this.versionRow(db, model, version);
+      versionRow(db, this.dir, model, version);
       for (const a of all(db, 'SELECT alias FROM aliases WHERE model = ? AND version = ? ORDER BY alias', [
         model,
         version,
       ])) {
-        this.event(db, now, ctx, {
+        auditEvent(db, now, ctx, {
           model,
           action: 'remove-alias',
           alias: String(a.alias),
@@ -451,7 +368,7 @@ export class EmbeddedRegistry implements Registry {
       db.run('DELETE FROM aliases WHERE model = ? AND version = ?', [model, version]);
       db.run('DELETE FROM versions WHERE model = ? AND version = ?', [model, version]);
       db.run('UPDATE models SET updated_at = ? WHERE name = ?', [now, model]);
-      this.event(db, now, ctx, { model, action: 'delete-version', version });
+      auditEvent(db, now, ctx, { model, action: 'delete-version', version });
     });
     // The artifact stays (another version or a concurrent push may share it); `mlops verify` counts
     // orphans and `mlops gc` removes them after a grace period.
@@ -464,11 +381,11 @@ export class EmbeddedRegistry implements Registry {
     validateAlias(alias);
     validateVersionNumber(version);
     return this.file.mutate((db, now) => {
-      this.assertCanHold(db, model, version, alias);
-      const from = this.holder(db, model, alias);
+      assertCanHold(db, this.dir, model, version, alias);
+      const from = holder(db, model, alias);
       if (from === version) return null; // already there: nothing to record
-      this.setAlias(db, now, model, alias, version);
-      return this.event(db, now, ctx, { model, action: 'promote', alias, fromVersion: from, toVersion: version });
+      setAlias(db, now, model, alias, version);
+      return auditEvent(db, now, ctx, { model, action: 'promote', alias, fromVersion: from, toVersion: version });
     });
   }
 
@@ -476,8 +393,8 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     validateAlias(alias);
     return this.file.mutate((db, now) => {
-      this.modelRow(db, model);
-      const current = this.holder(db, model, alias);
+      modelRow(db, this.dir, model);
+      const current = holder(db, model, alias);
       const { to } = planRollback(
         {
           model,
@@ -490,8 +407,8 @@ export class EmbeddedRegistry implements Registry {
         },
         alias,
       );
-      this.setAlias(db, now, model, alias, to);
-      return this.event(db, now, ctx, { model, action: 'rollback', alias, fromVersion: current, toVersion: to });
+      setAlias(db, now, model, alias, to);
+      return auditEvent(db, now, ctx, { model, action: 'rollback', alias, fromVersion: current, toVersion: to });
     });
   }
 
@@ -499,8 +416,8 @@ export class EmbeddedRegistry implements Registry {
     validateModelName(model);
     validateAlias(alias);
     return this.file.mutate((db, now) => {
-      this.modelRow(db, model);
-      const from = this.holder(db, model, alias);
+      modelRow(db, this.dir, model);
+      const from = holder(db, model, alias);
       if (from === null)
         throw new MlopsError(
           'NOT_FOUND',
@@ -508,7 +425,7 @@ export class EmbeddedRegistry implements Registry {
           `Run \`mlops show models:/${model}/latest\` to see its aliases.`,
         );
       db.run('DELETE FROM aliases WHERE model = ? AND alias = ?', [model, alias]);
-      return this.event(db, now, ctx, { model, action: 'remove-alias', alias, fromVersion: from, toVersion: null });
+      return auditEvent(db, now, ctx, { model, action: 'remove-alias', alias, fromVersion: from, toVersion: null });
     });
   }
 
@@ -520,7 +437,7 @@ export class EmbeddedRegistry implements Registry {
         filter.alias === undefined
           ? all(db, 'SELECT * FROM audit WHERE model = ? ORDER BY id', [model])
           : all(db, 'SELECT * FROM audit WHERE model = ? AND alias = ? ORDER BY id', [model, filter.alias]);
-      if (rows.length === 0) this.modelRow(db, model); // unknown model: say so rather than print nothing
+      if (rows.length === 0) modelRow(db, this.dir, model); // unknown model: say so rather than print nothing
       return rows.map(eventFromRow);
     });
   }
