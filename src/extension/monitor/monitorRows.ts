@@ -93,8 +93,12 @@ export function dataWindow(m: MonitorSpec, e: Evaluation | undefined): string {
   return `reference ${reference} · current: predictions of the last ${m.current.window}${span}`;
 }
 
-export const fmtValue = (v: number | null, unit = ''): string =>
-  v === null ? 'n/a' : `${Number.isInteger(v) ? v : Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`;
+/** A value in its unit; shares (drift, missing, error rate) read as percentages. */
+export function fmtValue(v: number | null, unit = ''): string {
+  if (v === null) return 'n/a';
+  if (unit === 'share') return `${Number((v * 100).toPrecision(4))}%`;
+  return `${Number.isInteger(v) ? v : Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`;
+}
 
 /** How a check breaches, in symbols: drift at or past its share, a floor below, the others above. */
 export function breachOperator(c: Pick<CheckRow, 'kind' | 'lowerIsWorse'>): string {
