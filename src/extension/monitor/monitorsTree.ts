@@ -159,15 +159,14 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorTree
       item.iconPath = stateIcon(r.state);
       item.description = r.error ? `${STATE_LABEL[r.state]} · ${r.error}` : STATE_LABEL[r.state];
       item.contextValue = monitorContext(r);
-      const md = new vscode.MarkdownString();
-      md.appendMarkdown(`**${r.name}** — ${STATE_LABEL[r.state]}\n\n`);
-      md.appendText(`Watches ${r.model}\n`);
-      md.appendText(
-        r.at ? `Last evaluated ${new Date(r.at).toLocaleString()}\n` : 'Not evaluated yet: Run Monitors.\n',
-      );
-      md.appendText(`Data: ${r.window}\n`);
-      if (r.error) md.appendText(`\n${r.error}\n`);
-      item.tooltip = md;
+      // Plain text: names and paths are shown as they are (Markdown would read `*` or `_` in them).
+      item.tooltip = [
+        `${r.name}: ${STATE_LABEL[r.state]}`,
+        `Watches ${r.model}`,
+        r.at ? `Last evaluated ${new Date(r.at).toLocaleString()}` : 'Not evaluated yet: Run Monitors.',
+        `Data: ${r.window}`,
+        ...(r.error ? [r.error] : []),
+      ].join('\n');
       item.command = at(r.pos.line, r.pos.col);
       return item;
     }
@@ -177,16 +176,16 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorTree
     item.iconPath = stateIcon(c.state);
     item.description = checkDescription(c);
     item.contextValue = `${CONTEXT_VALUES.check}+${c.kind}`;
-    const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${c.kind}** of ${e.monitor.name} — ${STATE_LABEL[c.state]}\n\n`);
-    md.appendText(`Last value: ${fmtValue(c.value, c.unit)}\n`);
     const op = breachOperator(c);
-    if (c.warning !== null) md.appendText(`Warning ${op} ${fmtValue(c.warning, c.unit)}\n`);
-    if (c.critical !== null) md.appendText(`Critical ${op} ${fmtValue(c.critical, c.unit)}\n`);
-    if (c.message) md.appendText(`${c.message}\n`);
-    md.appendText(`Data window: ${e.monitor.window}\n`);
-    if (e.monitor.at) md.appendText(`Evaluated ${new Date(e.monitor.at).toLocaleString()}\n`);
-    item.tooltip = md;
+    item.tooltip = [
+      `${c.kind} of ${e.monitor.name}: ${STATE_LABEL[c.state]}`,
+      `Last value: ${fmtValue(c.value, c.unit)}`,
+      ...(c.warning !== null ? [`Warning ${op} ${fmtValue(c.warning, c.unit)}`] : []),
+      ...(c.critical !== null ? [`Critical ${op} ${fmtValue(c.critical, c.unit)}`] : []),
+      ...(c.message ? [c.message] : []),
+      `Data window: ${e.monitor.window}`,
+      ...(e.monitor.at ? [`Evaluated ${new Date(e.monitor.at).toLocaleString()}`] : []),
+    ].join('\n');
     item.command = at(c.pos.line, c.pos.col);
     return item;
   }
