@@ -55,6 +55,13 @@ export interface MonitorViewState {
   subject: HistorySubject | null;
 }
 
+/** A value in its unit, as the view, the notification and the chart show it: shares read as percentages. */
+export function formatValue(v: number | null, unit = ''): string {
+  if (v === null) return 'n/a';
+  if (unit === 'share') return `${Number((v * 100).toPrecision(4))}%`;
+  return `${Number.isInteger(v) ? v : Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`;
+}
+
 const isSubject = hasFields<HistorySubject>({ monitor: isString, model: isString, check: isString, unit: isString });
 const isThresholds = hasFields<HistoryThresholds>({
   warning: isNullableNumber,

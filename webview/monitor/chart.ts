@@ -8,7 +8,12 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
-import type { HistoryPointMsg, HistoryThresholds, MonitorLevel } from '../../src/shared/monitorProtocol';
+import {
+  formatValue,
+  type HistoryPointMsg,
+  type HistoryThresholds,
+  type MonitorLevel,
+} from '../../src/shared/monitorProtocol';
 import { withAlpha } from '../drift/theme';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -48,8 +53,6 @@ export function timeLabel(iso: string): string {
   return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
 }
 
-const short = (v: number) => String(Number(v.toPrecision(4)));
-
 /**
  * The check's value per evaluation (points coloured by the state the check had then; a gap where there
  * was no data) with its warning and critical thresholds as dashed lines. Animation off: measurements.
@@ -59,7 +62,8 @@ export class HistoryChart {
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
-  draw(points: HistoryPointMsg[], t: HistoryThresholds, label: string): void {
+  draw(points: HistoryPointMsg[], t: HistoryThresholds, label: string, unit: string): void {
+    const short = (v: number) => formatValue(v, unit);
     const c = readColors();
     Chart.defaults.font.family = c.font;
     Chart.defaults.color = c.muted;
@@ -103,7 +107,11 @@ export class HistoryChart {
         maintainAspectRatio: false,
         scales: {
           x: { ticks: { color: c.muted, maxRotation: 45, autoSkip: true }, grid: { color: c.grid } },
-          y: { beginAtZero: true, ticks: { color: c.muted }, grid: { color: c.grid } },
+          y: {
+            beginAtZero: true,
+            ticks: { color: c.muted, callback: (v: string | number) => short(Number(v)) },
+            grid: { color: c.grid },
+          },
         },
         plugins: {
           legend: { labels: { color: c.foreground } },

@@ -1,6 +1,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './monitor.css';
 import {
+  formatValue,
   type HostToWebview,
   MONITOR_PROTOCOL,
   type MonitorViewState,
@@ -40,11 +41,11 @@ function render(m: HostToWebview): void {
   const summary = $('summary');
   summary.className = `summary ${lastPoint?.state ?? ''}`;
   summary.textContent = lastPoint
-    ? `${LEVEL[lastPoint.state]} · last value ${lastPoint.value ?? 'n/a'}${m.subject.unit ? ` ${m.subject.unit}` : ''} · ${m.points.length} evaluation(s)`
+    ? `${LEVEL[lastPoint.state]} · last value ${formatValue(lastPoint.value, m.subject.unit)} · ${m.points.length} evaluation(s)`
     : '';
   $('empty').hidden = m.points.length > 0;
   const label = `${m.subject.check}${m.subject.unit ? ` (${m.subject.unit})` : ''}`;
-  chart.draw(m.points, m.thresholds, label);
+  chart.draw(m.points, m.thresholds, label, m.subject.unit);
   post({ type: 'rendered', points: m.points.filter((p) => p.value !== null).length });
 }
 

@@ -1,3 +1,4 @@
+import { formatValue } from '../../shared/monitorProtocol';
 import type { CheckKind, CheckResult, Evaluation, Level, MonitorSpec, Position } from '../../core/monitor/types';
 
 /**
@@ -93,12 +94,8 @@ export function dataWindow(m: MonitorSpec, e: Evaluation | undefined): string {
   return `reference ${reference} · current: predictions of the last ${m.current.window}${span}`;
 }
 
-/** A value in its unit; shares (drift, missing, error rate) read as percentages. */
-export function fmtValue(v: number | null, unit = ''): string {
-  if (v === null) return 'n/a';
-  if (unit === 'share') return `${Number((v * 100).toPrecision(4))}%`;
-  return `${Number.isInteger(v) ? v : Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`;
-}
+/** One formatting rule for the view, the notification and the chart (src/shared/monitorProtocol.ts). */
+export const fmtValue = formatValue;
 
 /** How a check breaches, in symbols: drift at or past its share, a floor below, the others above. */
 export function breachOperator(c: Pick<CheckRow, 'kind' | 'lowerIsWorse'>): string {

@@ -211,7 +211,7 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
   });
 
   it('Retrain of a monitor without a retrain: section says so', async () => {
-    writeFileSync(YAML, VIEW_YAML.replace(/    retrain:.*\n/, ''));
+    writeFileSync(YAML, VIEW_YAML.replace(/ {4}retrain:.*\n/, ''));
     const res = await vscode.commands.executeCommand(COMMANDS.retrain, MONITOR);
     assert.equal(res, undefined, 'the command reports the error instead of running anything');
   });
