@@ -30,13 +30,14 @@ export const COMMANDS = {
   runMonitors: 'mlops.runMonitors',
   /** Runs a monitor's retrain command as a VS Code task (the bundled `mlops retrain`). */
   retrain: 'mlops.retrain',
-  refreshMonitors: 'mlops.monitors.refresh',
+  // `mlops.monitor.*`, singular: VS Code owns the view's prefix `mlops.monitors.` (focus, collapse…).
+  refreshMonitors: 'mlops.monitor.refresh',
   /** The drift panel on a monitor's reference and current data. */
-  monitorShowDrift: 'mlops.monitors.showDrift',
+  monitorShowDrift: 'mlops.monitor.showDrift',
   /** A check's value over time with its thresholds (a small chart panel). */
-  checkHistory: 'mlops.monitors.showCheckHistory',
+  checkHistory: 'mlops.monitor.showCheckHistory',
   /** Writes mlops.yaml from a template (the Monitors view's welcome button). */
-  createMonitorsConfig: 'mlops.monitors.createConfig',
+  createMonitorsConfig: 'mlops.monitor.createConfig',
   quantizeVersion: 'mlops.quantizeVersion',
   serveLocally: 'mlops.serving.serveLocally',
   serveModel: 'mlops.serving.serveModel',

@@ -16,7 +16,7 @@ import {
 import { monitorsTemplate } from '../../../src/extension/monitor/template';
 import { featuresCsv, project, type Project } from '../monitor/fixtures';
 
-const IDS = { showDrift: 'mlops.monitors.showDrift', retrain: 'mlops.retrain', rollback: 'mlops.rollback' };
+const IDS = { showDrift: 'mlops.monitor.showDrift', retrain: 'mlops.retrain', rollback: 'mlops.rollback' };
 const YAML = `monitors:
   - model: models:/fraud@production
     reference: data/reference.csv
@@ -126,7 +126,7 @@ describe('Monitors view rows and state changes', () => {
   it('the notification offers Show Drift, Retrain and Roll Back only where they apply, with the commands they run', () => {
     const [withAll, latencyOnly] = parseMonitors(YAML, 'mlops.yaml').monitors;
     assert.deepEqual(alertActions(withAll, IDS), [
-      { title: 'Show Drift', command: 'mlops.monitors.showDrift', args: ['models:/fraud@production'] },
+      { title: 'Show Drift', command: 'mlops.monitor.showDrift', args: ['models:/fraud@production'] },
       { title: 'Retrain', command: 'mlops.retrain', args: ['models:/fraud@production'] },
       { title: 'Roll Back', command: 'mlops.rollback', args: ['fraud', { alias: 'production' }] },
     ]);
