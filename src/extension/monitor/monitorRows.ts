@@ -137,7 +137,9 @@ export function alertActions(
   if (m.checks.some((c) => c.kind === 'drift'))
     out.push({ title: 'Show Drift', command: ids.showDrift, args: [m.name] });
   if (m.retrain) out.push({ title: 'Retrain', command: ids.retrain, args: [m.name] });
-  if (m.alias) out.push({ title: 'Roll Back', command: ids.rollback, args: [m.modelName, { alias: m.alias }] });
+  // Roll Back takes a model as `{ model }` (a bare string would be read as a models:/ URI).
+  if (m.alias)
+    out.push({ title: 'Roll Back', command: ids.rollback, args: [{ model: m.modelName }, { alias: m.alias }] });
   return out;
 }
 

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMANDS } from '../../../src/extension/ids';
+import { COMMANDS, VIEWS } from '../../../src/extension/ids';
 import type { RetrainResult } from '../../../src/extension/monitor/monitorCommands';
 import { mlops } from '../helpers/cli';
-import { REPO, WORKSPACE } from '../helpers/env';
+import { REPO, SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, versions, waitForTree } from '../helpers/ext';
 import { withRegistry, writeModel } from '../helpers/fixtures';
+import { SEL, ui, uiAvailable } from '../helpers/ui';
 import { waitFor } from '../../helpers/wait';
 
 const YAML = path.join(WORKSPACE, 'mlops.yaml');
@@ -156,6 +157,13 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     // Still Critical on the next run: no second notification (only a state change is announced).
     await vscode.commands.executeCommand(COMMANDS.runMonitors);
     assert.equal(a.monitorAlerts().length, alertsBefore + 1);
+
+    if (uiAvailable) {
+      // The view as a user sees it (the README's screenshot): the monitor and its check, Critical.
+      await vscode.commands.executeCommand(`${VIEWS.monitors}.focus`);
+      await ui.waitFor(SEL.rowByLabel('drift'));
+      await ui.screenshot(path.join(SCREENSHOTS, 'monitors-view.png'));
+    }
   });
 
   it("the notification's Show Drift opens the drift panel on the monitor's reference and current data", async () => {
@@ -207,6 +215,27 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     assert.equal(v.tags.reference_data, path.join('monitor-data', 'cur.csv'));
     await waitForTree('monview v2 @challenger', async () =>
       (await versions(a, 'monview')).find((x) => x.version === 2 && x.data.aliases.includes('challenger')),
+    );
+  });
+
+  it("the notification's Roll Back moves the watched alias back to its previous holder", async function () {
+    if (!uiAvailable) this.skip(); // the reason is typed into the input box, as a user would
+    const a = await api();
+    await mlops(['promote', 'monview', '2', '--alias', 'production', '--reason', 'try the challenger']);
+    const rollBack = a
+      .monitorAlerts()
+      .at(-1)!
+      .actions.find((x) => x.title === 'Roll Back')!;
+    assert.deepEqual(rollBack.args, [{ model: 'monview' }, { alias: 'production' }]);
+    const done = vscode.commands.executeCommand(rollBack.command, ...rollBack.args);
+    await ui.waitFor(SEL.quickInput, { hasText: 'Reason (optional' });
+    await ui.type('the challenger drifts too');
+    await ui.press('Enter');
+    await done;
+    const last = (await withRegistry(path.join(WORKSPACE, '.mlops'), (r) => r.history('monview'))).at(-1);
+    assert.deepEqual(
+      [last?.action, last?.alias, last?.fromVersion, last?.toVersion, last?.reason],
+      ['rollback', 'production', 2, 1, 'the challenger drifts too'],
     );
   });
 

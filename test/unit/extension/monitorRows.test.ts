@@ -128,7 +128,7 @@ describe('Monitors view rows and state changes', () => {
     assert.deepEqual(alertActions(withAll, IDS), [
       { title: 'Show Drift', command: 'mlops.monitor.showDrift', args: ['models:/fraud@production'] },
       { title: 'Retrain', command: 'mlops.retrain', args: ['models:/fraud@production'] },
-      { title: 'Roll Back', command: 'mlops.rollback', args: ['fraud', { alias: 'production' }] },
+      { title: 'Roll Back', command: 'mlops.rollback', args: [{ model: 'fraud' }, { alias: 'production' }] },
     ]);
     assert.deepEqual(alertActions(latencyOnly, IDS), [], 'no drift check, no retrain, a version number');
   });
