@@ -154,7 +154,9 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorTree
     }
     if (e.kind === 'monitor') {
       const r = e.row;
-      const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Expanded);
+      // An unnamed monitor is named by its model URI; the row drops the `models:/` every one of them has.
+      const label = r.name === r.model ? r.model.replace(/^models:\//, '') : r.name;
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `monitor:${r.name}`;
       item.iconPath = stateIcon(r.state);
       item.description = r.error ? `${STATE_LABEL[r.state]} · ${r.error}` : STATE_LABEL[r.state];

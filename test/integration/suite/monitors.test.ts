@@ -111,7 +111,7 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
       },
       10_000,
     );
-    assert.equal(rows[0].label, MONITOR);
+    assert.equal(rows[0].label, 'monview@production', 'the model URI without models:/');
     assert.equal(rows[0].description, 'No data');
     assert.equal(rows[0].icon, 'circle-slash');
     assert.deepEqual(
@@ -138,7 +138,7 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     assert.equal(res?.state, 'critical');
     // Run Monitors returns once the view has reloaded: no waiting for a watcher.
     const [row] = await a.monitorsView();
-    assert.equal(row.label, MONITOR);
+    assert.equal(row.label, 'monview@production');
     assert.equal(row.description, 'Critical');
     assert.deepEqual([row.icon, row.color], ['error', 'problemsErrorIcon.foreground']);
     assert.match(row.tooltip, /Data: reference monitor-data\/ref\.csv · current monitor-data\/cur\.csv/);
@@ -237,6 +237,20 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
       [last?.action, last?.alias, last?.fromVersion, last?.toVersion, last?.reason],
       ['rollback', 'production', 2, 1, 'the challenger drifts too'],
     );
+  });
+
+  it('follows `mlops monitor --once` run in a terminal: the view turns Healthy by itself, with no notification', async () => {
+    const a = await api();
+    const alerts = a.monitorAlerts().length;
+    writeFileSync(path.join(DATA, 'cur.csv'), csv(200, 0));
+    await mlops(['monitor', '--once', '--no-retrain']);
+    const row = await waitFor(
+      'the Monitors view to read the new history line',
+      async () => (await a.monitorsView()).find((r) => r.description === 'Healthy'),
+      15_000,
+    );
+    assert.deepEqual([row.children[0].description, row.children[0].icon], ['0% · breach ≥ 20%', 'pass']);
+    assert.equal(a.monitorAlerts().length, alerts);
   });
 
   it('Retrain of a monitor without a retrain: section says so', async () => {
