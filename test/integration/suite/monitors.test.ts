@@ -160,9 +160,12 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
 
     if (uiAvailable) {
       // The view as a user sees it (the README's screenshot): the monitor and its check, Critical.
+      // mlops.yaml open beside it, with the breached check's line marked.
+      await vscode.window.showTextDocument(vscode.Uri.file(YAML), { preview: false });
       await vscode.commands.executeCommand(`${VIEWS.monitors}.focus`);
       await ui.waitFor(SEL.rowByLabel('drift'));
       await ui.screenshot(path.join(SCREENSHOTS, 'monitors-view.png'));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 
