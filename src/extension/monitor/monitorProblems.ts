@@ -107,10 +107,7 @@ export class MonitorProblems implements vscode.Disposable {
     const c = await loadMonitorCore();
     const issues = await this.refreshConfig();
     if (issues.length) {
-      void this.offerProblems(
-        `${CONFIG_FILE} has ${issues.length} problem(s); fix them to run the monitors.`,
-        'warning',
-      );
+      void this.offerProblems(`${CONFIG_FILE} has ${issues.length} problem(s); fix them to run the monitors.`);
       return { state: undefined, evaluations: [] };
     }
     const project: MonitorsFile = await c.readMonitors(file, CONFIG_FILE);
@@ -147,9 +144,8 @@ export class MonitorProblems implements vscode.Disposable {
     this.item.show();
   }
 
-  private async offerProblems(message: string, kind: 'error' | 'warning'): Promise<void> {
-    const show = kind === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    if ((await show(message, 'Show Problems')) === 'Show Problems')
+  private async offerProblems(message: string): Promise<void> {
+    if ((await vscode.window.showWarningMessage(message, 'Show Problems')) === 'Show Problems')
       await vscode.commands.executeCommand('workbench.actions.view.problems');
   }
 
