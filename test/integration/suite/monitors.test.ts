@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, VIEWS } from '../../../src/extension/ids';
-import type { RetrainResult } from '../../../src/extension/monitor/monitorCommands';
+import type { RetrainResult } from '../../../src/extension/monitor/retrainCommand';
 import { mlops } from '../helpers/cli';
 import { REPO, SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, versions, waitForTree } from '../helpers/ext';
