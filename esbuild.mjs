@@ -28,6 +28,7 @@ const nodeEntries = [
 const webviewEntries = [
   { in: 'webview/drift/main.ts', out: 'webview/drift' },
   { in: 'webview/serving/main.ts', out: 'webview/serving' },
+  { in: 'webview/monitor/main.ts', out: 'webview/monitor' },
 ].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DriftPanelInfo } from './drift/driftPanel';
 import type { RegistryState } from './ids';
+import type { MonitorsApi } from './monitor/monitorCommands';
 import type { ServingPanelInfo } from './serving/servingPanel';
 import type { TreeElement } from './tree/elements';
 
@@ -8,7 +9,7 @@ import type { TreeElement } from './tree/elements';
  * What `activate` returns: a small read-only window on the extension's state, for other extensions and
  * for the integration suite (which drives everything else through commands and the UI).
  */
-export interface MlopsStudioApi {
+export interface MlopsStudioApi extends MonitorsApi {
   /** The Models view's state, as its welcome views see it. */
   registryState(): RegistryState;
   /** Why the registry cannot be read (the sentence the Models view shows), if it cannot. */

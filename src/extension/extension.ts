@@ -8,7 +8,7 @@ import { registerRegistryCommands } from './commands/registryCommands';
 import { registerTransitions } from './commands/transitions';
 import { registerConnectMlflow } from './commands/connectMlflow';
 import { registerDriftCommands } from './drift/commands';
-import { registerMonitorProblems } from './monitor/monitorProblems';
+import { registerMonitors } from './monitor/monitorCommands';
 import { registerServingCommands } from './serving/commands';
 import { registerQuantize } from './optimize/quantizeCommand';
 import { EndpointManager } from './serving/endpoints';
@@ -112,6 +112,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
   );
 
   const deps: Deps = { log, service, tree, treeView, secrets, state: context.workspaceState, lastModel };
+  const monitors = registerMonitors(context, deps);
   context.subscriptions.push(
     ...registerRegistryCommands(deps),
     ...registerTransitions(deps),
@@ -123,7 +124,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     registerQuantize(deps),
     ...registerDriftCommands(context, deps),
     ...registerServingCommands(context, deps, served),
-    ...registerMonitorProblems(deps),
+    ...monitors.disposables,
   );
 
   context.subscriptions.push(
@@ -155,6 +156,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
       })),
     servingStatusBar: () => endpointBar.texts(),
     servingPanels: () => ServingPanel.describeOpen(),
+    ...monitors.api,
     activationMs: 0,
   };
 }

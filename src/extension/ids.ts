@@ -28,6 +28,16 @@ export const COMMANDS = {
   showDrift: 'mlops.showDrift',
   editTags: 'mlops.editTags',
   runMonitors: 'mlops.runMonitors',
+  /** Runs a monitor's retrain command as a VS Code task (the bundled `mlops retrain`). */
+  retrain: 'mlops.retrain',
+  // `mlops.monitor.*`, singular: VS Code owns the view's prefix `mlops.monitors.` (focus, collapse…).
+  refreshMonitors: 'mlops.monitor.refresh',
+  /** The drift panel on a monitor's reference and current data. */
+  monitorShowDrift: 'mlops.monitor.showDrift',
+  /** A check's value over time with its thresholds (a small chart panel). */
+  checkHistory: 'mlops.monitor.showCheckHistory',
+  /** Writes mlops.yaml from a template (the Monitors view's welcome button). */
+  createMonitorsConfig: 'mlops.monitor.createConfig',
   quantizeVersion: 'mlops.quantizeVersion',
   serveLocally: 'mlops.serving.serveLocally',
   serveModel: 'mlops.serving.serveModel',
@@ -44,7 +54,7 @@ export const COMMANDS = {
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const VIEW_CONTAINER = 'mlops';
-export const VIEWS = { models: 'mlops.models', serving: 'mlops.servingEndpoints' } as const;
+export const VIEWS = { models: 'mlops.models', serving: 'mlops.servingEndpoints', monitors: 'mlops.monitors' } as const;
 
 /** Context keys the `when` clauses of package.json read. */
 export const CONTEXT_KEYS = {
@@ -52,6 +62,8 @@ export const CONTEXT_KEYS = {
   registryState: 'mlops.registryState',
   /** The registry is open read-only (untrusted workspace): mutating menu items hide. */
   readOnly: 'mlops.readOnly',
+  /** There is no mlops.yaml at the workspace root: the Monitors view shows its welcome text. */
+  noMonitorsConfig: 'mlops.monitors.noConfig',
 } as const;
 
 export type RegistryState = 'idle' | 'loading' | 'missing' | 'empty' | 'ready' | 'error' | 'noFolder';
@@ -68,6 +80,12 @@ export const CONTEXT_VALUES = {
   server: 'mlops:server',
   /** A running endpoint in the Serving view. */
   endpoint: 'mlops:endpoint',
+  /** A monitor in the Monitors view, with flags: +retrain +drift +alias. */
+  monitor: 'mlops:monitor',
+  /** A check of a monitor, e.g. mlops:check+drift. */
+  check: 'mlops:check',
+  /** A problem of mlops.yaml in the Monitors view (click to go to its line). */
+  monitorProblem: 'mlops:monitorProblem',
 } as const;
 
 export const VERSION_FLAGS = ['aliased', 'rollback', 'archived', 'served'] as const;

@@ -4,6 +4,9 @@
  */
 export { parseMonitors, readMonitors } from '../../core/monitor/config';
 export { evaluateMonitor } from '../../core/monitor/evaluate';
-export { MONITOR_DIR } from '../../core/monitor/history';
+export { MONITOR_DIR, readHistory } from '../../core/monitor/history';
+export { resolveData } from '../../core/monitor/data';
+export { CHALLENGER_ALIAS } from '../../core/monitor/retrain';
 export { DEFAULT_REGISTRY_DIR, parseRegistryUri } from '../../core/registry/open';
+export { resolveModelRef } from '../../core/registry/resolve';
 export { PREDICTIONS_DIR } from '../../core/serving/predlog/layout';

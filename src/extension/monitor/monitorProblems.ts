@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Evaluation, Level, MonitorsFile } from '../../core/monitor/types';
 import { STATE_LABEL } from '../../core/monitor/types';
-import { registerCommand } from '../boundary';
 import type { Deps } from '../commands/deps';
-import { readConfig } from '../config';
 import { COMMANDS } from '../ids';
 import { workspaceRoot } from '../registry/registryService';
-import type * as MonitorCore from './monitorCore';
 import { type DiagnosticSpec, issueSpecs, resultSpecs, worstState } from './diagnosticSpecs';
+import { CONFIG_FILE, configFile, loadMonitorCore, monitorWorkspace } from './loadMonitorCore';
 
-const CONFIG_FILE = 'mlops.yaml';
 const DEBOUNCE_MS = 300;
 const ICON: Record<Level, string> = {
   ok: '$(pass)',
@@ -20,9 +16,11 @@ const ICON: Record<Level, string> = {
   nodata: '$(circle-slash)',
 };
 
-let core: Promise<typeof MonitorCore> | undefined;
-/** The YAML parser and the evaluation code load on first use, never at activation. */
-const loadMonitorCore = () => (core ??= import('./monitorCore'));
+/** One Run Monitors round: the project it read and what each monitor's evaluation found. */
+export interface MonitorRound {
+  project: MonitorsFile;
+  evaluations: Evaluation[];
+}
 
 /**
  * The Problems entries of the workspace's mlops.yaml: its `monitors:` section's config problems (kept
@@ -32,11 +30,13 @@ const loadMonitorCore = () => (core ??= import('./monitorCore'));
 export class MonitorProblems implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mlops');
   private readonly item = vscode.window.createStatusBarItem('mlops.monitors', vscode.StatusBarAlignment.Left, 90);
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly ran = new vscode.EventEmitter<MonitorRound>();
+  /** Fires after every round of Run Monitors (the Monitors view and the Critical notification listen). */
+  readonly onDidRun = this.ran.event;
+  private readonly disposables: vscode.Disposable[] = [this.ran];
   private configSpecs: DiagnosticSpec[] = [];
   private resultSpecs: DiagnosticSpec[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private lastState: Level | undefined;
   /** The lines of mlops.yaml as last read: a diagnostic spans the rest of its line, not one character. */
   private lines: string[] = [];
 
@@ -57,13 +57,12 @@ export class MonitorProblems implements vscode.Disposable {
         vscode.workspace.onDidSaveTextDocument((doc) => doc.uri.fsPath === this.file() && changed()),
       );
       // Only when the file exists is the parser loaded, and then after activation has returned.
-      if (existsSync(path.join(root, CONFIG_FILE))) this.schedule();
+      if (existsSync(configFile()!)) this.schedule();
     }
   }
 
   private file(): string | undefined {
-    const root = workspaceRoot();
-    return root ? path.join(root, CONFIG_FILE) : undefined;
+    return configFile();
   }
 
   private schedule(): void {
@@ -108,20 +107,12 @@ export class MonitorProblems implements vscode.Disposable {
     const c = await loadMonitorCore();
     const issues = await this.refreshConfig();
     if (issues.length) {
-      void this.offerProblems(
-        `${CONFIG_FILE} has ${issues.length} problem(s); fix them to run the monitors.`,
-        'warning',
-      );
+      void this.offerProblems(`${CONFIG_FILE} has ${issues.length} problem(s); fix them to run the monitors.`);
       return { state: undefined, evaluations: [] };
     }
     const project: MonitorsFile = await c.readMonitors(file, CONFIG_FILE);
     const registry = await this.d.service.get();
-    const loc = c.parseRegistryUri(readConfig().registryUri, workspaceRoot());
-    const root = loc.kind === 'embedded' ? loc.dir : path.join(project.dir, c.DEFAULT_REGISTRY_DIR);
-    const workspace = {
-      monitorDir: path.join(root, c.MONITOR_DIR),
-      predictionsRoot: path.join(root, c.PREDICTIONS_DIR),
-    };
+    const workspace = monitorWorkspace(c, project.dir);
     const evaluations = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Running monitors' },
       async () => {
@@ -135,12 +126,12 @@ export class MonitorProblems implements vscode.Disposable {
     this.publish();
     const state = worstState(evaluations);
     this.showState(state);
+    this.ran.fire({ project, evaluations });
     return { state, evaluations };
   }
 
+  /** The status bar item; a change to Critical is announced per monitor by the caller (criticalAlerts.ts). */
   private showState(state: Level | undefined): void {
-    const previous = this.lastState;
-    this.lastState = state;
     if (!state) return this.item.hide();
     this.item.text = `${ICON[state]} ${STATE_LABEL[state]}`;
     this.item.tooltip = `Monitors of ${CONFIG_FILE}: ${STATE_LABEL[state]}. Click to run them again.`;
@@ -151,13 +142,10 @@ export class MonitorProblems implements vscode.Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     this.item.show();
-    if (state === 'critical' && previous !== 'critical')
-      void this.offerProblems(`A monitor of ${CONFIG_FILE} is Critical.`, 'error');
   }
 
-  private async offerProblems(message: string, kind: 'error' | 'warning'): Promise<void> {
-    const show = kind === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    if ((await show(message, 'Show Problems')) === 'Show Problems')
+  private async offerProblems(message: string): Promise<void> {
+    if ((await vscode.window.showWarningMessage(message, 'Show Problems')) === 'Show Problems')
       await vscode.commands.executeCommand('workbench.actions.view.problems');
   }
 
@@ -189,10 +177,4 @@ export class MonitorProblems implements vscode.Disposable {
     this.item.dispose();
     for (const x of this.disposables) x.dispose();
   }
-}
-
-/** The Problems entries of mlops.yaml and the Run Monitors command. */
-export function registerMonitorProblems(d: Deps): vscode.Disposable[] {
-  const problems = new MonitorProblems(d);
-  return [problems, registerCommand(d.log, COMMANDS.runMonitors, () => problems.run())];
 }

@@ -23,11 +23,11 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
   });
 
-  it('puts tree item menus only where a view of ours (Models, Serving) and a context value say so', () => {
+  it('puts tree item menus only where a view of ours (Models, Serving, Monitors) and a context value say so', () => {
     for (const m of pkg.contributes.menus['view/item/context']) {
       assert.match(
         m.when ?? '',
-        /view == mlops\.(models|servingEndpoints) && viewItem (=~|==) /,
+        /view == mlops\.(models|servingEndpoints|monitors) && viewItem (=~|==) /,
         `${m.command}: ${m.when}`,
       );
     }
@@ -66,5 +66,24 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.equal((q as { group?: string } | undefined)?.group, '6_optimize@1');
     const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
     assert.equal(palette.get(COMMANDS.quantizeVersion), '!mlops.readOnly');
+  });
+
+  it('offers Retrain on monitors with a retrain: section, Show History on checks, not Retrain when read-only', () => {
+    const items = pkg.contributes.menus['view/item/context'];
+    const retrain = items.filter((m) => m.command === COMMANDS.retrain);
+    assert.ok(retrain.length > 0);
+    for (const m of retrain)
+      assert.equal(
+        m.when,
+        'view == mlops.monitors && viewItem =~ /^mlops:monitor\\b.*\\+retrain\\b/ && !mlops.readOnly',
+      );
+    assert.ok(
+      items.some(
+        (m) =>
+          m.command === COMMANDS.checkHistory && m.when === 'view == mlops.monitors && viewItem =~ /^mlops:check\\b/',
+      ),
+    );
+    const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    assert.equal(palette.get(COMMANDS.retrain), '!mlops.readOnly');
   });
 });

@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import type { CheckSpec, MonitorSpec } from '../../core/monitor/types';
+import {
+  type HistorySubject,
+  type HostToWebview,
+  parseWebviewMessage,
+  type WebviewToHost,
+} from '../../shared/monitorProtocol';
+import { newNonce } from '../webviewPage';
+import { historyPanelHtml } from './historyHtml';
+import { loadMonitorCore } from './loadMonitorCore';
+import { checkSeries, dataWindow } from './monitorRows';
+
+export const HISTORY_VIEW_TYPE = 'mlops.checkHistory';
+/** The chart shows this many evaluations at most (the newest). */
+const MAX_POINTS = 500;
+const REFRESH_DELAY_MS = 400;
+
+interface PanelLog {
+  info(msg: string): void;
+  error(scope: string, e: unknown): void;
+}
+
+export interface CheckHistorySource {
+  monitor: MonitorSpec;
+  check: CheckSpec;
+  monitorDir: string;
+}
+
+/** An open panel and what its webview last reported drawing. */
+export interface CheckHistoryInfo {
+  title: string;
+  monitor: string;
+  check: string;
+  ready: boolean;
+  /** Points sent with a value, and points the webview said it drew. */
+  sent: number | undefined;
+  rendered: number | undefined;
+}
+
+/**
+ * A check's value over the monitor history with its warning and critical lines, in a small panel beside
+ * the editor. The host reads the history and sends only the series it draws; it re-sends when the
+ * history file changes (another evaluation).
+ */
+export class CheckHistoryPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, CheckHistoryPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private last: HostToWebview | undefined;
+  private rendered: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  static describeOpen(): CheckHistoryInfo[] {
+    return [...CheckHistoryPanel.open.values()].map((p) => ({
+      title: p.panel.title,
+      monitor: p.src.monitor.name,
+      check: p.src.check.kind,
+      ready: p.ready,
+      sent: p.last?.type === 'history' ? p.last.points.filter((x) => x.value !== null).length : undefined,
+      rendered: p.rendered,
+    }));
+  }
+
+  static show(context: vscode.ExtensionContext, log: PanelLog, src: CheckHistorySource): CheckHistoryPanel {
+    const key = `${src.monitor.name}|${src.check.kind}`;
+    const existing = CheckHistoryPanel.open.get(key);
+    if (existing) {
+      existing.src = src;
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      void existing.load();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      HISTORY_VIEW_TYPE,
+      `${src.check.kind} of ${src.monitor.name}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(context.extensionUri, 'dist'),
+          vscode.Uri.joinPath(context.extensionUri, 'media'),
+        ],
+      },
+    );
+    return new CheckHistoryPanel(panel, context, log, src, key);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly log: PanelLog,
+    private src: CheckHistorySource,
+    private readonly key: string,
+  ) {
+    CheckHistoryPanel.open.set(key, this);
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    const w = panel.webview;
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    w.html = historyPanelHtml({
+      cspSource: w.cspSource,
+      nonce: newNonce(),
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.css')).toString(),
+    });
+    // Any model's history file: cheap to re-read, and no need to load the core to name the one file.
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(src.monitorDir), '*.jsonl'),
+    );
+    const changed = () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.load(), REFRESH_DELAY_MS);
+    };
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      w.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      watcher,
+      watcher.onDidChange(changed),
+      watcher.onDidCreate(changed),
+    );
+    void this.load();
+  }
+
+  private get subject(): HistorySubject {
+    return { monitor: this.src.monitor.name, model: this.src.monitor.model, check: this.src.check.kind, unit: '' };
+  }
+
+  private async load(): Promise<void> {
+    const { monitor, check, monitorDir } = this.src;
+    try {
+      const c = await loadMonitorCore();
+      const history = await c.readHistory(monitorDir, monitor.modelName, monitor.name, MAX_POINTS);
+      const unit = history.flatMap((e) => e.checks).find((x) => x.kind === check.kind)?.unit ?? '';
+      this.post({
+        type: 'history',
+        subject: { ...this.subject, unit },
+        thresholds: {
+          warning: check.warning ?? null,
+          critical: check.critical ?? null,
+          lowerIsWorse: check.lowerIsWorse,
+        },
+        points: checkSeries(history, check.kind),
+        window: dataWindow(monitor, history.at(-1)),
+      });
+    } catch (e) {
+      this.log.error('check history panel', e);
+      this.post({ type: 'error', subject: this.subject, message: errorMessage(e) });
+    }
+  }
+
+  private post(m: HostToWebview): void {
+    this.last = m;
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    const m: WebviewToHost | undefined = parseWebviewMessage(raw);
+    if (!m) {
+      this.log.info(`history panel: ignored a message outside the contract: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.last) void this.panel.webview.postMessage(this.last);
+        return;
+      case 'refresh':
+        void this.load();
+        return;
+      case 'rendered':
+        this.rendered = m.points;
+        return;
+    }
+  }
+
+  dispose(): void {
+    CheckHistoryPanel.open.delete(this.key);
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
