@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
  * Bundles only the developer scripts use; everything else in dist/ runs in the extension (the CLI too: Retrain
  * runs `dist/cli.js retrain` as a VS Code task).
  */
-const NOT_FOR_THE_EXTENSION = new Set(['demo.js', 'bench.js']);
+const NOT_FOR_THE_EXTENSION = new Set(['demo.js', 'demo-train.js', 'bench.js']);
 
 describe('the .vsix carries what the extension runs', function () {
   this.timeout(120_000);
