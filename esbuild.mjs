@@ -27,6 +27,7 @@ const nodeEntries = [
 const webviewEntries = [
   { in: 'webview/drift/main.ts', out: 'webview/drift' },
   { in: 'webview/serving/main.ts', out: 'webview/serving' },
+  { in: 'webview/latency/main.ts', out: 'webview/latency' },
 ].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DriftPanelInfo } from './drift/driftPanel';
 import type { RegistryState } from './ids';
+import type { LatencyPanelInfo } from './serving/latencyPanel';
 import type { ServingPanelInfo } from './serving/servingPanel';
 import type { TreeElement } from './tree/elements';
 
@@ -29,6 +30,8 @@ export interface MlopsStudioApi {
   servingStatusBar(): string[];
   /** The open serving panels and what their webviews last drew. */
   servingPanels(): ServingPanelInfo[];
+  /** The open Latency panels and what their webviews last drew. */
+  latencyPanels(): LatencyPanelInfo[];
   /** Milliseconds activate() took. */
   activationMs: number;
 }

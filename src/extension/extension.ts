@@ -13,6 +13,7 @@ import { registerServingCommands } from './serving/commands';
 import { registerQuantize } from './optimize/quantizeCommand';
 import { EndpointManager } from './serving/endpoints';
 import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
+import { LatencyPanel } from './serving/latencyPanel';
 import { ServingPanel } from './serving/servingPanel';
 import { DriftPanel } from './drift/driftPanel';
 import { MlflowSecrets } from './secrets';
@@ -155,6 +156,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
       })),
     servingStatusBar: () => endpointBar.texts(),
     servingPanels: () => ServingPanel.describeOpen(),
+    latencyPanels: () => LatencyPanel.describeOpen(),
     activationMs: 0,
   };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
+import { LiveLatency } from '../../core/serving/latency/live';
 import { readServingConfig } from '../config';
 import { loadServingCore } from './loadServingCore';
 import type { RunningServer } from './servingCore';
@@ -29,6 +30,8 @@ export interface Endpoint {
   liveVersion(): number | undefined;
   /** Requests per second over the last sampling window (updated every few seconds). */
   readonly rate: { perSecond: number; total: number };
+  /** Latency per version over the last minutes, sampled with the rate (the Latency panel draws it). */
+  readonly latency: LiveLatency;
 }
 
 export interface EndpointLog {
@@ -100,6 +103,8 @@ export class EndpointManager implements vscode.Disposable {
     }
     const model = server.models.first().name;
     const rate = { perSecond: 0, total: 0 };
+    const latency = new LiveLatency(() => server.metrics.render(), model);
+    latency.sample();
     const endpoint: Endpoint = {
       id: String(this.nextId++),
       label: spec.label,
@@ -109,6 +114,7 @@ export class EndpointManager implements vscode.Disposable {
       port: server.port,
       server,
       rate,
+      latency,
       liveVersion: () => server.models.get(model)?.primary.live?.served.version,
     };
     this.endpoints.set(endpoint.id, endpoint);
@@ -140,6 +146,7 @@ export class EndpointManager implements vscode.Disposable {
         const w = e.server.window.take();
         e.rate.perSecond = w.perSecond;
         e.rate.total = w.totalRequests;
+        e.latency.sample();
       }
       this.changed.fire();
     }, RATE_EVERY_MS);
