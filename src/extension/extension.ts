@@ -99,6 +99,14 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     endpointBar,
     servingTree,
     vscode.window.createTreeView(VIEWS.serving, { treeDataProvider: servingTree }),
+    // Endpoints started from a registry that was re-opened since restart from the new one.
+    service.onDidChange(
+      () =>
+        void served.followRegistry(
+          (r) => service.isCurrent(r),
+          () => service.get(),
+        ),
+    ),
     // Redraw the Models rows only when the set of served versions changes (not on every rate update).
     served.onDidChange(() => {
       const key = served

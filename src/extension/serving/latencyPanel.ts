@@ -38,6 +38,8 @@ export interface LatencyPanelInfo {
   ready: boolean;
   range: LatencyRange;
   rendered: { range: LatencyRange; charts: string[]; points: number }[];
+  /** The totals of the last data sent (before the webview drew it). */
+  lastSent: { range: LatencyRange; requests: number; p50: number; p99: number } | undefined;
 }
 
 /** The subject of an endpoint: live from its metrics, history from its prediction log (when it keeps one). */
@@ -80,6 +82,7 @@ export class LatencyPanel implements vscode.Disposable {
   private last: HostToWebview | undefined;
   private readonly rendered: LatencyPanelInfo['rendered'] = [];
   private reading: AbortController | undefined;
+  private lastSent: LatencyPanelInfo['lastSent'];
 
   static describeOpen(): LatencyPanelInfo[] {
     return [...LatencyPanel.open.values()].map((p) => ({
@@ -87,6 +90,7 @@ export class LatencyPanel implements vscode.Disposable {
       ready: p.ready,
       range: p.range,
       rendered: [...p.rendered],
+      lastSent: p.lastSent,
     }));
   }
 
@@ -182,6 +186,8 @@ export class LatencyPanel implements vscode.Disposable {
         });
       }
       if (ac.signal.aborted || range !== this.range) return;
+      const { requests, p50, p99 } = snapshot.totals;
+      this.lastSent = { range, requests, p50, p99 };
       this.post({ type: 'latency', view: { title: this.subject.title, running, range, snapshot } });
     } catch (e) {
       if (ac.signal.aborted) return;
