@@ -30,6 +30,8 @@ export interface Endpoint {
   liveVersion(): number | undefined;
   /** Requests per second over the last sampling window (updated every few seconds). */
   readonly rate: { perSecond: number; total: number };
+  /** The registry it was started from (undefined for an .onnx file): Compare loads other versions from it. */
+  readonly registry: Registry | undefined;
   /** Latency per version over the last minutes, sampled with the rate (the Latency panel draws it). */
   readonly latency: LiveLatency;
 }
@@ -69,6 +71,9 @@ class RunningEndpoint implements Endpoint {
   }
   get target(): string {
     return this.spec.target;
+  }
+  get registry(): Registry | undefined {
+    return this.spec.registry;
   }
   get server(): RunningServer {
     return this.current.server;

@@ -8,7 +8,8 @@ import { COMMANDS } from '../../../src/extension/ids';
 import { runLoadTest } from '../../../src/core/serving/loadtest/engine';
 import { HttpTarget } from '../../../src/core/serving/loadtest/httpTarget';
 import { mlops } from '../helpers/cli';
-import { EXTENSION_ID } from '../helpers/env';
+import { EXTENSION_ID, WORKSPACE } from '../helpers/env';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { api, versions } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
 import { ui, uiAvailable } from '../helpers/ui';
@@ -178,6 +179,39 @@ describe('serving', function () {
     await ui.waitFor(inWebview('#load-cancel'));
     await ui.click(inWebview('#load-cancel'));
     await waitFor('the long load test to stop', () => panel()?.lastLoadTest?.cancelled === true, 10_000);
+  });
+
+  it('in the webview: a load test from a missing or malformed workspace file says so next to the data field, sending nothing', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`)!;
+    mkdirSync(path.join(WORKSPACE, 'data'), { recursive: true });
+    writeFileSync(path.join(WORKSPACE, 'data', 'three.csv'), 'a,b,c\n1,2,3\n4,5,6\n');
+    const before = panel().lastLoadTest;
+    await setField('#load-data', 'data/missing.csv');
+    await startLoadTest(2);
+    await waitFor('the missing file to be reported', () => /does not exist/.test(panel().lastDataError ?? ''), 20_000);
+    assert.match(await ui.text(inWebview('#data-error')), /data\/missing\.csv does not exist in the workspace/);
+    await setField('#load-data', 'data/three.csv');
+    await startLoadTest(2);
+    await waitFor('the malformed file to be reported', () => /3 columns/.test(panel().lastDataError ?? ''), 20_000);
+    assert.match(await ui.text(inWebview('#data-error')), /has 3 columns, the model's input takes 4 features/);
+    assert.equal(panel().lastLoadTest, before, 'no load test ran');
+    await setField('#load-data', ' ');
+  });
+
+  it('in the webview: Compare runs the same requests on the served version and another one', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`)!;
+    await setField('#compare-requests', '50');
+    await ui.click(inWebview('#compare-start'));
+    const c = await waitFor('the comparison', () => panel().lastCompare, 60_000);
+    assert.deepEqual(c.versions, [`${MODEL} v2`, `${MODEL} v1`]);
+    assert.equal(c.compared, 50);
+    assert.ok(c.maxAbsDiff !== null && c.maxAbsDiff > 0, 'two different models differ');
+    assert.ok(c.top1Share !== null && c.top1Share >= 0 && c.top1Share <= 1);
+    await waitFor('the comparison to be drawn', () => panel().rendered.find((r) => r.what === 'compare'), 20_000);
   });
 
   it('Show Latency draws live data for the endpoint, and the prediction log for a version nobody serves', async () => {
