@@ -1,9 +1,10 @@
 import { MlopsError } from '../../core/errors';
 import type { Comparison } from '../../core/serving/compare';
 import type { InferRequest } from '../../core/serving/types';
-import type { CompareView } from '../../shared/servingProtocol';
+import type { CompareParams, CompareView, InferRequestBody, TensorSpec } from '../../shared/servingProtocol';
 import type { Endpoint } from './endpoints';
 import { loadServingCore } from './loadServingCore';
+import { requestsOrDataProblem } from './panelData';
 
 /** Only what the panel draws crosses the boundary (JSON has no Infinity: outputs of other shapes are null). */
 export function compareView(c: Comparison, source: string): CompareView {
@@ -82,4 +83,22 @@ export async function compareWithVersion(
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The panel's Compare: its requests (the data file's rows, capped at the count asked for, or generated
+ * examples), then the comparison. A data file that cannot give requests comes back as its problem.
+ */
+export async function panelComparison(
+  endpoint: Endpoint,
+  sig: { inputs: TensorSpec[]; example: InferRequestBody },
+  p: CompareParams,
+  o: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<{ ok: true; comparison: Comparison; view: CompareView } | { ok: false; dataProblem: string }> {
+  const prepared = await requestsOrDataProblem(sig.inputs, sig.example as InferRequest, p.data, p.requests, o.signal);
+  if (!prepared.ok) return { ok: false, dataProblem: prepared.problem };
+  const requests = prepared.requests.slice(0, p.requests);
+  const comparison = await compareWithVersion(endpoint, p.version, requests, o);
+  const source = p.data ? `${requests.length} rows of ${p.data}` : prepared.description;
+  return { ok: true, comparison, view: compareView(comparison, source) };
 }

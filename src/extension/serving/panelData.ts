@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { MlopsError } from '../../core/errors';
+import { errorMessage, MlopsError } from '../../core/errors';
 import type { InferRequest } from '../../core/serving/types';
 import type { TensorSpec } from '../../shared/servingProtocol';
 import { loadServingCore } from './loadServingCore';
@@ -51,6 +51,25 @@ export async function panelRequests(
   }
   const file = await resolveDataFile(data);
   return core.prepareRequests(inputs, { batch: 1, data: { file, displayName: data }, signal });
+}
+
+/**
+ * panelRequests, with a data file's problem (missing, outside the workspace, malformed) returned as the
+ * sentence to show next to the data field instead of thrown: nothing is sent then.
+ */
+export async function requestsOrDataProblem(
+  inputs: TensorSpec[],
+  example: InferRequest,
+  data: string | null | undefined,
+  count: number,
+  signal?: AbortSignal,
+): Promise<{ ok: true; requests: InferRequest[]; description: string } | { ok: false; problem: string }> {
+  try {
+    return { ok: true, ...(await panelRequests(inputs, example, data, count, signal)) };
+  } catch (e) {
+    if (!data) throw e;
+    return { ok: false, problem: errorMessage(e) };
+  }
 }
 
 /** Browse… for the data field: a data file of the workspace, as a workspace-relative path. */

@@ -18,8 +18,8 @@ import { servingPanelHtml } from './html';
 import { sendInference } from './inferClient';
 import { loadServingCore } from './loadServingCore';
 import { loadTestExport } from './loadTestExport';
-import { compareView, compareWithVersion } from './panelCompare';
-import { panelRequests, pickDataFile } from './panelData';
+import { panelComparison } from './panelCompare';
+import { pickDataFile, requestsOrDataProblem } from './panelData';
 import { endpointSignature, type EndpointSignature } from './signature';
 import { curlFor, externalUrl } from './urls';
 
@@ -271,10 +271,9 @@ export class ServingPanel implements vscode.Disposable {
       const sig = this.signature ?? (await endpointSignature(this.endpoint));
       // Distinct valid requests, so caches stay honest; the example (reference row) goes first. A data
       // file is read and checked against the signature before anything is sent.
-      const prepared = await this.requestsOrFieldError(sig, p.data, 64, ac.signal, (message) =>
-        this.post({ type: 'loadError', message, field: 'data' }),
-      );
-      if (!prepared) return;
+      const prepared = await requestsOrDataProblem(sig.inputs, sig.example as InferRequest, p.data, 64, ac.signal);
+      this.lastDataError = prepared.ok ? undefined : prepared.problem;
+      if (!prepared.ok) return this.post({ type: 'loadError', message: prepared.problem, field: 'data' });
       const bodies = prepared.requests.map((r) => core.oipBody(r));
       const target = new core.HttpTarget({
         url: `${this.endpoint.url}/v2/models/${encodeURIComponent(this.endpoint.model)}/infer`,
@@ -327,26 +326,6 @@ export class ServingPanel implements vscode.Disposable {
     }
   }
 
-  /** The requests to send, or undefined after showing why the data field cannot give them. */
-  private async requestsOrFieldError(
-    sig: EndpointSignature,
-    data: string | null | undefined,
-    count: number,
-    signal: AbortSignal,
-    showError: (message: string) => void,
-  ): Promise<{ requests: InferRequest[]; description: string } | undefined> {
-    try {
-      const prepared = await panelRequests(sig.inputs, sig.example as InferRequest, data, count, signal);
-      this.lastDataError = undefined;
-      return prepared;
-    } catch (e) {
-      if (!data) throw e;
-      this.lastDataError = errorMessage(e);
-      showError(this.lastDataError);
-      return undefined;
-    }
-  }
-
   /** Compare: the same requests on the served version and another one (see panelCompare.ts). */
   private async compare(p: CompareParams): Promise<void> {
     if (this.compareRun) return;
@@ -354,19 +333,15 @@ export class ServingPanel implements vscode.Disposable {
     this.compareRun = ac;
     try {
       const sig = this.signature ?? (await endpointSignature(this.endpoint));
-      const prepared = await this.requestsOrFieldError(sig, p.data, p.requests, ac.signal, (message) =>
-        this.post({ type: 'compareError', message, field: 'data' }),
-      );
-      if (!prepared) return;
-      // A data file gives its rows; the count asked for caps them.
-      const requests = prepared.requests.slice(0, p.requests);
-      const c = await compareWithVersion(this.endpoint, p.version, requests, {
+      const r = await panelComparison(this.endpoint, sig, p, {
         signal: ac.signal,
         onProgress: (done, total) => {
           if (done % 10 === 0 || done === total) this.post({ type: 'compareProgress', done, total });
         },
       });
-      const view = compareView(c, p.data ? `${requests.length} rows of ${p.data}` : prepared.description);
+      this.lastDataError = r.ok ? undefined : r.dataProblem;
+      if (!r.ok) return this.post({ type: 'compareError', message: r.dataProblem, field: 'data' });
+      const { comparison: c, view } = r;
       this.lastCompare = {
         versions: [c.a.label, c.b.label],
         compared: c.compared,
