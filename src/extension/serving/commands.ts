@@ -173,7 +173,16 @@ export function registerServingCommands(
     return { stopped: e.label, port: e.port };
   };
 
+  // An endpoint can also go without Stop (a registry re-open that cannot serve it again): its panel says so.
+  let known = new Set<string>();
+  const gone = endpoints.onDidChange(() => {
+    const now = new Set(endpoints.list().map((e) => e.id));
+    for (const id of known) if (!now.has(id)) ServingPanel.endpointStopped(id);
+    known = now;
+  });
+
   return [
+    gone,
     registerCommand(d.log, COMMANDS.serveLocally, async (arg?: unknown) => {
       const clicked =
         arg instanceof vscode.Uri ? arg : Array.isArray(arg) && arg[0] instanceof vscode.Uri ? arg[0] : undefined;

@@ -156,13 +156,18 @@ export class EndpointManager implements vscode.Disposable {
           } else this.log.info(`serving ${spec.label}: ${JSON.stringify(e)}`);
         },
       });
+    let server: RunningServer;
     try {
-      return await open(port);
+      server = await open(port);
     } catch (e) {
       if (port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       this.log.info(`serving ${spec.label}: port ${port} is taken (${errorMessage(e)}); using a free port.`);
-      return open(0);
+      server = await open(0);
     }
+    // The server resolves its alias, loads the version and only then watches the registry: an alias moved
+    // meanwhile (a promote while the endpoint starts) would wait for the 30 s poll. Look once more now.
+    void server.models.refresh().catch((e: unknown) => this.log.error(`serving ${spec.label}: refresh`, e));
+    return server;
   }
 
   /**
@@ -192,8 +197,10 @@ export class EndpointManager implements vscode.Disposable {
           this.log.info(`serving ${e.label}: restarted from the re-opened registry on ${e.url}`);
         } catch (err) {
           this.log.error(`Restarting ${e.label} after the registry was re-opened`, err);
-          this.log.warn?.(`stopped serving ${e.label}: ${errorMessage(err)}`);
           this.endpoints.delete(e.id);
+          void vscode.window.showWarningMessage(
+            `Stopped serving ${e.label}: the re-opened registry could not serve it (${errorMessage(err)}).`,
+          );
         }
       }
       this.changed.fire();

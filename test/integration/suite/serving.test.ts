@@ -9,7 +9,8 @@ import { runLoadTest } from '../../../src/core/serving/loadtest/engine';
 import { HttpTarget } from '../../../src/core/serving/loadtest/httpTarget';
 import { mlops } from '../helpers/cli';
 import { EXTENSION_ID, WORKSPACE } from '../helpers/env';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { api, versions } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
 import { ui, uiAvailable } from '../helpers/ui';
@@ -301,6 +302,33 @@ describe('serving', function () {
     assert.deepEqual(
       a.servingEndpoints().map((e) => [e.label, e.port, e.version]),
       [[`${MODEL}@production`, served!.port, 1]],
+    );
+  });
+
+  it('with another registry selected and then this one again, the endpoint keeps answering and follows its alias again', async () => {
+    const a = await api();
+    const cfg = () => vscode.workspace.getConfiguration('mlops');
+    const before = cfg().inspect<string>('registry.uri')?.workspaceValue;
+    const other = mkdtempSync(path.join(tmpdir(), 'mlops-other-registry-'));
+    try {
+      await cfg().update('registry.uri', other, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the empty registry to be selected', () => a.registryState() === 'missing', 20_000);
+      // Nothing to restart from: the endpoint goes on answering with the version it has.
+      assert.equal((await infer(served!.port)).status, 200);
+    } finally {
+      await cfg().update('registry.uri', before, vscode.ConfigurationTarget.Workspace);
+      rmSync(other, { recursive: true, force: true });
+    }
+    await waitFor('this registry again', () => a.registryState() === 'ready', 20_000);
+    await mlops(['promote', MODEL, '2', '--alias', 'production']);
+    await waitFor(
+      'v2 to answer after the switch back',
+      async () => (await infer(served!.port)).version === '2',
+      30_000,
+    );
+    assert.deepEqual(
+      a.servingEndpoints().map((e) => [e.port, e.version]),
+      [[served!.port, 2]],
     );
   });
 
