@@ -29,6 +29,7 @@ const webviewEntries = [
   { in: 'webview/drift/main.ts', out: 'webview/drift' },
   { in: 'webview/serving/main.ts', out: 'webview/serving' },
   { in: 'webview/monitor/main.ts', out: 'webview/monitor' },
+  { in: 'webview/latency/main.ts', out: 'webview/latency' },
 ].filter((e) => existsSync(e.in));
 
 /** @type {esbuild.BuildOptions[]} */

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { DriftPanelInfo } from './drift/driftPanel';
 import type { RegistryState } from './ids';
 import type { MonitorsApi } from './monitor/monitorCommands';
+import type { LatencyPanelInfo } from './serving/latencyPanel';
 import type { ServingPanelInfo } from './serving/servingPanel';
 import type { TreeElement } from './tree/elements';
 
@@ -30,6 +31,8 @@ export interface MlopsStudioApi extends MonitorsApi {
   servingStatusBar(): string[];
   /** The open serving panels and what their webviews last drew. */
   servingPanels(): ServingPanelInfo[];
+  /** The open Latency panels and what their webviews last drew. */
+  latencyPanels(): LatencyPanelInfo[];
   /** Milliseconds activate() took. */
   activationMs: number;
 }

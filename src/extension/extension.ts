@@ -13,6 +13,7 @@ import { registerServingCommands } from './serving/commands';
 import { registerQuantize } from './optimize/quantizeCommand';
 import { EndpointManager } from './serving/endpoints';
 import { EndpointStatusBar, ServingTreeProvider } from './serving/endpointViews';
+import { LatencyPanel } from './serving/latencyPanel';
 import { ServingPanel } from './serving/servingPanel';
 import { DriftPanel } from './drift/driftPanel';
 import { MlflowSecrets } from './secrets';
@@ -98,6 +99,14 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     endpointBar,
     servingTree,
     vscode.window.createTreeView(VIEWS.serving, { treeDataProvider: servingTree }),
+    // Endpoints started from a registry that was re-opened since restart from the new one.
+    service.onDidChange(
+      () =>
+        void served.followRegistry(
+          (r) => service.isCurrent(r),
+          () => service.get(),
+        ),
+    ),
     // Redraw the Models rows only when the set of served versions changes (not on every rate update).
     served.onDidChange(() => {
       const key = served
@@ -157,6 +166,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     servingStatusBar: () => endpointBar.texts(),
     servingPanels: () => ServingPanel.describeOpen(),
     ...monitors.api,
+    latencyPanels: () => LatencyPanel.describeOpen(),
     activationMs: 0,
   };
 }

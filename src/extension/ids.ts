@@ -43,7 +43,8 @@ export const COMMANDS = {
   serveModel: 'mlops.serving.serveModel',
   stopEndpoint: 'mlops.serving.stop',
   openServingPanel: 'mlops.serving.openPanel',
-  /** Internal: a serving status bar item's quick pick (Open Serving Panel, Copy URL, Copy curl, Stop). */
+  showLatency: 'mlops.serving.showLatency',
+  /** Internal: a serving status bar item's quick pick (Serving Panel, Latency Panel, Copy URL, Copy curl, Stop). */
   endpointActions: 'mlops.serving.endpointActions',
   /** Internal (hidden from the palette): the "Load more…" row. */
   loadMore: 'mlops.loadMore',

@@ -56,6 +56,8 @@ export interface EndpointView {
   /** A valid request to pre-fill the form with, and where it came from ("first row of train.csv"). */
   example: InferRequestBody;
   exampleSource: string;
+  /** Other versions of the model in the registry, to Compare with (none for a bare .onnx file). */
+  versions?: { version: number; label: string }[];
 }
 
 export interface OutputTensor {
@@ -76,7 +78,45 @@ export interface LoadTestParams {
   /** Open loop only: requests per second. */
   rate: number | null;
   durationMs: number;
+  /** A CSV / JSONL / Parquet file of the workspace (relative path) whose rows make the requests; null = generated. */
+  data?: string | null;
 }
+
+/** What the panel shows of a comparison (core/serving/compare.ts): latency side by side and output agreement. */
+export interface CompareSideView {
+  label: string;
+  count: number;
+  errors: number;
+  firstError: string | null;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export interface CompareView {
+  a: CompareSideView;
+  b: CompareSideView;
+  requests: number;
+  compared: number;
+  /** null when some output differs in shape or exists on one side only (see `mismatched`). */
+  maxAbsDiff: number | null;
+  top1: { equal: number; rows: number; share: number } | null;
+  mismatched: string[];
+  cancelled: boolean;
+  /** Where the requests came from ("100 generated examples", "250 rows of data/val.csv"). */
+  source: string;
+}
+
+export interface CompareParams {
+  /** The other version of the endpoint's model. */
+  version: number;
+  requests: number;
+  data: string | null;
+}
+
+export const COMPARE_REQUESTS = { min: 1, max: 10_000, default: 200 } as const;
 
 /** The part of a load test report the panel draws (nothing more crosses the boundary). */
 export interface LoadTestView {
@@ -95,7 +135,13 @@ export type HostToWebview =
   | { type: 'inferResult'; outcome: InferOutcome }
   | { type: 'loadProgress'; fraction: number; completed: number; errors: number; elapsedMs: number }
   | { type: 'loadResult'; report: LoadTestView }
-  | { type: 'loadError'; message: string };
+  /** `field: 'data'`: the data file is missing or unusable; shown next to the data field (nothing was sent). */
+  | { type: 'loadError'; message: string; field?: 'data' }
+  /** The workspace file the user picked for the data field. */
+  | { type: 'dataFile'; path: string }
+  | { type: 'compareProgress'; done: number; total: number }
+  | { type: 'compareResult'; result: CompareView }
+  | { type: 'compareError'; message: string; field?: 'data' | 'version' };
 
 export type WebviewToHost =
   | { type: 'ready'; protocol: typeof SERVING_PROTOCOL }
@@ -103,10 +149,14 @@ export type WebviewToHost =
   | { type: 'copyCurl'; request: InferRequestBody }
   | { type: 'loadTest'; params: LoadTestParams }
   | { type: 'cancelLoadTest' }
+  /** Pick a data file of the workspace for the data field (the host answers with `dataFile`). */
+  | { type: 'pickDataFile' }
+  | { type: 'compare'; params: CompareParams }
+  | { type: 'cancelCompare' }
   /** Save the last load test's full report (JSON) or its per-second series (CSV) where the user chooses. */
   | { type: 'exportLoadTest'; format: 'json' | 'csv' }
   /** After drawing: what the webview drew (the host and the integration suite know what the user sees). */
-  | { type: 'rendered'; what: 'inference' | 'loadtest'; rows: number; charts: string[] };
+  | { type: 'rendered'; what: 'inference' | 'loadtest' | 'compare'; rows: number; charts: string[] };
 
 /** Bounds the panel enforces on a load test (the engine's PLAN_LIMITS are wider). */
 export const LOAD_LIMITS = {
@@ -143,7 +193,9 @@ const isEndpoint = (v: unknown): v is EndpointView =>
     inputs: isArrayOf(isSpec),
     outputs: isArrayOf(isSpec),
     exampleSource: isString,
-  })(v) && isRequestBody((v as unknown as Record<string, unknown>).example);
+  })(v) &&
+  isRequestBody((v as unknown as Record<string, unknown>).example) &&
+  (v.versions === undefined || isArrayOf(hasFields({ version: isNumber, label: isString }))(v.versions));
 const isOutcome = (v: unknown): v is InferOutcome =>
   isRecord(v) &&
   isNumber(v.id) &&
@@ -193,13 +245,61 @@ export function loadParamsProblem(p: LoadTestParams): string | null {
   );
 }
 
+/** A data field's text: a workspace-relative path (no "..", not absolute), or null for generated data. */
+export const isDataPath = (v: unknown): v is string | null =>
+  v === null ||
+  (isString(v) &&
+    v.trim() !== '' &&
+    v.length <= 1024 &&
+    !/^([\\/]|[a-zA-Z]:)/.test(v) &&
+    !/(^|[\\/])\.\.([\\/]|$)/.test(v));
+
 const isParams = (v: unknown): v is LoadTestParams =>
   isRecord(v) &&
   (v.mode === 'closed' || v.mode === 'open') &&
   isNumber(v.concurrency) &&
   isNullableNumber(v.rate) &&
   isNumber(v.durationMs) &&
+  (v.data === undefined || isDataPath(v.data)) &&
   loadParamsProblem(v as unknown as LoadTestParams) === null;
+
+export function compareParamsProblem(p: CompareParams): string | null {
+  if (!Number.isInteger(p.version) || p.version < 1) return 'Choose the version to compare with.';
+  if (!Number.isInteger(p.requests) || p.requests < COMPARE_REQUESTS.min || p.requests > COMPARE_REQUESTS.max)
+    return `Requests must be between ${COMPARE_REQUESTS.min} and ${COMPARE_REQUESTS.max}.`;
+  return null;
+}
+
+const isCompareParams = (v: unknown): v is CompareParams =>
+  isRecord(v) &&
+  isNumber(v.version) &&
+  isNumber(v.requests) &&
+  isDataPath(v.data) &&
+  compareParamsProblem(v as unknown as CompareParams) === null;
+
+const isSideView = hasFields<CompareSideView>({
+  label: isString,
+  count: isNumber,
+  errors: isNumber,
+  firstError: (x: unknown): x is string | null => x === null || isString(x),
+  p50: isNumber,
+  p95: isNumber,
+  p99: isNumber,
+  mean: isNumber,
+  max: isNumber,
+});
+export const isCompareView = hasFields<CompareView>({
+  a: isSideView,
+  b: isSideView,
+  requests: isNumber,
+  compared: isNumber,
+  maxAbsDiff: isNullableNumber,
+  top1: (x: unknown): x is CompareView['top1'] =>
+    x === null || hasFields({ equal: isNumber, rows: isNumber, share: isNumber })(x),
+  mismatched: isArrayOf(isString),
+  cancelled: isBoolean,
+  source: isString,
+});
 
 export function parseHostMessage(v: unknown): HostToWebview | undefined {
   if (!isRecord(v)) return undefined;
@@ -221,7 +321,21 @@ export function parseHostMessage(v: unknown): HostToWebview | undefined {
     case 'loadResult':
       return isLoadTestView(v.report) ? { type: 'loadResult', report: v.report } : undefined;
     case 'loadError':
-      return isString(v.message) ? { type: 'loadError', message: v.message } : undefined;
+      return isString(v.message) && (v.field === undefined || v.field === 'data')
+        ? { type: 'loadError', message: v.message, ...(v.field ? { field: v.field } : {}) }
+        : undefined;
+    case 'dataFile':
+      return isDataPath(v.path) && v.path !== null ? { type: 'dataFile', path: v.path } : undefined;
+    case 'compareProgress':
+      return isNumber(v.done) && isNumber(v.total)
+        ? { type: 'compareProgress', done: v.done, total: v.total }
+        : undefined;
+    case 'compareResult':
+      return isCompareView(v.result) ? { type: 'compareResult', result: v.result } : undefined;
+    case 'compareError':
+      return isString(v.message) && (v.field === undefined || v.field === 'data' || v.field === 'version')
+        ? { type: 'compareError', message: v.message, ...(v.field ? { field: v.field } : {}) }
+        : undefined;
     default:
       return undefined;
   }
@@ -240,10 +354,18 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
       return isParams(v.params) ? { type: 'loadTest', params: v.params } : undefined;
     case 'cancelLoadTest':
       return { type: 'cancelLoadTest' };
+    case 'pickDataFile':
+      return { type: 'pickDataFile' };
+    case 'compare':
+      return isCompareParams(v.params) ? { type: 'compare', params: v.params } : undefined;
+    case 'cancelCompare':
+      return { type: 'cancelCompare' };
     case 'exportLoadTest':
       return v.format === 'json' || v.format === 'csv' ? { type: 'exportLoadTest', format: v.format } : undefined;
     case 'rendered':
-      return (v.what === 'inference' || v.what === 'loadtest') && isSize(v.rows) && isArrayOf(isString)(v.charts)
+      return (v.what === 'inference' || v.what === 'loadtest' || v.what === 'compare') &&
+        isSize(v.rows) &&
+        isArrayOf(isString)(v.charts)
         ? { type: 'rendered', what: v.what, rows: v.rows as number, charts: v.charts }
         : undefined;
     default:
@@ -261,6 +383,9 @@ export interface ServingViewState {
   history: { at: string; request: InferRequestBody; outcome: InferOutcome }[];
   load: LoadTestParams;
   lastReport: LoadTestView | null;
+  /** The Compare form (version chosen, requests) and its last result. */
+  compare?: { version: number | null; requests: number };
+  lastCompare?: CompareView | null;
 }
 
 export const HISTORY_SIZE = 10;
@@ -285,7 +410,18 @@ export function parseViewState(v: unknown): ServingViewState | undefined {
     history,
     load: isParams(v.load) ? v.load : DEFAULT_LOAD,
     lastReport: isLoadTestView(v.lastReport) ? v.lastReport : null,
+    compare:
+      isRecord(v.compare) && isNullableNumber(v.compare.version) && isNumber(v.compare.requests)
+        ? { version: v.compare.version, requests: v.compare.requests }
+        : { version: null, requests: COMPARE_REQUESTS.default },
+    lastCompare: isCompareView(v.lastCompare) ? v.lastCompare : null,
   };
 }
 
-export const DEFAULT_LOAD: LoadTestParams = { mode: 'closed', concurrency: 8, rate: null, durationMs: 10_000 };
+export const DEFAULT_LOAD: LoadTestParams = {
+  mode: 'closed',
+  concurrency: 8,
+  rate: null,
+  durationMs: 10_000,
+  data: null,
+};

@@ -293,13 +293,118 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
       await page.click('#load-start');
       const run = (await posted(page)).filter((m) => m.type === 'loadTest');
       assert.deepEqual(run, [
-        { type: 'loadTest', params: { mode: 'closed', concurrency: 4, rate: null, durationMs: 2000 } },
+        { type: 'loadTest', params: { mode: 'closed', concurrency: 4, rate: null, durationMs: 2000, data: null } },
       ]);
       await host(page, { type: 'loadProgress', fraction: 0.5, completed: 800, errors: 0, elapsedMs: 1000 });
       assert.equal(await page.isVisible('#load-cancel'), true);
       assert.match((await page.textContent('#load-progress-text')) ?? '', /50% · 800 requests/);
       await page.click('#load-cancel');
       assert.equal((await posted(page)).at(-1)?.type, 'cancelLoadTest');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('load test from a workspace file: a path outside the workspace and a malformed file are shown next to the data field, nothing sent', async () => {
+    const page = await open('dark');
+    try {
+      await host(page, { type: 'endpoint', endpoint: ENDPOINT });
+      await setValue(page, '#load-data', '../secrets/train.csv');
+      await page.click('#load-start');
+      await page.waitForSelector('#data-error', { state: 'visible' });
+      assert.match((await page.textContent('#data-error')) ?? '', /inside the workspace/);
+      assert.deepEqual(
+        (await posted(page)).map((m) => m.type),
+        ['ready'],
+        'nothing sent',
+      );
+      await page.click('#load-browse');
+      assert.deepEqual((await posted(page)).at(-1), { type: 'pickDataFile' });
+      await host(page, { type: 'dataFile', path: 'data/val.csv' });
+      assert.equal(await page.isVisible('#data-error'), false);
+      await setValue(page, '#load-duration', '2');
+      await page.click('#load-start');
+      assert.deepEqual((await posted(page)).at(-1), {
+        type: 'loadTest',
+        params: { mode: 'closed', concurrency: 8, rate: null, durationMs: 2000, data: 'data/val.csv' },
+      });
+      // The host read the file before sending anything and found it unusable: shown next to the field.
+      await host(page, {
+        type: 'loadError',
+        field: 'data',
+        message: "data/val.csv has 3 columns, the model's input takes 4 features.",
+      });
+      await page.waitForSelector('#data-error', { state: 'visible' });
+      assert.match((await page.textContent('#data-error')) ?? '', /has 3 columns/);
+      assert.equal(await page.isVisible('#load-error'), false);
+      assert.equal(await page.isVisible('#load-cancel'), false, 'the run is over');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Compare: offers the other versions, posts the comparison and draws latency side by side and agreement', async () => {
+    const page = await open('light');
+    try {
+      await host(page, { type: 'endpoint', endpoint: { ...ENDPOINT, versions: [] } });
+      assert.equal(await page.isVisible('#compare-form'), false, 'no other version: no form');
+      await host(page, {
+        type: 'endpoint',
+        endpoint: {
+          ...ENDPOINT,
+          versions: [
+            { version: 4, label: 'v4 @challenger (int8-dynamic-u8)' },
+            { version: 2, label: 'v2' },
+          ],
+        },
+      });
+      assert.equal(await page.isVisible('#compare-form'), true);
+      await setValue(page, '#compare-requests', '0');
+      await page.click('#compare-start');
+      assert.match((await page.textContent('#compare-error')) ?? '', /Requests must be between 1 and 10000/);
+      assert.equal((await posted(page)).filter((m) => m.type === 'compare').length, 0);
+      await setValue(page, '#compare-requests', '100');
+      await page.click('#compare-start');
+      assert.deepEqual((await posted(page)).at(-1), {
+        type: 'compare',
+        params: { version: 4, requests: 100, data: null },
+      });
+      assert.equal(await page.isVisible('#compare-cancel'), true);
+      await host(page, { type: 'compareProgress', done: 50, total: 100 });
+      assert.equal(await page.textContent('#compare-progress-text'), '50 of 100 requests');
+      const side = (label: string, p50: number) => ({
+        label,
+        count: 100,
+        errors: 0,
+        firstError: null,
+        p50,
+        p95: p50 * 2,
+        p99: p50 * 3,
+        mean: p50 * 1.1,
+        max: p50 * 5,
+      });
+      await host(page, {
+        type: 'compareResult',
+        result: {
+          a: side('fraud v3', 0.42),
+          b: side('fraud v4', 0.21),
+          requests: 100,
+          compared: 100,
+          maxAbsDiff: 0.0123,
+          top1: { equal: 98, rows: 100, share: 0.98 },
+          mismatched: [],
+          cancelled: false,
+          source: '100 examples generated from the signature',
+        },
+      });
+      await page.waitForSelector('#compare-result', { state: 'visible' });
+      assert.match((await page.textContent('#compare-table tr[data-metric="p50"]')) ?? '', /0\.42 ms.*0\.21 ms/);
+      assert.match((await page.textContent('#agreement tr[data-metric="maxAbsDiff"]')) ?? '', /0\.0123/);
+      assert.match((await page.textContent('#agreement tr[data-metric="top1"]')) ?? '', /98\.0% \(98 of 100 rows\)/);
+      assert.deepEqual((await posted(page)).at(-1), { type: 'rendered', what: 'compare', rows: 10, charts: [] });
+      assert.equal(await page.isVisible('#compare-cancel'), false);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'serving-panel-compare-light.png'), fullPage: true });
     } finally {
       await page.close();
     }

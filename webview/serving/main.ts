@@ -5,10 +5,15 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './serving.css';
 import {
+  COMPARE_REQUESTS,
+  type CompareParams,
+  compareParamsProblem,
+  type CompareView,
   DEFAULT_LOAD,
   type EndpointView,
   HISTORY_SIZE,
   type HostToWebview,
+  isDataPath,
   type InferRequestBody,
   type LoadTestParams,
   loadParamsProblem,
@@ -19,6 +24,7 @@ import {
 import { fieldText } from '../../src/shared/servingRequest';
 import { onThemeChange } from '../drift/theme';
 import { LoadCharts } from './charts';
+import { renderCompare } from './compare';
 import { exampleFields, formRequest, jsonRequest, renderFields, showFieldProblems, showJsonProblems } from './form';
 import { outcomeSummary, renderHistory, renderLoadSummary, renderOutputs } from './results';
 import { loadState, post, saveState } from './vscodeApi';
@@ -39,6 +45,8 @@ let state: ServingViewState = loadState() ?? {
   history: [],
   load: DEFAULT_LOAD,
   lastReport: null,
+  compare: { version: null, requests: COMPARE_REQUESTS.default },
+  lastCompare: null,
 };
 let endpoint: EndpointView | undefined;
 const pending = new Map<number, InferRequestBody>();
@@ -67,6 +75,7 @@ function onEndpoint(e: EndpointView): void {
   $('state').className = e.running ? '' : 'stopped';
   $('example-source').textContent = `Pre-filled with an example: ${e.exampleSource}.`;
   for (const id of ['send', 'load-start']) $(id).toggleAttribute('disabled', !e.running);
+  showVersions(e.versions ?? []);
   // Keep what the user typed (state) when it still fits this signature; else start from the example.
   const names = e.inputs
     .map((i) => i.name)
@@ -82,6 +91,59 @@ function onEndpoint(e: EndpointView): void {
   renderAll();
 }
 
+/** Compare's choices: the model's other versions (none for a bare .onnx file: the form is hidden). */
+function showVersions(versions: { version: number; label: string }[]): void {
+  const select = $('compare-version') as Field;
+  select.replaceChildren(
+    ...versions.map((v) => {
+      const o = document.createElement('vscode-option') as HTMLElement & { value: string };
+      o.setAttribute('value', String(v.version));
+      o.textContent = v.label;
+      return o;
+    }),
+  );
+  $('compare-form').hidden = versions.length === 0;
+  if (versions.length === 0) {
+    $('compare-note').textContent = 'Compare needs another version of this model in the registry.';
+    return;
+  }
+  $('compare-note').textContent =
+    'The same requests on the served version and another one: latency side by side and how far their outputs agree.';
+  const chosen = versions.find((v) => v.version === state.compare?.version) ?? versions[0];
+  select.value = String(chosen.version);
+  $('compare-start').toggleAttribute('disabled', !endpoint?.running);
+}
+
+/** The data field's text: null for generated data; a path that does not fit is shown next to the field. */
+function dataField(): { ok: true; data: string | null } | { ok: false } {
+  const text = ($('load-data') as Field).value.trim();
+  const data = text === '' ? null : text;
+  const fits = isDataPath(data);
+  showDataError(fits ? null : 'Give a path inside the workspace (no "..", not absolute), or leave it empty.');
+  return fits ? { ok: true, data } : { ok: false };
+}
+
+function showDataError(message: string | null): void {
+  $('data-error').hidden = message === null;
+  $('data-error').textContent = message ?? '';
+  const field = $('load-data');
+  if (message) field.setAttribute('invalid', '');
+  else field.removeAttribute('invalid');
+}
+
+function drawCompare(v: CompareView, report: boolean): void {
+  $('compare-result').hidden = false;
+  $('compare-source').textContent = `On ${v.source}.`;
+  const rows = renderCompare($('compare-table') as HTMLTableElement, $('agreement') as HTMLTableElement, v);
+  if (report) post({ type: 'rendered', what: 'compare', rows, charts: [] });
+}
+
+function compareRunning(on: boolean): void {
+  $('compare-start').toggleAttribute('disabled', on || !endpoint?.running);
+  $('compare-cancel').hidden = !on;
+  $('compare-progress').hidden = !on;
+}
+
 function renderAll(): void {
   showMode();
   $('history-section').hidden = state.history.length === 0;
@@ -90,6 +152,7 @@ function renderAll(): void {
     curl: (k) => post({ type: 'copyCurl', request: state.history[k].request }),
   });
   if (state.lastReport && $('load-result').hidden) drawReport(false);
+  if (state.lastCompare && $('compare-result').hidden) drawCompare(state.lastCompare, false);
 }
 
 /** The request of the active editor, or undefined after showing why it cannot be sent. */
@@ -146,8 +209,30 @@ function onMessage(m: HostToWebview): void {
       return;
     case 'loadError':
       loadRunning(false);
+      if (m.field === 'data') return showDataError(m.message);
       $('load-error').hidden = false;
       $('load-error').textContent = m.message;
+      return;
+    case 'dataFile':
+      ($('load-data') as Field).value = m.path;
+      showDataError(null);
+      setState({ load: { ...state.load, data: m.path } });
+      return;
+    case 'compareProgress':
+      $('compare-progress').hidden = false;
+      ($('compare-bar') as HTMLProgressElement).value = m.total ? m.done / m.total : 0;
+      $('compare-progress-text').textContent = `${m.done} of ${m.total} requests`;
+      return;
+    case 'compareResult':
+      compareRunning(false);
+      setState({ lastCompare: m.result });
+      drawCompare(m.result, true);
+      return;
+    case 'compareError':
+      compareRunning(false);
+      if (m.field === 'data') return showDataError(m.message);
+      $('compare-error').hidden = false;
+      $('compare-error').textContent = m.message;
       return;
   }
 }
@@ -167,7 +252,7 @@ function loadRunning(on: boolean): void {
   $('load-progress').hidden = !on;
 }
 
-function loadParams(): LoadTestParams {
+function loadParams(data: string | null): LoadTestParams {
   const num = (id: string) => Number(($(id) as Field).value);
   const mode = ($('load-mode') as Field).value === 'open' ? 'open' : 'closed';
   return {
@@ -175,6 +260,7 @@ function loadParams(): LoadTestParams {
     concurrency: num('load-concurrency'),
     rate: mode === 'open' ? num('load-rate') : null,
     durationMs: Math.round(num('load-duration') * 1000),
+    data,
   };
 }
 
@@ -184,6 +270,8 @@ function initLoadForm(): void {
   ($('load-concurrency') as Field).value = String(p.concurrency);
   ($('load-rate') as Field).value = String(p.rate ?? 100);
   ($('load-duration') as Field).value = String(p.durationMs / 1000);
+  ($('load-data') as Field).value = p.data ?? '';
+  ($('compare-requests') as Field).value = String(state.compare?.requests ?? COMPARE_REQUESTS.default);
   $('rate-label').hidden = p.mode !== 'open';
   $('load-mode').addEventListener('change', () => {
     $('rate-label').hidden = ($('load-mode') as Field).value !== 'open';
@@ -213,7 +301,9 @@ $('copy-curl').addEventListener('click', () => {
   if (request) post({ type: 'copyCurl', request });
 });
 $('load-start').addEventListener('click', () => {
-  const params = loadParams();
+  const d = dataField();
+  if (!d.ok) return;
+  const params = loadParams(d.data);
   const problem = loadParamsProblem(params);
   $('load-error').hidden = !problem;
   $('load-error').textContent = problem ?? '';
@@ -225,6 +315,27 @@ $('load-start').addEventListener('click', () => {
   post({ type: 'loadTest', params });
 });
 $('load-cancel').addEventListener('click', () => post({ type: 'cancelLoadTest' }));
+$('load-browse').addEventListener('click', () => post({ type: 'pickDataFile' }));
+$('load-data').addEventListener('input', () => showDataError(null));
+$('compare-start').addEventListener('click', () => {
+  const d = dataField();
+  if (!d.ok) return;
+  const params: CompareParams = {
+    version: Number(($('compare-version') as Field).value),
+    requests: Number(($('compare-requests') as Field).value),
+    data: d.data,
+  };
+  const problem = compareParamsProblem(params);
+  $('compare-error').hidden = !problem;
+  $('compare-error').textContent = problem ?? '';
+  if (problem) return;
+  setState({ compare: { version: params.version, requests: params.requests }, load: { ...state.load, data: d.data } });
+  compareRunning(true);
+  ($('compare-bar') as HTMLProgressElement).value = 0;
+  $('compare-progress-text').textContent = 'Loading both versions…';
+  post({ type: 'compare', params });
+});
+$('compare-cancel').addEventListener('click', () => post({ type: 'cancelCompare' }));
 $('export-json').addEventListener('click', () => post({ type: 'exportLoadTest', format: 'json' }));
 $('export-csv').addEventListener('click', () => post({ type: 'exportLoadTest', format: 'csv' }));
 onThemeChange(() => {

@@ -4,12 +4,14 @@ import { MlopsError } from '../../core/errors';
 import { parseModelUri } from '../../core/registry/uri';
 import { registerCommand } from '../boundary';
 import type { Deps } from '../commands/deps';
-import { pickModel } from '../commands/target';
+import { pickModel, pickVersion } from '../commands/target';
+import { PREDICTIONS_DIR } from '../../core/serving/predlog/layout';
 import { COMMANDS } from '../ids';
 import { pickOne } from '../ui/prompt';
 import { showInfo } from '../ui/toast';
 import { curlExample, externalUrl } from './urls';
 import type { Endpoint, EndpointManager, EndpointSpec } from './endpoints';
+import { endpointSubject, LatencyPanel, predictionsRoot, versionSubject } from './latencyPanel';
 import { ServingPanel } from './servingPanel';
 
 /** What Serve Locally returns to executeCommand callers (tests, other extensions). */
@@ -137,13 +139,50 @@ export function registerServingCommands(
     );
   };
 
+  /**
+   * Show Latency: an endpoint (id, Serving view row, status bar menu) is live; a version row shows the
+   * endpoint serving it if one does, else the version's prediction log; from the palette, a running
+   * endpoint or else a version.
+   */
+  const showLatency = async (arg: unknown) => {
+    const o = arg && typeof arg === 'object' ? (arg as { id?: unknown; model?: unknown; version?: unknown }) : {};
+    let endpoint =
+      typeof arg === 'string'
+        ? endpoints.get(arg)
+        : typeof o.id === 'string'
+          ? endpoints.get(o.id)
+          : typeof o.model === 'string' && typeof o.version === 'number'
+            ? endpoints.serving(o.model, o.version)
+            : undefined;
+    let ref =
+      typeof o.model === 'string' && typeof o.version === 'number' ? { model: o.model, version: o.version } : undefined;
+    if (!endpoint && !ref) {
+      if (endpoints.list().length > 0) endpoint = await endpointOf(undefined, 'Show the latency of which endpoint?');
+      else ref = await pickVersion(await d.service.get(), 'Show Latency: choose a model');
+    }
+    const subject = endpoint
+      ? endpointSubject(endpoint)
+      : versionSubject(ref!.model, ref!.version, predictionsRoot(await d.service.get(), PREDICTIONS_DIR));
+    LatencyPanel.show(context, subject, endpoints, d.log);
+    return { title: subject.title, live: endpoint !== undefined };
+  };
+
   const stop = async (e: Endpoint) => {
     await endpoints.stop(e.id);
     ServingPanel.endpointStopped(e.id);
     return { stopped: e.label, port: e.port };
   };
 
+  // An endpoint can also go without Stop (a registry re-open that cannot serve it again): its panel says so.
+  let known = new Set<string>();
+  const gone = endpoints.onDidChange(() => {
+    const now = new Set(endpoints.list().map((e) => e.id));
+    for (const id of known) if (!now.has(id)) ServingPanel.endpointStopped(id);
+    known = now;
+  });
+
   return [
+    gone,
     registerCommand(d.log, COMMANDS.serveLocally, async (arg?: unknown) => {
       const clicked =
         arg instanceof vscode.Uri ? arg : Array.isArray(arg) && arg[0] instanceof vscode.Uri ? arg[0] : undefined;
@@ -162,11 +201,13 @@ export function registerServingCommands(
       ServingPanel.show(context, e, d.log);
       return { label: e.label };
     }),
+    registerCommand(d.log, COMMANDS.showLatency, (arg?: unknown) => showLatency(arg)),
     registerCommand(d.log, COMMANDS.endpointActions, async (arg?: unknown) => {
       const e = await endpointOf(arg, 'Endpoint');
       const action = await pickOne(
         [
           { label: '$(beaker) Open Serving Panel', value: 'panel' as const },
+          { label: '$(graph-line) Open Latency Panel', value: 'latency' as const },
           { label: '$(copy) Copy URL', value: 'url' as const },
           { label: '$(terminal) Copy curl Example', value: 'curl' as const },
           { label: '$(debug-stop) Stop', value: 'stop' as const },
@@ -174,6 +215,7 @@ export function registerServingCommands(
         { title: `${e.label} on :${e.port}` },
       );
       if (action === 'panel') ServingPanel.show(context, e, d.log);
+      else if (action === 'latency') LatencyPanel.show(context, endpointSubject(e), endpoints, d.log);
       else if (action === 'url') await vscode.env.clipboard.writeText(await externalUrl(e.url));
       else if (action === 'curl') await vscode.env.clipboard.writeText(await curlExample(e));
       else await stop(e);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
+import { LiveLatency } from '../../core/serving/latency/live';
 import { readServingConfig } from '../config';
 import { loadServingCore } from './loadServingCore';
 import type { RunningServer } from './servingCore';
@@ -29,6 +30,10 @@ export interface Endpoint {
   liveVersion(): number | undefined;
   /** Requests per second over the last sampling window (updated every few seconds). */
   readonly rate: { perSecond: number; total: number };
+  /** The registry it was started from (undefined for an .onnx file): Compare loads other versions from it. */
+  readonly registry: Registry | undefined;
+  /** Latency per version over the last minutes, sampled with the rate (the Latency panel draws it). */
+  readonly latency: LiveLatency;
 }
 
 export interface EndpointLog {
@@ -38,6 +43,54 @@ export interface EndpointLog {
 }
 
 const RATE_EVERY_MS = 2000;
+
+/** An endpoint whose server can be replaced in place (same id and port) when the registry is re-opened. */
+class RunningEndpoint implements Endpoint {
+  readonly rate = { perSecond: 0, total: 0 };
+  readonly model: string;
+  private current!: { server: RunningServer; latency: LiveLatency };
+
+  constructor(
+    readonly id: string,
+    public spec: EndpointSpec,
+    server: RunningServer,
+  ) {
+    this.model = server.models.first().name;
+    this.replace(spec, server);
+  }
+
+  replace(spec: EndpointSpec, server: RunningServer): void {
+    this.spec = spec;
+    const latency = new LiveLatency(() => server.metrics.render(), this.model);
+    latency.sample();
+    this.current = { server, latency };
+  }
+
+  get label(): string {
+    return this.spec.label;
+  }
+  get target(): string {
+    return this.spec.target;
+  }
+  get registry(): Registry | undefined {
+    return this.spec.registry;
+  }
+  get server(): RunningServer {
+    return this.current.server;
+  }
+  get latency(): LiveLatency {
+    return this.current.latency;
+  }
+  get url(): string {
+    return this.current.server.url;
+  }
+  get port(): number {
+    return this.current.server.port;
+  }
+  liveVersion(): number | undefined {
+    return this.current.server.models.get(this.model)?.primary.live?.served.version;
+  }
+}
 
 /**
  * The endpoints this window runs. Several may run at once (one per target: serving the same target again
@@ -50,6 +103,7 @@ export class EndpointManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
+  private restarting: Promise<void> | undefined;
 
   constructor(private readonly log: EndpointLog) {}
 
@@ -70,13 +124,27 @@ export class EndpointManager implements vscode.Disposable {
     const running = this.list().find((e) => e.target === spec.target);
     if (running) return { endpoint: running, started: false };
     const cfg = readServingConfig();
+    // The configured port is for the first endpoint; when it is taken, any free port will do.
+    const wanted = cfg.port && !this.list().some((e) => e.port === cfg.port) ? cfg.port : 0;
+    const server = await this.open(spec, wanted);
+    const endpoint = new RunningEndpoint(String(this.nextId++), spec, server);
+    this.endpoints.set(endpoint.id, endpoint);
+    this.log.info(`serving ${spec.label} (${spec.target}) on ${server.url}`);
+    this.ensureTimer();
+    this.changed.fire();
+    return { endpoint, started: true };
+  }
+
+  /** Starts a server for the spec on `port` (0 = any); a taken port falls back to any free one. */
+  private async open(spec: EndpointSpec, port: number): Promise<RunningServer> {
+    const cfg = readServingConfig();
     const core = await loadServingCore();
-    const open = (port: number) =>
+    const open = (p: number) =>
       core.startServing({
         models: [spec.target],
         registry: spec.registry,
         host: '127.0.0.1',
-        port,
+        port: p,
         workers: cfg.workers || undefined,
         batching: { maxBatchSize: cfg.maxBatchSize, maxQueueDelayMs: cfg.maxQueueDelayMs },
         logRate: cfg.logPredictions,
@@ -88,34 +156,56 @@ export class EndpointManager implements vscode.Disposable {
           } else this.log.info(`serving ${spec.label}: ${JSON.stringify(e)}`);
         },
       });
-    // The configured port is for the first endpoint; when it is taken, any free port will do.
-    const wanted = cfg.port && !this.list().some((e) => e.port === cfg.port) ? cfg.port : 0;
     let server: RunningServer;
     try {
-      server = await open(wanted);
+      server = await open(port);
     } catch (e) {
-      if (wanted === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-      this.log.info(`serving ${spec.label}: port ${wanted} is taken (${errorMessage(e)}); using a free port.`);
+      if (port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      this.log.info(`serving ${spec.label}: port ${port} is taken (${errorMessage(e)}); using a free port.`);
       server = await open(0);
     }
-    const model = server.models.first().name;
-    const rate = { perSecond: 0, total: 0 };
-    const endpoint: Endpoint = {
-      id: String(this.nextId++),
-      label: spec.label,
-      target: spec.target,
-      model,
-      url: server.url,
-      port: server.port,
-      server,
-      rate,
-      liveVersion: () => server.models.get(model)?.primary.live?.served.version,
-    };
-    this.endpoints.set(endpoint.id, endpoint);
-    this.log.info(`serving ${spec.label} (${spec.target}) on ${server.url}`);
-    this.ensureTimer();
-    this.changed.fire();
-    return { endpoint, started: true };
+    // The server resolves its alias, loads the version and only then watches the registry: an alias moved
+    // meanwhile (a promote while the endpoint starts) would wait for the 30 s poll. Look once more now.
+    void server.models.refresh().catch((e: unknown) => this.log.error(`serving ${spec.label}: refresh`, e));
+    return server;
+  }
+
+  /**
+   * The registry was re-opened (Refresh, Select Registry, a changed setting): endpoints started from the
+   * old one, now closed, would keep answering but stop following their alias. Each is restarted from the
+   * new registry on its port (the same URL); one whose model the new registry lacks is stopped, and says so.
+   */
+  async followRegistry(isCurrent: (r: Registry) => boolean, current: () => Promise<Registry>): Promise<void> {
+    const stale = this.list().filter(
+      (e): e is RunningEndpoint => e instanceof RunningEndpoint && !!e.spec.registry && !isCurrent(e.spec.registry),
+    );
+    if (stale.length === 0) return;
+    this.restarting ??= (async () => {
+      let registry: Registry;
+      try {
+        registry = await current();
+      } catch (e) {
+        this.log.error('Re-opening the registry for the running endpoints', e);
+        return;
+      }
+      for (const e of stale) {
+        if (this.endpoints.get(e.id) !== e) continue;
+        const spec = { ...e.spec, registry };
+        try {
+          await e.server.close();
+          e.replace(spec, await this.open(spec, e.port));
+          this.log.info(`serving ${e.label}: restarted from the re-opened registry on ${e.url}`);
+        } catch (err) {
+          this.log.error(`Restarting ${e.label} after the registry was re-opened`, err);
+          this.endpoints.delete(e.id);
+          void vscode.window.showWarningMessage(
+            `Stopped serving ${e.label}: the re-opened registry could not serve it (${errorMessage(err)}).`,
+          );
+        }
+      }
+      this.changed.fire();
+    })().finally(() => (this.restarting = undefined));
+    await this.restarting;
   }
 
   async stop(id: string): Promise<boolean> {
@@ -140,6 +230,7 @@ export class EndpointManager implements vscode.Disposable {
         const w = e.server.window.take();
         e.rate.perSecond = w.perSecond;
         e.rate.total = w.totalRequests;
+        e.latency.sample();
       }
       this.changed.fire();
     }, RATE_EVERY_MS);

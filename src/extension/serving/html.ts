@@ -37,6 +37,15 @@ export function servingPanelHtml(o: PanelHtmlOptions): string {
   <h2 id="history-title">History</h2>
   <table id="history" aria-label="Last requests"></table>
 </section>
+<section id="data" aria-labelledby="data-title">
+  <h2 id="data-title">Data</h2>
+  <div class="load-form">
+    <label>Rows from a workspace file <vscode-textfield id="load-data" placeholder="empty: examples generated from the signature" aria-label="Data file of the workspace (CSV, JSONL or Parquet); empty for generated examples" aria-describedby="data-error"></vscode-textfield></label>
+    <vscode-button id="load-browse" secondary>Browse…</vscode-button>
+  </div>
+  <p class="field-error" id="data-error" role="alert" hidden></p>
+  <p class="muted">Used by the load test and by Compare.</p>
+</section>
 <section id="load" aria-labelledby="load-title">
   <h2 id="load-title">Load test</h2>
   <div class="load-form">
@@ -57,6 +66,23 @@ export function servingPanelHtml(o: PanelHtmlOptions): string {
       <div><h3>Latency percentiles over time</h3><div class="chart-box"><canvas id="pct-chart" role="img" aria-label="p50, p95 and p99 latency per second"></canvas></div></div>
       <div><h3>Throughput over time</h3><div class="chart-box"><canvas id="tput-chart" role="img" aria-label="Requests per second"></canvas></div></div>
     </div>
+  </div>
+</section>
+<section id="compare" aria-labelledby="compare-title">
+  <h2 id="compare-title">Compare</h2>
+  <p class="muted" id="compare-note">The same requests on the served version and another one: latency side by side and how far their outputs agree.</p>
+  <div class="load-form" id="compare-form">
+    <label>With <vscode-single-select id="compare-version" aria-label="Version to compare with"></vscode-single-select></label>
+    <label>Requests <vscode-textfield id="compare-requests" type="number" min="1" aria-label="Requests to compare on"></vscode-textfield></label>
+    <vscode-button id="compare-start">Compare</vscode-button>
+    <vscode-button id="compare-cancel" secondary hidden>Cancel</vscode-button>
+  </div>
+  <p class="field-error" id="compare-error" role="alert" hidden></p>
+  <div id="compare-progress" hidden><progress id="compare-bar" max="1" value="0"></progress> <span id="compare-progress-text"></span></div>
+  <div id="compare-result" hidden>
+    <p class="muted" id="compare-source"></p>
+    <table id="compare-table" aria-label="Latency side by side"></table>
+    <table id="agreement" aria-label="Output agreement"></table>
   </div>
 </section>
 <script type="module" nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>

@@ -9,3 +9,7 @@ export { HttpTarget } from '../../core/serving/loadtest/httpTarget';
 export { runLoadTest } from '../../core/serving/loadtest/engine';
 export { exampleRequest, oipBody } from '../../core/serving/loadtest/requests';
 export { readDataRows } from '../../core/serving/loadtest/dataRows';
+export { prepareRequests } from '../../core/serving/loadtest/setup';
+export { compareVersions, runnerSide } from '../../core/serving/compare';
+export { registryTarget } from '../../core/serving/deploy/target';
+export { WorkerPool } from '../../core/serving/runtime';

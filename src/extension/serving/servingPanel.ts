@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import type { LoadTestReport } from '../../core/serving/types';
+import type { InferRequest, LoadTestReport } from '../../core/serving/types';
 import {
+  type CompareParams,
   type EndpointView,
   type HostToWebview,
   type LoadTestParams,
@@ -17,6 +18,8 @@ import { servingPanelHtml } from './html';
 import { sendInference } from './inferClient';
 import { loadServingCore } from './loadServingCore';
 import { loadTestExport } from './loadTestExport';
+import { panelComparison } from './panelCompare';
+import { pickDataFile, requestsOrDataProblem } from './panelData';
 import { endpointSignature, type EndpointSignature } from './signature';
 import { curlFor, externalUrl } from './urls';
 
@@ -33,6 +36,10 @@ export interface ServingPanelInfo {
   ready: boolean;
   lastInference: { ok: boolean; modelVersion: string | null } | undefined;
   lastLoadTest: { p50: number; p99: number; throughput: number; cancelled: boolean } | undefined;
+  lastCompare:
+    { versions: [string, string]; compared: number; maxAbsDiff: number | null; top1Share: number | null } | undefined;
+  /** The last problem shown next to the data field (a missing or malformed file). */
+  lastDataError: string | undefined;
   rendered: { what: string; rows: number; charts: string[] }[];
 }
 
@@ -70,11 +77,14 @@ export class ServingPanel implements vscode.Disposable {
   private endpointMsg: HostToWebview | undefined;
   private signature: EndpointSignature | undefined;
   private loadRun: AbortController | undefined;
+  private compareRun: AbortController | undefined;
+  private lastCompare: ServingPanelInfo['lastCompare'];
   private lastInference: ServingPanelInfo['lastInference'];
   private lastLoadTest: ServingPanelInfo['lastLoadTest'];
   private lastReport: LoadTestReport | undefined;
   private readonly rendered: ServingPanelInfo['rendered'] = [];
   private running = true;
+  private lastDataError: string | undefined;
 
   static describeOpen(): ServingPanelInfo[] {
     return [...ServingPanel.open.values()].map((p) => ({
@@ -82,6 +92,8 @@ export class ServingPanel implements vscode.Disposable {
       ready: p.ready,
       lastInference: p.lastInference,
       lastLoadTest: p.lastLoadTest,
+      lastCompare: p.lastCompare,
+      lastDataError: p.lastDataError,
       rendered: [...p.rendered],
     }));
   }
@@ -114,6 +126,7 @@ export class ServingPanel implements vscode.Disposable {
     if (!p) return;
     p.running = false;
     p.loadRun?.abort();
+    p.compareRun?.abort();
     void p.publishEndpoint();
   }
 
@@ -153,11 +166,31 @@ export class ServingPanel implements vscode.Disposable {
         outputs: s.outputs,
         example: s.example,
         exampleSource: s.exampleSource,
+        versions: await this.otherVersions(),
       };
       this.endpointMsg = { type: 'endpoint', endpoint };
       this.post(this.endpointMsg);
     } catch (e) {
       this.log.error('serving panel', e);
+    }
+  }
+
+  /** The model's other versions in the registry, newest first (Compare's choices). */
+  private async otherVersions(): Promise<{ version: number; label: string }[]> {
+    const reg = this.endpoint.registry;
+    const live = this.endpoint.liveVersion();
+    if (!reg || !live) return [];
+    try {
+      const page = await reg.listVersions(this.endpoint.model, { maxResults: 200 });
+      return page.items
+        .filter((v) => v.version !== live)
+        .map((v) => ({
+          version: v.version,
+          label: `v${v.version}${v.aliases.length ? ` ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}${v.tags.optimization ? ` (${v.tags.optimization})` : ''}`,
+        }));
+    } catch (e) {
+      this.log.error('serving panel: listing versions to compare with', e);
+      return [];
     }
   }
 
@@ -209,6 +242,16 @@ export class ServingPanel implements vscode.Disposable {
       case 'cancelLoadTest':
         this.loadRun?.abort();
         return;
+      case 'pickDataFile': {
+        const picked = await pickDataFile();
+        if (picked) this.post({ type: 'dataFile', path: picked });
+        return;
+      }
+      case 'compare':
+        return this.compare(m.params);
+      case 'cancelCompare':
+        this.compareRun?.abort();
+        return;
       case 'exportLoadTest':
         return this.exportLoadTest(m.format);
       case 'rendered':
@@ -226,11 +269,12 @@ export class ServingPanel implements vscode.Disposable {
     try {
       const core = await loadServingCore();
       const sig = this.signature ?? (await endpointSignature(this.endpoint));
-      // Distinct valid requests, so caches stay honest; the example (reference row) goes first.
-      const bodies = [
-        core.oipBody(sig.example),
-        ...Array.from({ length: 63 }, () => core.oipBody(core.exampleRequest(sig.inputs, 1))),
-      ];
+      // Distinct valid requests, so caches stay honest; the example (reference row) goes first. A data
+      // file is read and checked against the signature before anything is sent.
+      const prepared = await requestsOrDataProblem(sig.inputs, sig.example as InferRequest, p.data, 64, ac.signal);
+      this.lastDataError = prepared.ok ? undefined : prepared.problem;
+      if (!prepared.ok) return this.post({ type: 'loadError', message: prepared.problem, field: 'data' });
+      const bodies = prepared.requests.map((r) => core.oipBody(r));
       const target = new core.HttpTarget({
         url: `${this.endpoint.url}/v2/models/${encodeURIComponent(this.endpoint.model)}/infer`,
         bodies,
@@ -282,6 +326,40 @@ export class ServingPanel implements vscode.Disposable {
     }
   }
 
+  /** Compare: the same requests on the served version and another one (see panelCompare.ts). */
+  private async compare(p: CompareParams): Promise<void> {
+    if (this.compareRun) return;
+    const ac = new AbortController();
+    this.compareRun = ac;
+    try {
+      const sig = this.signature ?? (await endpointSignature(this.endpoint));
+      const r = await panelComparison(this.endpoint, sig, p, {
+        signal: ac.signal,
+        onProgress: (done, total) => {
+          if (done % 10 === 0 || done === total) this.post({ type: 'compareProgress', done, total });
+        },
+      });
+      this.lastDataError = r.ok ? undefined : r.dataProblem;
+      if (!r.ok) return this.post({ type: 'compareError', message: r.dataProblem, field: 'data' });
+      const { comparison: c, view } = r;
+      this.lastCompare = {
+        versions: [c.a.label, c.b.label],
+        compared: c.compared,
+        maxAbsDiff: view.maxAbsDiff,
+        top1Share: c.top1?.share ?? null,
+      };
+      this.log.info(
+        `compare ${c.a.label} vs ${c.b.label}: ${c.compared} requests, p50 ${c.a.latency.p50} vs ${c.b.latency.p50} ms, max abs diff ${c.maxAbsDiff}, top-1 ${c.top1 ? (c.top1.share * 100).toFixed(1) + '%' : 'n/a'}`,
+      );
+      this.post({ type: 'compareResult', result: view });
+    } catch (e) {
+      this.log.error('serving panel compare', e);
+      this.post({ type: 'compareError', message: errorMessage(e) });
+    } finally {
+      this.compareRun = undefined;
+    }
+  }
+
   private async exportLoadTest(format: 'json' | 'csv'): Promise<void> {
     const r = this.lastReport;
     if (!r) return;
@@ -300,6 +378,7 @@ export class ServingPanel implements vscode.Disposable {
   dispose(): void {
     ServingPanel.open.delete(this.endpoint.id);
     this.loadRun?.abort();
+    this.compareRun?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

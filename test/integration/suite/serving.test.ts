@@ -5,8 +5,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServeResult } from '../../../src/extension/serving/commands';
 import { COMMANDS } from '../../../src/extension/ids';
+import { runLoadTest } from '../../../src/core/serving/loadtest/engine';
+import { HttpTarget } from '../../../src/core/serving/loadtest/httpTarget';
 import { mlops } from '../helpers/cli';
-import { EXTENSION_ID } from '../helpers/env';
+import { EXTENSION_ID, WORKSPACE } from '../helpers/env';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { api, versions } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
 import { ui, uiAvailable } from '../helpers/ui';
@@ -44,6 +48,8 @@ function infer(port: number): Promise<{ status: number; version: string | undefi
     req.end(body);
   });
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether something accepts connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
@@ -174,6 +180,156 @@ describe('serving', function () {
     await ui.waitFor(inWebview('#load-cancel'));
     await ui.click(inWebview('#load-cancel'));
     await waitFor('the long load test to stop', () => panel()?.lastLoadTest?.cancelled === true, 10_000);
+  });
+
+  it('in the webview: a load test from a missing or malformed workspace file says so next to the data field, sending nothing', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`)!;
+    mkdirSync(path.join(WORKSPACE, 'data'), { recursive: true });
+    writeFileSync(path.join(WORKSPACE, 'data', 'three.csv'), 'a,b,c\n1,2,3\n4,5,6\n');
+    const before = panel().lastLoadTest;
+    await setField('#load-data', 'data/missing.csv');
+    await startLoadTest(2);
+    await waitFor('the missing file to be reported', () => /does not exist/.test(panel().lastDataError ?? ''), 20_000);
+    assert.match(await ui.text(inWebview('#data-error')), /data\/missing\.csv does not exist in the workspace/);
+    await setField('#load-data', 'data/three.csv');
+    await startLoadTest(2);
+    await waitFor('the malformed file to be reported', () => /3 columns/.test(panel().lastDataError ?? ''), 20_000);
+    assert.match(await ui.text(inWebview('#data-error')), /has 3 columns, the model's input takes 4 features/);
+    assert.equal(panel().lastLoadTest, before, 'no load test ran');
+    await setField('#load-data', ' ');
+  });
+
+  it('in the webview: Compare runs the same requests on the served version and another one', async function () {
+    if (!uiAvailable) this.skip();
+    const a = await api();
+    const panel = () => a.servingPanels().find((p) => p.endpoint === `${MODEL}@production`)!;
+    await setField('#compare-requests', '50');
+    await ui.click(inWebview('#compare-start'));
+    const c = await waitFor('the comparison', () => panel().lastCompare, 60_000);
+    assert.deepEqual(c.versions, [`${MODEL} v2`, `${MODEL} v1`]);
+    assert.equal(c.compared, 50);
+    assert.ok(c.maxAbsDiff !== null && c.maxAbsDiff > 0, 'two different models differ');
+    assert.ok(c.top1Share !== null && c.top1Share >= 0 && c.top1Share <= 1);
+    await waitFor('the comparison to be drawn', () => panel().rendered.find((r) => r.what === 'compare'), 20_000);
+  });
+
+  it('Show Latency draws live data for the endpoint, and the prediction log for a version nobody serves', async () => {
+    const a = await api();
+    const live = await vscode.commands.executeCommand<{ title: string; live: boolean }>(
+      COMMANDS.showLatency,
+      served!.id,
+    );
+    assert.deepEqual(live, { title: `${MODEL}@production :${served!.port}`, live: true });
+    const panel = (title: string) => a.latencyPanels().find((p) => p.title === title);
+    await waitFor('the latency webview to be ready', () => panel(live!.title)?.ready, 30_000);
+    for (let i = 0; i < 20; i++) assert.equal((await infer(served!.port)).status, 200);
+    // Sampled every 2 s while the panel is visible: the next samples carry these requests.
+    await waitFor('live latency with the requests', () => (panel(live!.title)?.lastSent?.requests ?? 0) >= 20, 20_000);
+    const sent = panel(live!.title)!.lastSent!;
+    assert.ok(sent.range === 'live' && sent.p50 > 0 && sent.p99 >= sent.p50, JSON.stringify(sent));
+    const drawn = await waitFor(
+      'the live charts to be drawn',
+      () => panel(live!.title)?.rendered.find((r) => r.range === 'live' && r.points > 0 && r.charts.length === 4),
+      20_000,
+    );
+    assert.deepEqual(drawn.charts, ['percentiles', 'throughput', 'queueCompute', 'batchSize']);
+
+    // v1 answered before the promote: its log of the last hour.
+    const logged = await vscode.commands.executeCommand<{ title: string; live: boolean }>(COMMANDS.showLatency, {
+      model: MODEL,
+      version: 1,
+    });
+    assert.deepEqual(logged, { title: `${MODEL} v1`, live: false });
+    const fromLog = await waitFor(
+      'the log of v1 to be drawn',
+      () => panel(`${MODEL} v1`)?.rendered.find((r) => r.range === 'hour' && r.points > 0),
+      30_000,
+    );
+    assert.equal(fromLog.charts.length, 4);
+    assert.ok((panel(`${MODEL} v1`)?.lastSent?.requests ?? 0) >= 1);
+  });
+
+  it('the extension host stays responsive during a load test (a command round trip under 100 ms at the median)', async () => {
+    // The panel's load test runs here, in the extension host: the same HttpTarget and engine, driven directly.
+    const body = Buffer.from(
+      JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [0.1, 0.2, 0.3, 0.4] }] }),
+    );
+    const target = new HttpTarget({
+      url: `${served!.url}/v2/models/${MODEL}/infer`,
+      bodies: [body],
+      connections: 8,
+      timeoutMs: 30_000,
+    });
+    let finished = false;
+    const run = runLoadTest(target, { mode: 'closed', concurrency: 8, durationMs: 6000, warmupRequests: 16 }).finally(
+      () => (finished = true),
+    );
+    const samples: number[] = [];
+    try {
+      await sleep(500);
+      while (!finished && samples.length < 40) {
+        const t = performance.now();
+        // A round trip through the workbench and back: it waits on this extension host's event loop twice.
+        await vscode.commands.executeCommand('setContext', 'mlops.test.ping', samples.length);
+        samples.push(performance.now() - t);
+        await sleep(100);
+      }
+    } finally {
+      const report = await run;
+      await target.close();
+      const sorted = [...samples].sort((x, y) => x - y);
+      const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+      console.log(
+        `      responsiveness: ${samples.length} command round trips during a load test of ${report.latency.count} requests ` +
+          `(${report.throughput.toFixed(0)} req/s, p50 ${report.latency.p50.toFixed(2)} ms): ` +
+          `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+      );
+      assert.ok(report.latency.count > 100, 'the load test ran');
+    }
+    assert.ok(samples.length >= 10, `enough samples: ${samples.length}`);
+    const median = [...samples].sort((x, y) => x - y)[Math.floor(samples.length / 2)];
+    assert.ok(median < 100, `median command round trip ${median.toFixed(1)} ms`);
+  });
+
+  it('after the registry is re-opened (Refresh), the endpoint still answers and still follows its alias', async () => {
+    await vscode.commands.executeCommand(COMMANDS.refresh);
+    assert.equal((await infer(served!.port)).status, 200);
+    await mlops(['promote', MODEL, '1', '--alias', 'production']);
+    await waitFor('v1 to answer after the re-open', async () => (await infer(served!.port)).version === '1', 30_000);
+    const a = await api();
+    assert.deepEqual(
+      a.servingEndpoints().map((e) => [e.label, e.port, e.version]),
+      [[`${MODEL}@production`, served!.port, 1]],
+    );
+  });
+
+  it('with another registry selected and then this one again, the endpoint keeps answering and follows its alias again', async () => {
+    const a = await api();
+    const cfg = () => vscode.workspace.getConfiguration('mlops');
+    const before = cfg().inspect<string>('registry.uri')?.workspaceValue;
+    const other = mkdtempSync(path.join(tmpdir(), 'mlops-other-registry-'));
+    try {
+      await cfg().update('registry.uri', other, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the empty registry to be selected', () => a.registryState() === 'missing', 20_000);
+      // Nothing to restart from: the endpoint goes on answering with the version it has.
+      assert.equal((await infer(served!.port)).status, 200);
+    } finally {
+      await cfg().update('registry.uri', before, vscode.ConfigurationTarget.Workspace);
+      rmSync(other, { recursive: true, force: true });
+    }
+    await waitFor('this registry again', () => a.registryState() === 'ready', 20_000);
+    await mlops(['promote', MODEL, '2', '--alias', 'production']);
+    await waitFor(
+      'v2 to answer after the switch back',
+      async () => (await infer(served!.port)).version === '2',
+      30_000,
+    );
+    assert.deepEqual(
+      a.servingEndpoints().map((e) => [e.port, e.version]),
+      [[served!.port, 2]],
+    );
   });
 
   it('Stop frees the port', async () => {

@@ -1,0 +1,237 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage, MlopsError } from '../../core/errors';
+import { latencyFromLog } from '../../core/serving/latency/fromLog';
+import { modelLogDir } from '../../core/serving/predlog/layout';
+import {
+  type HostToWebview,
+  type LatencyRange,
+  parseWebviewMessage,
+  type WebviewToHost,
+} from '../../shared/latencyProtocol';
+import { newNonce } from '../webviewPage';
+import type { Endpoint, EndpointManager } from './endpoints';
+import { latencyPanelHtml } from './latencyHtml';
+
+export const LATENCY_VIEW_TYPE = 'mlops.latencyPanel';
+
+/** What a Latency panel is about: a running endpoint (live and its log) or a version's prediction log. */
+export interface LatencySubject {
+  key: string;
+  title: string;
+  /** Set when an endpoint serves it: live data comes from there, as long as it runs. */
+  endpointId?: string;
+  /** The model's prediction log folder, if it has one (an embedded registry, or the endpoint's log). */
+  logDir?: string;
+  /** Only this version's records from the log (a version's context menu). */
+  version?: number;
+}
+
+export interface LatencyPanelLog {
+  info(msg: string): void;
+  error(scope: string, e: unknown): void;
+}
+
+/** What a panel shows and last drew, for the API and the integration suite. */
+export interface LatencyPanelInfo {
+  title: string;
+  ready: boolean;
+  range: LatencyRange;
+  rendered: { range: LatencyRange; charts: string[]; points: number }[];
+  /** The totals of the last data sent (before the webview drew it). */
+  lastSent: { range: LatencyRange; requests: number; p50: number; p99: number } | undefined;
+}
+
+/** The subject of an endpoint: live from its metrics, history from its prediction log (when it keeps one). */
+export function endpointSubject(e: Endpoint): LatencySubject {
+  return {
+    key: `endpoint:${e.id}`,
+    title: `${e.label} :${e.port}`,
+    endpointId: e.id,
+    logDir: e.server.logDir ? modelLogDir(e.server.logDir, e.model) : undefined,
+  };
+}
+
+/** The subject of a version nobody serves: its prediction log under the registry's predictions folder. */
+export function versionSubject(model: string, version: number, predictionsRoot: string | undefined): LatencySubject {
+  return {
+    key: `version:${model}/${version}`,
+    title: `${model} v${version}`,
+    logDir: predictionsRoot ? modelLogDir(predictionsRoot, model) : undefined,
+    version,
+  };
+}
+
+const NO_LOG = new MlopsError(
+  'NOT_FOUND',
+  'There is no prediction log to read for this model.',
+  'Prediction logs are written by endpoints served from an embedded registry while mlops.serving.logPredictions is above 0.',
+);
+
+/**
+ * The Latency panel of one endpoint or version, beside the editor. Live: the endpoint's in-process
+ * metrics, sampled every 2 s by the EndpointManager, sent on each sample while the panel is visible.
+ * Last hour / day: read from the prediction log when asked. State survives hide and show through the
+ * webview's setState and the `ready` handshake (no retainContextWhenHidden).
+ */
+export class LatencyPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, LatencyPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private range: LatencyRange;
+  private last: HostToWebview | undefined;
+  private readonly rendered: LatencyPanelInfo['rendered'] = [];
+  private reading: AbortController | undefined;
+  private lastSent: LatencyPanelInfo['lastSent'];
+
+  static describeOpen(): LatencyPanelInfo[] {
+    return [...LatencyPanel.open.values()].map((p) => ({
+      title: p.subject.title,
+      ready: p.ready,
+      range: p.range,
+      rendered: [...p.rendered],
+      lastSent: p.lastSent,
+    }));
+  }
+
+  static show(
+    context: vscode.ExtensionContext,
+    subject: LatencySubject,
+    endpoints: EndpointManager,
+    log: LatencyPanelLog,
+  ): LatencyPanel {
+    const existing = LatencyPanel.open.get(subject.key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      LATENCY_VIEW_TYPE,
+      `Latency: ${subject.title}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [
+          vscode.Uri.joinPath(context.extensionUri, 'dist'),
+          vscode.Uri.joinPath(context.extensionUri, 'media'),
+        ],
+      },
+    );
+    return new LatencyPanel(panel, context, subject, endpoints, log);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly subject: LatencySubject,
+    private readonly endpoints: EndpointManager,
+    private readonly log: LatencyPanelLog,
+  ) {
+    LatencyPanel.open.set(subject.key, this);
+    this.range = this.endpoint() ? 'live' : 'hour';
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    const w = panel.webview;
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    w.html = latencyPanelHtml({
+      cspSource: w.cspSource,
+      nonce: newNonce(),
+      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'latency.js')).toString(),
+      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'latency.css')).toString(),
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      w.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      // Every sample of the endpoints (2 s) and every start / stop.
+      endpoints.onDidChange(() => this.onEndpointsChanged()),
+    );
+  }
+
+  private endpoint(): Endpoint | undefined {
+    return this.subject.endpointId ? this.endpoints.get(this.subject.endpointId) : undefined;
+  }
+
+  private onEndpointsChanged(): void {
+    if (this.range !== 'live') return;
+    // The endpoint stopped: its history is in its log.
+    if (!this.endpoint()) this.range = 'hour';
+    if (this.panel.visible || this.range !== 'live') void this.publish();
+  }
+
+  private post(m: HostToWebview): void {
+    this.last = m;
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  /** Reads the range and posts it (a newer request cancels an older log read). */
+  private async publish(): Promise<void> {
+    const range = this.range;
+    const endpoint = this.endpoint();
+    const running = endpoint !== undefined;
+    this.reading?.abort();
+    const ac = new AbortController();
+    this.reading = ac;
+    try {
+      let snapshot;
+      if (range === 'live') {
+        if (!endpoint)
+          throw new MlopsError('NOT_FOUND', 'The endpoint is not running.', 'Choose Last hour or Last day.');
+        snapshot = endpoint.latency.snapshot();
+      } else {
+        if (!this.subject.logDir) throw NO_LOG;
+        snapshot = await latencyFromLog(this.subject.logDir, {
+          range,
+          version: this.subject.version,
+          signal: ac.signal,
+        });
+      }
+      if (ac.signal.aborted || range !== this.range) return;
+      const { requests, p50, p99 } = snapshot.totals;
+      this.lastSent = { range, requests, p50, p99 };
+      this.post({ type: 'latency', view: { title: this.subject.title, running, range, snapshot } });
+    } catch (e) {
+      if (ac.signal.aborted) return;
+      this.post({ type: 'latencyError', title: this.subject.title, running, range, message: errorMessage(e) });
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      this.log.info(`latency panel: ignored a message outside the contract: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    this.handle(m);
+  }
+
+  private handle(m: WebviewToHost): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        // What was last sent comes back at once; fresh data follows.
+        if (this.last) void this.panel.webview.postMessage(this.last);
+        void this.publish();
+        return;
+      case 'setRange':
+        this.range = m.range === 'live' && !this.endpoint() ? 'hour' : m.range;
+        void this.publish();
+        return;
+      case 'rendered':
+        this.rendered.push({ range: m.range, charts: m.charts, points: m.points });
+        if (this.rendered.length > 50) this.rendered.shift();
+        return;
+    }
+  }
+
+  dispose(): void {
+    LatencyPanel.open.delete(this.subject.key);
+    this.reading?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The predictions folder of an embedded registry (where endpoints served from it log), else undefined. */
+export function predictionsRoot(reg: { kind: string; location: string }, dirName: string): string | undefined {
+  return reg.kind === 'embedded' ? path.join(reg.location, dirName) : undefined;
+}

@@ -1,0 +1,126 @@
+import type { LatencyLine, LatencyPoint, LatencySnapshot, LatencyTotals } from '../core/serving/latency/types';
+import { hasFields, isArrayOf, isBoolean, isNumber, isRecord, isString, oneOf } from './validate';
+
+/**
+ * The one contract between the Latency panel (webview/latency) and its host (src/extension/serving).
+ * Handshake as in the other panels: the webview posts `ready` when its script starts (again after a hide
+ * and show), the host answers with what it last sent. The webview asks for a range; the host reads the
+ * running server's metrics (live) or the prediction log (last hour / day) and sends only the series drawn.
+ */
+export const LATENCY_PROTOCOL = 1;
+
+export type LatencyRange = 'live' | 'hour' | 'day';
+export const LATENCY_RANGES: readonly LatencyRange[] = ['live', 'hour', 'day'];
+
+export type { LatencyLine, LatencyPoint, LatencySnapshot, LatencyTotals };
+
+export interface LatencyView {
+  /** "fraud@production :53817" or "fraud v3". */
+  title: string;
+  /** Whether an endpoint serves it now (live is offered only then). */
+  running: boolean;
+  range: LatencyRange;
+  snapshot: LatencySnapshot;
+}
+
+export type HostToWebview =
+  | { type: 'latency'; view: LatencyView }
+  /** The range cannot be drawn (no prediction log yet, the endpoint stopped): a sentence saying what to do. */
+  | { type: 'latencyError'; title: string; running: boolean; range: LatencyRange; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready'; protocol: typeof LATENCY_PROTOCOL }
+  | { type: 'setRange'; range: LatencyRange }
+  /** After drawing: the charts with data and the points drawn (the integration suite checks it). */
+  | { type: 'rendered'; range: LatencyRange; charts: string[]; points: number };
+
+const isRange = oneOf<LatencyRange>('live', 'hour', 'day');
+const isPoint = hasFields<LatencyPoint>({
+  t: isNumber,
+  requests: isNumber,
+  errors: isNumber,
+  p50: isNumber,
+  p95: isNumber,
+  p99: isNumber,
+  queueMs: isNumber,
+  computeMs: isNumber,
+  batchSize: isNumber,
+});
+const isLine = hasFields<LatencyLine>({
+  version: isNumber,
+  role: oneOf('primary', 'canary'),
+  points: isArrayOf(isPoint),
+});
+const isTotals = hasFields<LatencyTotals>({
+  requests: isNumber,
+  errors: isNumber,
+  perSecond: isNumber,
+  p50: isNumber,
+  p95: isNumber,
+  p99: isNumber,
+});
+export const isSnapshot = hasFields<LatencySnapshot>({
+  source: oneOf('live', 'log'),
+  from: isNumber,
+  to: isNumber,
+  bucketMs: isNumber,
+  lines: isArrayOf(isLine),
+  totals: isTotals,
+  notes: isArrayOf(isString),
+});
+export const isLatencyView = hasFields<LatencyView>({
+  title: isString,
+  running: isBoolean,
+  range: isRange,
+  snapshot: isSnapshot,
+});
+
+export function parseHostMessage(v: unknown): HostToWebview | undefined {
+  if (!isRecord(v)) return undefined;
+  switch (v.type) {
+    case 'latency':
+      return isLatencyView(v.view) ? { type: 'latency', view: v.view } : undefined;
+    case 'latencyError':
+      return isString(v.title) && isBoolean(v.running) && isRange(v.range) && isString(v.message)
+        ? { type: 'latencyError', title: v.title, running: v.running, range: v.range, message: v.message }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
+  if (!isRecord(v)) return undefined;
+  switch (v.type) {
+    case 'ready':
+      return v.protocol === LATENCY_PROTOCOL ? { type: 'ready', protocol: LATENCY_PROTOCOL } : undefined;
+    case 'setRange':
+      return isRange(v.range) ? { type: 'setRange', range: v.range } : undefined;
+    case 'rendered':
+      return isRange(v.range) &&
+        isArrayOf(isString)(v.charts) &&
+        isNumber(v.points) &&
+        Number.isInteger(v.points) &&
+        v.points >= 0
+        ? { type: 'rendered', range: v.range, charts: v.charts, points: v.points }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** What the webview keeps with setState: the range chosen and the last view drawn (shown at once on show). */
+export interface LatencyViewState {
+  protocol: typeof LATENCY_PROTOCOL;
+  range: LatencyRange;
+  last: LatencyView | null;
+}
+
+export function parseViewState(v: unknown): LatencyViewState | undefined {
+  if (!isRecord(v) || v.protocol !== LATENCY_PROTOCOL) return undefined;
+  return {
+    protocol: LATENCY_PROTOCOL,
+    range: isRange(v.range) ? v.range : 'live',
+    last: isLatencyView(v.last) ? v.last : null,
+  };
+}

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bucketQuantile } from '../../../src/core/serving/latency/bucketQuantile';
+import { latencyFromLog } from '../../../src/core/serving/latency/fromLog';
+import { LiveLatency } from '../../../src/core/serving/latency/live';
+import { logFileName } from '../../../src/core/serving/predlog/layout';
+import { startServing, type RunningServer } from '../../../src/core/serving/serve';
+import type { PredictionRecord } from '../../../src/core/serving/types';
+import { request } from '../../helpers/http';
+import { tempDir, writeModel } from '../../helpers/tmp';
+
+describe('serving: latency over time (the Latency panel’s data)', function () {
+  this.timeout(60_000);
+
+  it('estimates a quantile from bucket counts as histogram_quantile does', () => {
+    const bounds = [1, 2, 4];
+    assert.equal(bucketQuantile(0.5, bounds, [0, 10, 0, 0]), 1.5);
+    assert.equal(bucketQuantile(0.25, bounds, [10, 10, 0, 0]), 0.5);
+    assert.equal(bucketQuantile(0.99, bounds, [0, 0, 1, 9]), 4, 'the +Inf bucket gives the highest bound');
+    assert.equal(bucketQuantile(0.5, bounds, [0, 0, 0, 0]), 0);
+  });
+
+  describe('live, from a running server (real onnxruntime, real HTTP)', () => {
+    let tmp: ReturnType<typeof tempDir>;
+    let server: RunningServer;
+    before(async () => {
+      tmp = tempDir();
+      writeModel(tmp.dir, 'iris.onnx', { inputDim: 4, hidden: [8], outputDim: 3, softmax: true });
+      server = await startServing({ models: [path.join(tmp.dir, 'iris.onnx')], workers: 1, logRate: 0 });
+    });
+    after(async () => {
+      await server?.close();
+      tmp.cleanup();
+    });
+
+    it('turns the growth of the server metrics into one point per sample, per version', async () => {
+      const live = new LiveLatency(() => server.metrics.render(), 'iris');
+      const t0 = Date.now();
+      live.sample(t0);
+      const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] });
+      for (let i = 0; i < 20; i++) {
+        const r = await request('POST', `${server.url}/v2/models/iris/infer`, body);
+        assert.equal(r.status, 200);
+      }
+      const bad = await request('POST', `${server.url}/v2/models/iris/infer`, '{"inputs":[{"name":"input"}]}');
+      assert.equal(bad.status, 400);
+      live.sample(t0 + 2000);
+      live.sample(t0 + 4000); // nothing happened meanwhile
+      const s = live.snapshot(t0 + 4000);
+      assert.equal(s.source, 'live');
+      assert.equal(s.lines.length, 1);
+      assert.equal(s.lines[0].version, 0);
+      const [p1, p2] = s.lines[0].points;
+      assert.equal(p1.t, t0);
+      assert.equal(p1.requests >= 20, true, JSON.stringify(p1));
+      assert.ok(p1.p50 > 0 && p1.p99 >= p1.p95 && p1.p95 >= p1.p50, JSON.stringify(p1));
+      assert.ok(p1.computeMs > 0 && p1.batchSize >= 1, JSON.stringify(p1));
+      assert.deepEqual([p2.requests, p2.p50, p2.batchSize], [0, 0, 0]);
+      assert.equal(s.bucketMs, 2000);
+      assert.equal(s.totals.requests, p1.requests);
+      assert.ok(s.totals.p50 > 0);
+    });
+  });
+
+  describe('from a prediction log', () => {
+    const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+    const rec = (ms: number, version: number, latencyMs: number, extra: Partial<PredictionRecord> = {}) =>
+      JSON.stringify({
+        ts: new Date(ms).toISOString(),
+        model: 'fraud',
+        version,
+        status: 200,
+        inputs: { x: { shape: [1, 1], data: [1] } },
+        latencyMs,
+        queueMs: 0.5,
+        computeMs: latencyMs - 0.5,
+        batchSize: 2,
+        protocol: 'oip',
+        ...extra,
+      });
+    let tmp: ReturnType<typeof tempDir>;
+    let dir: string;
+    before(() => {
+      tmp = tempDir();
+      dir = path.join(tmp.dir, 'fraud');
+      mkdirSync(dir);
+      // A file from two days ago (not read for the last hour: the next file starts after it ended).
+      writeFileSync(path.join(dir, logFileName(now - 2 * 86_400_000, 1, 0)), rec(now - 2 * 86_400_000, 1, 99) + '\n');
+      const lines = [
+        rec(now - 30 * 60_000, 1, 2),
+        rec(now - 30 * 60_000 + 10, 1, 4),
+        rec(now - 30 * 60_000 + 20, 2, 8, { role: 'canary' }),
+        rec(now - 5 * 60_000, 1, 3, { status: 503, error: 'overloaded' }),
+        rec(now - 3 * 3_600_000, 1, 50), // older than an hour, inside the day
+        '{"torn":',
+      ];
+      writeFileSync(path.join(dir, logFileName(now - 4 * 3_600_000, 1, 1)), lines.join('\n'));
+    });
+    after(() => tmp.cleanup());
+
+    it('gives the last hour per version and role, with exact percentiles, errors and queue vs compute', async () => {
+      const s = await latencyFromLog(dir, { range: 'hour', now });
+      assert.equal(s.source, 'log');
+      assert.equal(s.bucketMs, 60_000);
+      assert.equal(s.to - s.from, 3_600_000);
+      assert.deepEqual(
+        s.lines.map((l) => [l.version, l.role, l.points.length]),
+        [
+          [2, 'canary', 1],
+          [1, 'primary', 2],
+        ],
+      );
+      const v1 = s.lines[1].points;
+      assert.equal(v1[0].requests, 2);
+      assert.equal(v1[0].p50, 2);
+      assert.equal(v1[0].p99, 4);
+      assert.equal(v1[0].queueMs, 0.5);
+      assert.equal(v1[0].computeMs, 2.5);
+      assert.equal(v1[0].batchSize, 2);
+      assert.deepEqual([v1[1].requests, v1[1].errors], [1, 1]);
+      assert.deepEqual([s.totals.requests, s.totals.errors], [4, 1]);
+      assert.equal(s.totals.p99, 8);
+    });
+
+    it('gives the last day with the older record, and one version when asked', async () => {
+      const day = await latencyFromLog(dir, { range: 'day', now });
+      assert.equal(day.bucketMs, 900_000);
+      assert.equal(day.totals.requests, 5);
+      const v1 = await latencyFromLog(dir, { range: 'day', now, version: 1 });
+      assert.deepEqual(
+        v1.lines.map((l) => l.version),
+        [1],
+      );
+      assert.equal(v1.totals.requests, 4);
+    });
+
+    it('says what is wrong when there is no log', async () => {
+      await assert.rejects(latencyFromLog(path.join(tmp.dir, 'nope'), { range: 'hour', now }), /prediction log/);
+    });
+  });
+});

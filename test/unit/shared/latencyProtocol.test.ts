@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import {
+  LATENCY_PROTOCOL,
+  type LatencyView,
+  parseHostMessage,
+  parseViewState,
+  parseWebviewMessage,
+} from '../../../src/shared/latencyProtocol';
+import {
+  type CompareView,
+  parseHostMessage as parseServingHost,
+  parseWebviewMessage as parseServingWebview,
+} from '../../../src/shared/servingProtocol';
+
+const VIEW: LatencyView = {
+  title: 'fraud@production :5000',
+  running: true,
+  range: 'live',
+  snapshot: {
+    source: 'live',
+    from: 0,
+    to: 4000,
+    bucketMs: 2000,
+    lines: [
+      {
+        version: 3,
+        role: 'primary',
+        points: [{ t: 0, requests: 10, errors: 1, p50: 1, p95: 2, p99: 3, queueMs: 0.2, computeMs: 0.5, batchSize: 2 }],
+      },
+    ],
+    totals: { requests: 10, errors: 1, perSecond: 2.5, p50: 1, p95: 2, p99: 3 },
+    notes: [],
+  },
+};
+
+describe('the Latency panel contract, validated both ways', () => {
+  it('accepts what fits and drops the rest (host to webview)', () => {
+    assert.deepEqual(parseHostMessage({ type: 'latency', view: VIEW }), { type: 'latency', view: VIEW });
+    const badPoint = structuredClone(VIEW);
+    (badPoint.snapshot.lines[0].points[0] as unknown as Record<string, unknown>).p99 = 'slow';
+    assert.equal(parseHostMessage({ type: 'latency', view: badPoint }), undefined);
+    assert.equal(parseHostMessage({ type: 'latency', view: { ...VIEW, range: 'week' } }), undefined);
+    assert.equal(
+      parseHostMessage({
+        type: 'latency',
+        view: { ...VIEW, snapshot: { ...VIEW.snapshot, totals: { p50: Infinity } } },
+      }),
+      undefined,
+    );
+    assert.deepEqual(
+      parseHostMessage({ type: 'latencyError', title: 't', running: false, range: 'hour', message: 'No log.' }),
+      { type: 'latencyError', title: 't', running: false, range: 'hour', message: 'No log.' },
+    );
+    assert.equal(parseHostMessage({ type: 'latencyError', title: 't', running: false, range: 'hour' }), undefined);
+    assert.equal(parseHostMessage({ type: 'other' }), undefined);
+  });
+
+  it('accepts what fits and drops the rest (webview to host)', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', protocol: LATENCY_PROTOCOL }), {
+      type: 'ready',
+      protocol: LATENCY_PROTOCOL,
+    });
+    assert.equal(parseWebviewMessage({ type: 'ready', protocol: 99 }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'setRange', range: 'day' }), { type: 'setRange', range: 'day' });
+    assert.equal(parseWebviewMessage({ type: 'setRange', range: 'year' }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'rendered', range: 'live', charts: ['percentiles'], points: 3 }), {
+      type: 'rendered',
+      range: 'live',
+      charts: ['percentiles'],
+      points: 3,
+    });
+    assert.equal(parseWebviewMessage({ type: 'rendered', range: 'live', charts: [], points: -1 }), undefined);
+  });
+
+  it('restores a saved state, and starts afresh from one that does not fit', () => {
+    assert.deepEqual(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'hour', last: VIEW }), {
+      protocol: LATENCY_PROTOCOL,
+      range: 'hour',
+      last: VIEW,
+    });
+    assert.deepEqual(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'x', last: { nope: 1 } }), {
+      protocol: LATENCY_PROTOCOL,
+      range: 'live',
+      last: null,
+    });
+    assert.equal(parseViewState({ protocol: 0 }), undefined);
+  });
+});
+
+describe('the serving panel contract: Compare and data files', () => {
+  const side = { label: 'v3', count: 5, errors: 0, firstError: null, p50: 1, p95: 2, p99: 3, mean: 1.1, max: 4 };
+  const RESULT: CompareView = {
+    a: side,
+    b: { ...side, label: 'v4' },
+    requests: 5,
+    compared: 5,
+    maxAbsDiff: null,
+    top1: null,
+    mismatched: ['scores'],
+    cancelled: false,
+    source: '5 examples',
+  };
+
+  it('checks compare requests and results', () => {
+    assert.deepEqual(parseServingWebview({ type: 'compare', params: { version: 4, requests: 100, data: null } }), {
+      type: 'compare',
+      params: { version: 4, requests: 100, data: null },
+    });
+    assert.equal(
+      parseServingWebview({ type: 'compare', params: { version: 0, requests: 100, data: null } }),
+      undefined,
+    );
+    assert.equal(
+      parseServingWebview({ type: 'compare', params: { version: 4, requests: 1e6, data: null } }),
+      undefined,
+    );
+    assert.deepEqual(parseServingHost({ type: 'compareResult', result: RESULT }), {
+      type: 'compareResult',
+      result: RESULT,
+    });
+    assert.equal(parseServingHost({ type: 'compareResult', result: { ...RESULT, maxAbsDiff: 'big' } }), undefined);
+    assert.deepEqual(parseServingHost({ type: 'compareError', message: 'No file.', field: 'data' }), {
+      type: 'compareError',
+      message: 'No file.',
+      field: 'data',
+    });
+  });
+
+  it('takes only workspace-relative data paths', () => {
+    const load = (data: unknown) =>
+      parseServingWebview({
+        type: 'loadTest',
+        params: { mode: 'closed', concurrency: 2, rate: null, durationMs: 2000, data },
+      });
+    assert.ok(load('data/val.csv'));
+    assert.ok(load(null));
+    assert.ok(load(undefined), 'a saved state from before data files still loads');
+    for (const bad of ['/etc/passwd', '../x.csv', 'a/../../x.csv', 'C:\\x.csv', '', 42])
+      assert.equal(load(bad), undefined, `refused: ${String(bad)}`);
+    assert.deepEqual(parseServingHost({ type: 'dataFile', path: 'data/val.csv' }), {
+      type: 'dataFile',
+      path: 'data/val.csv',
+    });
+    assert.equal(parseServingHost({ type: 'dataFile', path: '../val.csv' }), undefined);
+    assert.deepEqual(parseServingHost({ type: 'loadError', message: 'Missing.', field: 'data' }), {
+      type: 'loadError',
+      message: 'Missing.',
+      field: 'data',
+    });
+  });
+});
