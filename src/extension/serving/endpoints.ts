@@ -164,9 +164,6 @@ export class EndpointManager implements vscode.Disposable {
       this.log.info(`serving ${spec.label}: port ${port} is taken (${errorMessage(e)}); using a free port.`);
       server = await open(0);
     }
-    // The server resolves its alias, loads the version and only then watches the registry: an alias moved
-    // meanwhile (a promote while the endpoint starts) would wait for the 30 s poll. Look once more now.
-    void server.models.refresh().catch((e: unknown) => this.log.error(`serving ${spec.label}: refresh`, e));
     return server;
   }
 

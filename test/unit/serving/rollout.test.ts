@@ -95,6 +95,44 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
     assert.equal(metrics.get('mlops_model_swaps_total{model="fraud",role="primary"}'), 12);
   });
 
+  it('catches a promote made while the first version was loading (before the watch began), with no poll', async () => {
+    await registry.promote('fraud', 'production', 1, ctx);
+    const other = await EmbeddedRegistry.open(path.join(tmp.dir, '.mlops'));
+    let moved = false;
+    // The registry the server reads: the first artifact fetch (loading v1) is when another process promotes v3.
+    const racing = new Proxy(registry, {
+      get(target, key) {
+        if (key === 'localArtifactPath')
+          return async (...args: Parameters<EmbeddedRegistry['localArtifactPath']>) => {
+            if (!moved) {
+              moved = true;
+              await other.promote('fraud', 'production', 3, ctx);
+            }
+            return target.localArtifactPath(...args);
+          };
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const server = await startServing({
+      models: ['models:/fraud@production'],
+      registry: racing,
+      workers: 1,
+      logRate: 0,
+      pollMs: 0,
+    });
+    try {
+      assert.ok(moved, 'the promote happened during the start');
+      const served = async () =>
+        Number((await request('GET', `${server.url}/v2/models/fraud`)).headers['x-model-version']);
+      await waitFor('production -> v3 without another change', async () => (await served()) === 3, 10_000);
+    } finally {
+      await server.close();
+      await other.close();
+      await registry.promote('fraud', 'production', 1, ctx);
+    }
+  });
+
   it('sends the canary share of traffic to the challenger (20% of 500 requests, +-6%)', async () => {
     const server = await startServing({
       models: ['models:/fraud@production'],

@@ -76,6 +76,9 @@ export class ModelSet {
         set.timer = setInterval(() => void set.refresh(), poll);
         set.timer.unref();
       }
+      // An alias moved while the first versions loaded (before the watch began) would otherwise wait for
+      // the slow poll: look once more now that every later change is seen.
+      await set.refresh();
     }
     return set;
   }
