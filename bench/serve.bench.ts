@@ -91,6 +91,8 @@ async function withServer<T>(start: Promise<Child>, fn: (s: Child) => Promise<T>
 
 /** The generator for the throughput and latency parts: wrk when installed, else the project's own. */
 const WRK = wrkPath();
+/** MLOPS_BENCH_BASELINE_CLI=<another build's dist/cli.js>: its server is measured too, in the same run. */
+const BASELINE = process.env.MLOPS_BENCH_BASELINE_CLI;
 const GENERATOR = WRK ? 'wrk (C, 1 thread)' : 'the Node load generator (install wrk for cleaner figures)';
 
 /** One valid OIP request body for a served model, built from its metadata as `mlops loadtest` does. */
@@ -156,6 +158,25 @@ async function partBatching(big: string, add: Add, log: (s: string) => void): Pr
   log(
     `  batched, ${altText}: ${batched1.r.throughput} req/s, p99 ${batched1.r.p99} ms, mean batch ${batched1.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched1.cpu)}`,
   );
+  if (BASELINE) {
+    const base = await withServer(startServer([big], [], {}, BASELINE), (s) => measureServer(s, 'big', plan));
+    log(
+      `  batched, baseline build: ${base.r.throughput} req/s, p99 ${base.r.p99} ms, CPU/request ${cpuText(base.cpu)}`,
+    );
+    add(
+      'big MLP, batched endpoint throughput, baseline build',
+      base.r.throughput,
+      'req/s',
+      `${BASELINE}; p99 ${base.r.p99} ms`,
+    );
+    add('big MLP, this build / baseline build, batched throughput', batched.r.throughput / base.r.throughput, 'x');
+    add(
+      'big MLP, HTTP-thread CPU per request, baseline build',
+      base.cpu.main,
+      'ms',
+      `this build ${batched.cpu.main.toFixed(3)} ms`,
+    );
+  }
   const batch = Math.max(1, Math.round(batched.meanBatch));
   const same = { inputDim: 512, sessions: sizing.workers, threads: sizing.intraOpThreads };
   const raw = await rawOrt(big, { ...same, batch });
@@ -266,6 +287,16 @@ async function partHttp(small: string, add: Add, log: (s: string) => void): Prom
     return { endpoint64, endpoint1, sample, body };
   });
   log(`  endpoint c=64: ${endpoint64.throughput} req/s; c=1 p50 ${endpoint1.p50} ms`);
+  if (BASELINE) {
+    const base = await withServer(startServer([small], [], {}, BASELINE), (s) => load(s.url, 'small', plan64));
+    log(`  endpoint c=64, baseline build: ${base.throughput} req/s`);
+    add(
+      'small MLP, endpoint throughput c=64, baseline build',
+      base.throughput,
+      'req/s',
+      `this build / baseline ${(endpoint64.throughput / base.throughput).toFixed(2)}x`,
+    );
+  }
   const { ceiling, floor } = await withServer(startFixedServer(sample), async (s) => ({
     ceiling: await loadFixed(`${s.url}/v2/models/small/infer`, body, plan64),
     floor: await loadFixed(`${s.url}/v2/models/small/infer`, body, plan1),

@@ -71,10 +71,15 @@ function child(proc: ChildProcess, url: string): Child {
 }
 
 /** `mlops serve <targets...> --port 0 --json` in its own process. */
-export async function startServer(targets: string[], extra: string[], env: NodeJS.ProcessEnv = {}): Promise<Child> {
+export async function startServer(
+  targets: string[],
+  extra: string[],
+  env: NodeJS.ProcessEnv = {},
+  cli = CLI,
+): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    [CLI, 'serve', ...targets, '--port', '0', '--json', '--log-predictions', 'off', '--summary-every', '0', ...extra],
+    [cli, 'serve', ...targets, '--port', '0', '--json', '--log-predictions', 'off', '--summary-every', '0', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   return child(proc, await whenReady(proc, `mlops serve ${targets.join(' ')}`));
