@@ -4,10 +4,31 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildMlp } from '../test/builders/mlpBuilder';
 import { EmbeddedRegistry } from '../src/core/registry/embedded/embeddedRegistry';
-import { openInProcessTarget, runLoadTest } from '../src/core/serving/loadtest';
+import {
+  fetchServerModel,
+  oipBody,
+  openInProcessTarget,
+  randomRequestPool,
+  runLoadTest,
+} from '../src/core/serving/loadtest';
 import { openLocalModel } from '../src/core/serving/modelSource';
 import { type BenchRow, type BenchSuite, round } from './harness';
-import { type Child, loadServer, loadUrl, metric, startFixedServer, startServer } from './serveSupport';
+import { poolSizing } from '../src/core/serving/runtime/sizing';
+import {
+  type Child,
+  cpuPerRequest,
+  figuresOf,
+  type LoadFigures,
+  loadServer,
+  loadUrl,
+  loadWrk,
+  metric,
+  rawOrt,
+  startFixedServer,
+  startServer,
+  threadTicks,
+  wrkPath,
+} from './serveSupport';
 
 /**
  * `npm run bench serve`: the serving figures of issue 9, each measured side by side in one run.
@@ -68,41 +89,160 @@ async function withServer<T>(start: Promise<Child>, fn: (s: Child) => Promise<T>
   }
 }
 
-/** (a) Batched vs unbatched endpoint on the big MLP at c=16, and raw onnxruntime at the batch size reached. */
+/** The generator for the throughput and latency parts: wrk when installed, else the project's own. */
+const WRK = wrkPath();
+/** MLOPS_BENCH_BASELINE_CLI=<another build's dist/cli.js>: its server is measured too, in the same run. */
+const BASELINE = process.env.MLOPS_BENCH_BASELINE_CLI;
+const GENERATOR = WRK ? 'wrk (C, 1 thread)' : 'the Node load generator (install wrk for cleaner figures)';
+
+/** One valid OIP request body for a served model, built from its metadata as `mlops loadtest` does. */
+async function exampleBody(url: string, model: string): Promise<Buffer> {
+  const served = await fetchServerModel(url, model);
+  return oipBody(randomRequestPool(served.inputs, 1, 1)[0]);
+}
+
+/** Closed-loop load on a served model with the benchmark's generator. */
+async function load(
+  url: string,
+  model: string,
+  plan: { concurrency: number; durationMs: number },
+): Promise<LoadFigures> {
+  if (!WRK) return figuresOf(await loadServer(url, model, plan));
+  return loadWrk(WRK, `${url}/v2/models/${model}/infer`, await exampleBody(url, model), plan);
+}
+
+/** The same load on any URL with a fixed body (the HTTP-ceiling server has no metadata). */
+async function loadFixed(url: string, body: Buffer, plan: { concurrency: number; durationMs: number }) {
+  return WRK ? loadWrk(WRK, url, body, plan) : figuresOf(await loadUrl(url, body, plan));
+}
+
+/** A load run on a started server with its mean batch size and the server's CPU per request (main / other threads). */
+async function measureServer(s: Child, model: string, plan: { concurrency: number; durationMs: number }) {
+  const pid = s.proc.pid as number;
+  const answered = () => metric(s.url, 'mlops_inference_request_success_total', model);
+  const [ticks0, n0] = [threadTicks(pid), await answered()];
+  const r = await load(s.url, model, plan);
+  const [ticks1, n1] = [threadTicks(pid), await answered()];
+  const rows = await metric(s.url, 'mlops_inference_count_total', model);
+  const runs = await metric(s.url, 'mlops_inference_exec_count_total', model);
+  return { r, meanBatch: rows / runs, cpu: cpuPerRequest(pid, ticks0, ticks1, n1 - n0) };
+}
+
+/**
+ * (a) Batched vs unbatched endpoint on the big MLP at c=16, and raw onnxruntime at the batch size reached.
+ * Raw onnxruntime runs with the server's thread settings (its workers x intra-op threads, one session per
+ * worker) and, for comparison with earlier runs, as one session with onnxruntime's default threads. Raw
+ * batch 16 over raw batch 1 is the most batching can gain on this machine: the physical bound of the
+ * batched / unbatched ratio, before any HTTP or JSON cost.
+ */
 async function partBatching(big: string, add: Add, log: (s: string) => void): Promise<void> {
   const plan = { concurrency: 16, durationMs: SECONDS * 1000 };
-  const batched = await withServer(startServer([big], []), async (s) => {
-    const r = await loadServer(s.url, 'big', plan);
-    const rows = await metric(s.url, 'mlops_inference_count_total', 'big');
-    const runs = await metric(s.url, 'mlops_inference_exec_count_total', 'big');
-    return { r, meanBatch: rows / runs };
-  });
+  const sizing = poolSizing({});
+  const threads = `${sizing.workers} worker(s) x ${sizing.intraOpThreads} intra-op thread(s)`;
+  const cpuText = (c: { main: number; other: number }) =>
+    `HTTP thread ${c.main.toFixed(3)} + other threads ${c.other.toFixed(3)} ms`;
+  const batched = await withServer(startServer([big], []), (s) => measureServer(s, 'big', plan));
   log(
-    `  batched: ${batched.r.throughput} req/s, p99 ${batched.r.latency.p99} ms, mean batch ${batched.meanBatch.toFixed(2)}`,
+    `  batched: ${batched.r.throughput} req/s, p99 ${batched.r.p99} ms, mean batch ${batched.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched.cpu)}`,
   );
-  const unbatched = await withServer(startServer([big], ['--no-batching']), (s) => loadServer(s.url, 'big', plan));
-  log(`  unbatched: ${unbatched.throughput} req/s, p99 ${unbatched.latency.p99} ms`);
-  const raw = await rawOnnxruntime(big, Math.max(1, Math.round(batched.meanBatch)));
-  log(`  raw onnxruntime at batch ${raw.batch}: ${Math.round(raw.samplesPerSec)} samples/s`);
-  const note = `closed loop c=16, batch-1 requests, ${SECONDS} s, ${NOTE_CORES}`;
-  add('big MLP, batched endpoint throughput', batched.r.throughput, 'req/s', note);
-  add('big MLP, batched endpoint p99', batched.r.latency.p99, 'ms');
-  add('big MLP, unbatched endpoint throughput', unbatched.throughput, 'req/s', '--no-batching');
-  add('big MLP, unbatched endpoint p99', unbatched.latency.p99, 'ms');
+  const unbatched = await withServer(startServer([big], ['--no-batching']), (s) => measureServer(s, 'big', plan));
+  log(`  unbatched: ${unbatched.r.throughput} req/s, p99 ${unbatched.r.p99} ms, CPU/request ${cpuText(unbatched.cpu)}`);
+  // The same batched endpoint with one worker and the other cores as intra-op threads: batches merge in
+  // one queue (larger), and on few cores a core stays free for the HTTP thread and the generator.
+  const cores = os.availableParallelism();
+  const alt = { workers: 1, threads: Math.max(1, cores - 1) };
+  const altText = `1 worker x ${alt.threads} intra-op thread(s)`;
+  const batched1 = await withServer(startServer([big], ['--workers', '1', '--threads', String(alt.threads)]), (s) =>
+    measureServer(s, 'big', plan),
+  );
+  log(
+    `  batched, ${altText}: ${batched1.r.throughput} req/s, p99 ${batched1.r.p99} ms, mean batch ${batched1.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched1.cpu)}`,
+  );
+  if (BASELINE) {
+    const base = await withServer(startServer([big], [], {}, BASELINE), (s) => measureServer(s, 'big', plan));
+    log(
+      `  batched, baseline build: ${base.r.throughput} req/s, p99 ${base.r.p99} ms, CPU/request ${cpuText(base.cpu)}`,
+    );
+    add(
+      'big MLP, batched endpoint throughput, baseline build',
+      base.r.throughput,
+      'req/s',
+      `${BASELINE}; p99 ${base.r.p99} ms`,
+    );
+    add('big MLP, this build / baseline build, batched throughput', batched.r.throughput / base.r.throughput, 'x');
+    add(
+      'big MLP, HTTP-thread CPU per request, baseline build',
+      base.cpu.main,
+      'ms',
+      `this build ${batched.cpu.main.toFixed(3)} ms`,
+    );
+  }
+  const batch = Math.max(1, Math.round(batched.meanBatch));
+  const same = { inputDim: 512, sessions: sizing.workers, threads: sizing.intraOpThreads };
+  const raw = await rawOrt(big, { ...same, batch });
+  const rawDefault = await rawOnnxruntime(big, batch);
+  const raw1 = await rawOrt(big, { ...same, batch: 1 });
+  const raw16 = await rawOrt(big, { ...same, batch: 16 });
+  log(
+    `  raw onnxruntime at batch ${batch}: ${Math.round(raw)} samples/s (${threads}), ${Math.round(rawDefault.samplesPerSec)} (one session, default threads)`,
+  );
+  log(
+    `  raw onnxruntime batch 1 / 16: ${Math.round(raw1)} / ${Math.round(raw16)} samples/s: batching gains at most ${(raw16 / raw1).toFixed(2)}x`,
+  );
+  const note = `closed loop c=16, batch-1 requests, ${SECONDS} s, ${GENERATOR}, ${NOTE_CORES}`;
+  add('big MLP, batched endpoint throughput', batched.r.throughput, 'req/s', `${note}; server ${threads}`);
+  add('big MLP, batched endpoint p99', batched.r.p99, 'ms');
+  add('big MLP, unbatched endpoint throughput', unbatched.r.throughput, 'req/s', '--no-batching');
+  add('big MLP, unbatched endpoint p99', unbatched.r.p99, 'ms');
   add(
     'big MLP, batched / unbatched throughput',
-    batched.r.throughput / unbatched.throughput,
+    batched.r.throughput / unbatched.r.throughput,
     'x',
     'target >= 4x, p99 no worse',
   );
+  add('big MLP, batched / unbatched p99', batched.r.p99 / unbatched.r.p99, 'ratio', '<= 1: p99 no worse');
   add('big MLP, mean batch size reached', batched.meanBatch, 'rows/run', 'inference_count / exec_count');
+  add('big MLP, server CPU per request, batched', batched.cpu.main + batched.cpu.other, 'ms', cpuText(batched.cpu));
   add(
-    'big MLP, raw onnxruntime at that batch',
-    raw.samplesPerSec,
-    'samples/s',
-    `in-process session.run, batch ${raw.batch}, default threads`,
+    'big MLP, server CPU per request, unbatched',
+    unbatched.cpu.main + unbatched.cpu.other,
+    'ms',
+    cpuText(unbatched.cpu),
   );
-  add('big MLP, endpoint / raw onnxruntime', batched.r.throughput / raw.samplesPerSec, 'ratio', 'target >= 0.8');
+  add('big MLP, raw onnxruntime at that batch', raw, 'samples/s', `batch ${batch}, ${threads} as the server, no HTTP`);
+  add(
+    'big MLP, endpoint / raw onnxruntime',
+    batched.r.throughput / raw,
+    'ratio',
+    'target >= 0.8; same thread settings',
+  );
+  add(
+    'big MLP, raw onnxruntime at that batch, default threads',
+    rawDefault.samplesPerSec,
+    'samples/s',
+    `batch ${batch}, one session on the main thread`,
+  );
+  add(
+    'big MLP, endpoint / raw onnxruntime (default threads)',
+    batched.r.throughput / rawDefault.samplesPerSec,
+    'ratio',
+    'as measured before',
+  );
+  add(
+    'big MLP, batched endpoint throughput, ' + altText,
+    batched1.r.throughput,
+    'req/s',
+    `p99 ${batched1.r.p99} ms, mean batch ${batched1.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched1.cpu)}`,
+  );
+  add(
+    'big MLP, batched (' + altText + ') / unbatched throughput',
+    batched1.r.throughput / unbatched.r.throughput,
+    'x',
+    'the sizing the brief suggests, side by side',
+  );
+  add('big MLP, raw onnxruntime batch 1', raw1, 'samples/s', threads);
+  add('big MLP, raw onnxruntime batch 16', raw16, 'samples/s', threads);
+  add('big MLP, raw batch 16 / batch 1', raw16 / raw1, 'x', 'the most batching can gain here (bound of the 4x goal)');
 }
 
 /** Samples/s of onnxruntime-node run directly (blocking this thread, as a raw baseline may) at `batch`. */
@@ -125,35 +265,43 @@ async function rawOnnxruntime(file: string, batch: number): Promise<{ batch: num
   }
 }
 
-/** (b) Small MLP: endpoint vs a fixed-body node:http server at c=64; c=1 p50 over HTTP minus in-process. */
+/**
+ * (b) Small MLP: endpoint vs a fixed-body node:http server at c=64 (same generator); at c=1 the endpoint's
+ * p50 minus the in-process runner's p50, and minus the fixed-body server's p50 (the HTTP floor).
+ */
 async function partHttp(small: string, add: Add, log: (s: string) => void): Promise<void> {
   const plan64 = { concurrency: 64, durationMs: SECONDS * 1000 };
   const plan1 = { concurrency: 1, durationMs: Math.max(2, SECONDS / 2) * 1000 };
-  const { endpoint64, endpoint1, sample } = await withServer(startServer([small], []), async (s) => {
-    const endpoint64 = await loadServer(s.url, 'small', plan64);
-    const endpoint1 = await loadServer(s.url, 'small', plan1);
+  const { endpoint64, endpoint1, sample, body } = await withServer(startServer([small], []), async (s) => {
+    const endpoint64 = await load(s.url, 'small', plan64);
+    const endpoint1 = await load(s.url, 'small', plan1);
+    const body = await exampleBody(s.url, 'small');
     // One real answer, so the ceiling server sends a body of the same size.
     const sample = await (
       await fetch(`${s.url}/v2/models/small/infer`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          inputs: [{ name: 'input', shape: [1, 8], datatype: 'FP32', data: [0, 0, 0, 0, 0, 0, 0, 0] }],
-        }),
+        body: body.toString(),
       })
     ).text();
-    return { endpoint64, endpoint1, sample };
+    return { endpoint64, endpoint1, sample, body };
   });
-  log(`  endpoint c=64: ${endpoint64.throughput} req/s; c=1 p50 ${endpoint1.latency.p50} ms`);
-  const body = Buffer.from(
-    JSON.stringify({
-      inputs: [{ name: 'input', shape: [1, 8], datatype: 'FP32', data: [0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8] }],
-    }),
-  );
-  const ceiling = await withServer(startFixedServer(sample), (s) =>
-    loadUrl(`${s.url}/v2/models/small/infer`, body, plan64),
-  );
-  log(`  fixed-body node:http c=64: ${ceiling.throughput} req/s`);
+  log(`  endpoint c=64: ${endpoint64.throughput} req/s; c=1 p50 ${endpoint1.p50} ms`);
+  if (BASELINE) {
+    const base = await withServer(startServer([small], [], {}, BASELINE), (s) => load(s.url, 'small', plan64));
+    log(`  endpoint c=64, baseline build: ${base.throughput} req/s`);
+    add(
+      'small MLP, endpoint throughput c=64, baseline build',
+      base.throughput,
+      'req/s',
+      `this build / baseline ${(endpoint64.throughput / base.throughput).toFixed(2)}x`,
+    );
+  }
+  const { ceiling, floor } = await withServer(startFixedServer(sample), async (s) => ({
+    ceiling: await loadFixed(`${s.url}/v2/models/small/infer`, body, plan64),
+    floor: await loadFixed(`${s.url}/v2/models/small/infer`, body, plan1),
+  }));
+  log(`  fixed-body node:http c=64: ${ceiling.throughput} req/s; c=1 p50 ${floor.p50} ms`);
   const model = await openLocalModel(small, { cwd: process.cwd(), registry: () => Promise.reject(new Error('none')) });
   const { target } = await openInProcessTarget(model, { batch: 1, timeoutMs: 30_000 });
   let inProc;
@@ -163,17 +311,20 @@ async function partHttp(small: string, add: Add, log: (s: string) => void): Prom
     await target.close();
   }
   log(`  in-process c=1 p50 ${inProc.latency.p50} ms`);
-  add('small MLP, endpoint throughput c=64', endpoint64.throughput, 'req/s', `keep-alive, ${SECONDS} s, ${NOTE_CORES}`);
-  add('small MLP, endpoint p99 c=64', endpoint64.latency.p99, 'ms');
+  const note = `keep-alive, ${SECONDS} s, ${GENERATOR}, ${NOTE_CORES}`;
+  add('small MLP, endpoint throughput c=64', endpoint64.throughput, 'req/s', note);
+  add('small MLP, endpoint p99 c=64', endpoint64.p99, 'ms');
   add('fixed-body node:http throughput c=64', ceiling.throughput, 'req/s', 'the HTTP ceiling, same load generator');
   add('small MLP, endpoint / HTTP ceiling', endpoint64.throughput / ceiling.throughput, 'ratio', 'target >= 0.8');
-  add('small MLP, endpoint p50 c=1', endpoint1.latency.p50, 'ms');
+  add('small MLP, endpoint p50 c=1', endpoint1.p50, 'ms', GENERATOR);
+  add('fixed-body node:http p50 c=1', floor.p50, 'ms', 'the HTTP floor, same load generator');
   add('small MLP, in-process p50 c=1', inProc.latency.p50, 'ms', 'worker-pool runner, no HTTP');
+  add('small MLP, endpoint p50 - in-process p50 (c=1)', endpoint1.p50 - inProc.latency.p50, 'ms', 'target <= 0.15 ms');
   add(
-    'small MLP, endpoint p50 - in-process p50 (c=1)',
-    endpoint1.latency.p50 - inProc.latency.p50,
+    'small MLP, endpoint p50 - HTTP floor p50 (c=1)',
+    endpoint1.p50 - floor.p50,
     'ms',
-    'target <= 0.15 ms',
+    'what the server adds to a bare HTTP answer',
   );
 }
 

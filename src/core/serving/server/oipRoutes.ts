@@ -3,7 +3,8 @@ import { contentTypeOf, parseJsonBody, readBody } from './body';
 import { signatureMetadata } from './datatypes';
 import { HttpError } from './httpError';
 import { findModel } from './inferenceService';
-import { sendJson } from './respond';
+import { inferResponseJson } from './inferJson';
+import { sendJson, sendText } from './respond';
 import type { Route, RouteContext } from './route';
 
 /** Triton reports ONNX models under this platform name; KServe clients show it as is. */
@@ -77,7 +78,9 @@ async function infer(ctx: RouteContext) {
   }
   const response = answered.response;
   if (request.id !== undefined) response.id = request.id;
-  sendJson(ctx.res, 200, response, { 'X-Model-Version': String(answered.live.served.version) });
+  sendText(ctx.res, 200, inferResponseJson(response), 'application/json', {
+    'X-Model-Version': String(answered.live.served.version),
+  });
   service.answered(answered, request, meta);
 }
 
