@@ -37,14 +37,15 @@ describe('serving runtime: finding the worker, sizing the pool, loading onnxrunt
   });
 
   it('never gives workers x intra-op threads more than the cores, unless told both', () => {
-    assert.deepEqual(poolSizing({}, 2), { workers: 2, intraOpThreads: 1 });
+    assert.deepEqual(poolSizing({}, 2), { workers: 1, intraOpThreads: 1 }, 'one core left to the HTTP thread');
+    assert.deepEqual(poolSizing({}, 4), { workers: 3, intraOpThreads: 1 });
     assert.deepEqual(poolSizing({}, 1), { workers: 1, intraOpThreads: 1 });
     assert.deepEqual(poolSizing({}, 16), { workers: 4, intraOpThreads: 4 });
     assert.deepEqual(poolSizing({ workers: 1 }, 8), { workers: 1, intraOpThreads: 8 });
     assert.deepEqual(poolSizing({ intraOpThreads: 2 }, 8), { workers: 4, intraOpThreads: 2 });
     assert.deepEqual(poolSizing({ intraOpThreads: 4 }, 2), { workers: 1, intraOpThreads: 4 });
     assert.deepEqual(poolSizing({ workers: 3, intraOpThreads: 3 }, 2), { workers: 3, intraOpThreads: 3 });
-    assert.deepEqual(poolSizing({ workers: 0, intraOpThreads: -1 }, 2), { workers: 2, intraOpThreads: 1 });
+    assert.deepEqual(poolSizing({ workers: 0, intraOpThreads: -1 }, 2), { workers: 1, intraOpThreads: 1 });
   });
 
   it('importing the runtime (and creating a pool) does not load onnxruntime-node in the main thread', () => {
