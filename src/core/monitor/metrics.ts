@@ -1,4 +1,5 @@
 import type { Column, Dataset } from '../drift/types';
+import { argmax } from '../stats/argmax';
 
 /** Nearest-rank percentile of unsorted values (p in 0..100); null for none. */
 export function percentile(values: number[], p: number): number | null {
@@ -68,10 +69,4 @@ export function scorePerformance(rows: Scored[], metric: PerformanceMetric): num
   let wins = 0;
   for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
   return wins / (pos.length * neg.length);
-}
-
-function argmax(v: number[]): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
 }

@@ -4,6 +4,8 @@
  * (top-1 agreement, accuracy, and AUC of class 1 when C = 2); [rows] or [rows, 1] are regression values
  * (RMSE).
  */
+import { argmax } from '../stats/argmax';
+
 export type MetricName = 'accuracy' | 'auc' | 'rmse';
 
 export interface OutputAgreement {
@@ -30,11 +32,7 @@ export interface MetricComparison {
 
 export function argmaxRows(v: ArrayLike<number>, rows: number, cols: number): Int32Array {
   const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < cols; c++) if (v[r * cols + c] > v[r * cols + best]) best = c;
-    out[r] = best;
-  }
+  for (let r = 0; r < rows; r++) out[r] = argmax(v, r * cols, cols);
   return out;
 }
 

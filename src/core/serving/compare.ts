@@ -1,6 +1,7 @@
 import { errorMessage, MlopsError } from '../errors';
 import { LatencyRecorder } from '../stats/latency';
 import type { InferRequest, InferResponse, LatencySummary, ModelRunner, ResponseOutput } from './types';
+import { argmax } from '../stats/argmax';
 
 /**
  * Compare two versions: the same requests on both (production vs challenger, fp32 vs its int8 child),
@@ -47,19 +48,6 @@ export const COMPARE_LIMITS = { minRequests: 1, maxRequests: 10_000 } as const;
 /** A side running on an in-process runner (onnxruntime in worker threads, batching as the server does it). */
 export function runnerSide(label: string, runner: ModelRunner): CompareSide {
   return { label, infer: async (r, signal) => (await runner.infer(r, signal)).response };
-}
-
-function argmax(data: ResponseOutput['data'], from: number, n: number): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = Number(data[from + i]);
-    if (v > bestValue) {
-      bestValue = v;
-      best = i;
-    }
-  }
-  return best;
 }
 
 interface Agreement {

@@ -1,4 +1,5 @@
 import type { ResponseOutput } from '../types';
+import { argmax } from '../../stats/argmax';
 
 export interface Agreement {
   /** True when every output agrees: the same top-1 class per row, or the same values (1e-5) without classes. */
@@ -8,20 +9,6 @@ export interface Agreement {
 }
 
 const TOLERANCE = 1e-5;
-
-/** Index of the largest value in data[from, from + n). */
-function argmax(data: ArrayLike<unknown>, from: number, n: number): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = Number(data[from + i]);
-    if (v > bestValue) {
-      bestValue = v;
-      best = i;
-    }
-  }
-  return best;
-}
 
 /**
  * How far a shadow's outputs are from the answer's (Triton's model analyzer and MLflow's evaluation
