@@ -49,6 +49,10 @@ async function runSuite(name: string, suite: string, opts: { trust: boolean; see
   const workspace = path.join(tmp, 'workspace');
   mkdirSync(workspace);
   if (opts.seed) seedRegistry(workspace);
+  // The main suite's last test records the ports of endpoints it leaves running; the driver closes the
+  // window and checks that nothing listens on them any more (it reads the same variable).
+  const leftRunning = opts.seed ? '' : path.join(tmp, 'left-running.json');
+  process.env.MLOPS_E2E_LEFT_RUNNING = leftRunning;
   try {
     await runTests({
       vscodeExecutablePath: desktop ? undefined : path.join(__dirname, 'driver', 'codeServerDriver.js'),
@@ -66,6 +70,7 @@ async function runSuite(name: string, suite: string, opts: { trust: boolean; see
         MLOPS_E2E_WORKSPACE: workspace,
         MLOPS_E2E_SCREENSHOTS: SCREENSHOT_DIR,
         MLOPS_E2E_WORKSPACE_TRUST: opts.trust ? '1' : '',
+        MLOPS_E2E_LEFT_RUNNING: leftRunning,
       },
     });
     console.log(

@@ -8,7 +8,7 @@
  * suite's exit code becomes this process's. Facts behind each step: shared/reference/vscode-e2e.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,13 +220,48 @@ async function main(): Promise<number> {
         resolve(1);
       }, RUN_TIMEOUT_MS);
     });
-    const code = await Promise.race([exitCode, timeout]);
+    let code = await Promise.race([exitCode, timeout]);
     clearTimeout(timer);
+    if (code === 0) code = await checkNothingOutlivesTheWindow(() => page.close({ runBeforeUnload: true }));
     if (code !== 0) console.error(`[driver] failed (exit ${code}); logs: ${serverLog}, ${browserLog}`);
     return code;
   } finally {
     await stop();
   }
+}
+
+/**
+ * The suite's last test left endpoints running (it checked they listen) and wrote their ports to
+ * MLOPS_E2E_LEFT_RUNNING. The suite's end closes the extension host as closing the window does; close
+ * the page too, with code-server itself still up, and fail unless every one of those ports is free within
+ * the time VS Code gives an extension host to deactivate (5 s) plus a margin: nothing outlives the window.
+ */
+async function checkNothingOutlivesTheWindow(closeWindow: () => Promise<void>): Promise<number> {
+  const record = process.env.MLOPS_E2E_LEFT_RUNNING;
+  if (!record || !existsSync(record)) return 0;
+  const { ports } = JSON.parse(readFileSync(record, 'utf8')) as { ports: number[] };
+  const t0 = Date.now();
+  await closeWindow().catch(() => undefined);
+  while (Date.now() - t0 < 15_000) {
+    if (!(await Promise.all(ports.map(listening))).some(Boolean)) {
+      console.log(`[driver] the window closed: ports ${ports.join(', ')} were free after ${Date.now() - t0} ms`);
+      return 0;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.error(`[driver] 15 s after the window closed, something still listens on ports ${ports.join(', ')}`);
+  return 1;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
 
 main().then(

@@ -22,6 +22,8 @@ const ORDER = [
   'serving',
   'monitors',
   'quantize',
+  // Last: leaves endpoints running for the driver to check once the window is closed.
+  'windowClose',
 ];
 
 export async function run(): Promise<void> {
