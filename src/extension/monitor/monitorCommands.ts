@@ -27,6 +27,8 @@ export interface MonitorsApi {
   onDidRefreshMonitors(listener: () => void): vscode.Disposable;
   monitorAlerts(): MonitorAlert[];
   checkHistoryPanels(): CheckHistoryInfo[];
+  /** The monitors' status bar text (the worst state), or undefined while hidden. */
+  monitorsStatusBar(): string | undefined;
 }
 
 /** The Monitors view, the Problems entries, the Critical notification, and the monitor commands. */
@@ -112,7 +114,10 @@ export function registerMonitors(
       await tree.reload();
       alerts.notify(evaluations, project.monitors);
     }),
-    tree.onDidLoad(({ evaluations, specs }) => alerts.notify(evaluations, specs)),
+    tree.onDidLoad(({ evaluations, specs }) => {
+      alerts.notify(evaluations, specs);
+      problems.showRecorded(evaluations, specs);
+    }),
     registerCommand(d.log, COMMANDS.runMonitors, () => problems.run()),
     registerCommand(d.log, COMMANDS.refreshMonitors, () => tree.reload().then((rows) => rows.length)),
     registerCommand(d.log, COMMANDS.retrain, async (arg?: unknown) => {
@@ -131,6 +136,7 @@ export function registerMonitors(
       onDidRefreshMonitors: (listener) => tree.onDidChangeTreeData(() => listener()),
       monitorAlerts: () => [...alerts.shown],
       checkHistoryPanels: () => CheckHistoryPanel.describeOpen(),
+      monitorsStatusBar: () => problems.statusText(),
     },
   };
 }

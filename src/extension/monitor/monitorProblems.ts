@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Evaluation, Level, MonitorsFile } from '../../core/monitor/types';
+import type { Evaluation, Level, MonitorsFile, MonitorSpec } from '../../core/monitor/types';
 import { STATE_LABEL } from '../../core/monitor/types';
 import type { Deps } from '../commands/deps';
 import { COMMANDS } from '../ids';
@@ -24,8 +25,10 @@ export interface MonitorRound {
 
 /**
  * The Problems entries of the workspace's mlops.yaml: its `monitors:` section's config problems (kept
- * fresh by a file watcher) and, after Run Monitors, one entry per breached check on that check's line.
- * A status bar item shows the worst state of the last run; clicking it runs the monitors again.
+ * fresh by a file watcher) and one entry per breached check on that check's line, from the last
+ * evaluation of each monitor: Run Monitors here, or the one recorded in the monitor history by
+ * `mlops monitor` (cron, CI, a terminal), read when the workspace opens and when the history changes.
+ * A status bar item shows the worst of those states; clicking it runs the monitors again.
  */
 export class MonitorProblems implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mlops');
@@ -39,6 +42,9 @@ export class MonitorProblems implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** The lines of mlops.yaml as last read: a diagnostic spans the rest of its line, not one character. */
   private lines: string[] = [];
+  /** Whether a state was shown yet (the recorded one is read once, when the workspace opens). */
+  private everShown = false;
+  private shown = false;
 
   constructor(private readonly d: Deps) {
     this.item.name = 'MLOps Monitors';
@@ -73,7 +79,10 @@ export class MonitorProblems implements vscode.Disposable {
     );
   }
 
-  /** Re-reads mlops.yaml and replaces its config problems (run results stay until the next run). */
+  /**
+   * Re-reads mlops.yaml and replaces its config problems (results stay until the next evaluation); the
+   * first time, also shows the recorded results.
+   */
   async refreshConfig(): Promise<DiagnosticSpec[]> {
     const file = this.file();
     if (!file) return [];
@@ -87,12 +96,43 @@ export class MonitorProblems implements vscode.Disposable {
       this.configSpecs = [];
       this.resultSpecs = [];
     } else {
-      const { parseMonitors } = await loadMonitorCore();
-      this.configSpecs = issueSpecs(parseMonitors(text, CONFIG_FILE).issues);
+      const c = await loadMonitorCore();
+      const parsed = c.parseMonitors(text, CONFIG_FILE);
+      this.configSpecs = issueSpecs(parsed.issues);
       this.lines = text.split(/\r?\n/);
+      if (!this.everShown && parsed.issues.length === 0) {
+        // Opening the workspace: what the last recorded evaluations found, before anything runs here.
+        const ws = monitorWorkspace(c, path.dirname(file));
+        const last = await Promise.all(
+          parsed.monitors.map((m) => c.readHistory(ws.monitorDir, m.modelName, m.name, 1)),
+        );
+        this.showRecorded(last.flat(), parsed.monitors);
+        return this.configSpecs;
+      }
     }
     this.publish();
     return this.configSpecs;
+  }
+
+  /**
+   * Shows the last recorded evaluation of each monitor (the monitor history, as the Monitors view reads it):
+   * what `mlops monitor` found in a terminal, a cron job or CI appears here without a Run Monitors.
+   */
+  showRecorded(evaluations: readonly Evaluation[], monitors: readonly MonitorSpec[]): void {
+    this.everShown = true;
+    const pos = new Map(monitors.map((m) => [m.name, m.pos]));
+    this.resultSpecs = resultSpecs(evaluations, (name) => pos.get(name));
+    this.publish();
+    const newest = evaluations
+      .map((e) => e.at)
+      .sort()
+      .at(-1);
+    this.showState(worstState(evaluations), newest);
+  }
+
+  /** The status bar item's text, or undefined while it is hidden (for the exported API). */
+  statusText(): string | undefined {
+    return this.shown ? this.item.text : undefined;
   }
 
   /** Evaluates every monitor once (as `mlops monitor --once --no-retrain`) and shows what breached. */
@@ -122,6 +162,7 @@ export class MonitorProblems implements vscode.Disposable {
       },
     );
     const pos = new Map(project.monitors.map((m) => [m.name, m.pos]));
+    this.everShown = true;
     this.resultSpecs = resultSpecs(evaluations, (name) => pos.get(name));
     this.publish();
     const state = worstState(evaluations);
@@ -131,10 +172,12 @@ export class MonitorProblems implements vscode.Disposable {
   }
 
   /** The status bar item; a change to Critical is announced per monitor by the caller (criticalAlerts.ts). */
-  private showState(state: Level | undefined): void {
+  private showState(state: Level | undefined, recordedAt?: string): void {
+    this.shown = !!state;
     if (!state) return this.item.hide();
     this.item.text = `${ICON[state]} ${STATE_LABEL[state]}`;
-    this.item.tooltip = `Monitors of ${CONFIG_FILE}: ${STATE_LABEL[state]}. Click to run them again.`;
+    const when = recordedAt ? ` (last evaluated ${new Date(recordedAt).toLocaleString()})` : '';
+    this.item.tooltip = `Monitors of ${CONFIG_FILE}: ${STATE_LABEL[state]}${when}. Click to run them again.`;
     this.item.backgroundColor =
       state === 'critical'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')

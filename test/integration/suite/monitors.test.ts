@@ -254,6 +254,33 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     );
     assert.deepEqual([row.children[0].description, row.children[0].icon], ['0% · breach ≥ 20%', 'pass']);
     assert.equal(a.monitorAlerts().length, alerts);
+    await waitFor('the status bar to follow', () => /Healthy/.test(a.monitorsStatusBar() ?? ''), 15_000);
+    assert.deepEqual(
+      yamlDiagnostics().map((x) => x.message),
+      [],
+      'the breach entry went with the breach',
+    );
+  });
+
+  it('shows what `mlops monitor --once` in a terminal recorded: Critical in the status bar and on the check line', async () => {
+    const a = await api();
+    assert.match(a.monitorsStatusBar() ?? '', /Healthy/, 'the previous test left it Healthy');
+    writeFileSync(YAML, VIEW_YAML);
+    writeFileSync(path.join(DATA, 'cur.csv'), csv(200, 3));
+    // Exit 3 (breached) is what a cron job sees; here only what the editor makes of the history counts.
+    await mlops(['monitor', '--once', '--no-retrain']).catch(() => undefined);
+    await waitFor(
+      'the status bar to show the recorded Critical',
+      () => /Critical/.test(a.monitorsStatusBar() ?? ''),
+      15_000,
+    );
+    const d = await waitFor(
+      'a Problems entry on the drift check line',
+      () => yamlDiagnostics().find((x) => /drift critical/.test(x.message)),
+      15_000,
+    );
+    assert.equal(d.range.start.line, 5, 'the drift check (line 6)');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
   });
 
   it('Retrain of a monitor without a retrain: section says so', async () => {
