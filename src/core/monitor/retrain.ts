@@ -189,6 +189,17 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
         promoted = { alias, version: version.version };
       }
     }
+    await appendRetrainRun(o.workspace.monitorDir, {
+      at: new Date().toISOString(),
+      model: m.modelName,
+      monitor: m.name,
+      trigger,
+      outcome: 'compared',
+      version: version.version,
+      verdict: comparison.verdict,
+      challengerWins: comparison.challengerWins,
+      promoted,
+    });
     return { status: 'registered', version, parent, comparison, promoted };
   } finally {
     await release();

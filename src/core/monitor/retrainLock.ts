@@ -4,15 +4,22 @@ import { MlopsError } from '../errors';
 import { modelDirName } from '../serving/predlog/layout';
 import { fsError } from '../util/fsx';
 
-/** One retrain run as recorded in `.mlops/monitor/<model>.retrain.jsonl` (cool-down reads it). */
+/**
+ * One step of a retrain run as recorded in `.mlops/monitor/<model>.retrain.jsonl`: the cool-down reads it,
+ * and the editor reads the comparison's verdict from it once its Retrain task ends.
+ */
 export interface RetrainRecord {
   at: string;
   model: string;
   monitor: string;
   trigger: string;
-  outcome: 'started' | 'registered' | 'failed';
+  outcome: 'started' | 'registered' | 'compared' | 'failed';
   version?: number;
   error?: string;
+  /** 'compared': the comparison's sentence, who won (null: no labels to tell), and an automatic promotion. */
+  verdict?: string;
+  challengerWins?: boolean | null;
+  promoted?: { alias: string; version: number } | null;
 }
 
 const lockFile = (dir: string, model: string) => path.join(dir, `${modelDirName(model)}.retrain.lock`);

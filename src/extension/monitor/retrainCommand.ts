@@ -4,13 +4,15 @@ import type { Deps } from '../commands/deps';
 import { readConfig } from '../config';
 import { COMMANDS } from '../ids';
 import { showInfo, showWarning } from '../ui/toast';
-import { loadMonitorCore } from './loadMonitorCore';
+import { loadMonitorCore, monitorWorkspace } from './loadMonitorCore';
 import { findMonitor, loadProject } from './monitorLookup';
 import { retrainTask, runTask } from './retrainTask';
 
 /** What a retrain from the editor ended with (returned to executeCommand callers and tests). */
 export interface RetrainResult {
   exitCode: number | undefined;
+  /** The comparison's sentence as `mlops retrain` recorded it, when it did. */
+  verdict?: string;
   /** The new @challenger, when one arrived. */
   challenger: { model: string; version: number; parent: number | null } | null;
 }
@@ -75,8 +77,13 @@ export async function retrainFromEditor(
   const v = await reg.getVersion(m.modelName, after);
   const production = v.parentVersion ?? model.aliases[m.alias ?? 'production'];
   void d.lastModel.set(m.modelName);
+  // What `mlops retrain` concluded, as it recorded it (the terminal shows the whole table).
+  const runs = await c
+    .readRetrainRuns(monitorWorkspace(c, project.dir).monitorDir, m.modelName)
+    .catch(() => [] as Awaited<ReturnType<typeof c.readRetrainRuns>>);
+  const verdict = runs.filter((r) => r.outcome === 'compared' && r.version === after).at(-1)?.verdict;
   showInfo(
-    `${m.modelName} v${after} is the new @challenger${production ? `, retrained from v${production}` : ''}. The terminal shows how it compares.`,
+    `${m.modelName} v${after} is the new @challenger${production ? `, retrained from v${production}` : ''}. ${verdict ?? 'The terminal shows how it compares.'}`,
     ...(production !== undefined
       ? [
           {
@@ -91,5 +98,5 @@ export async function retrainFromEditor(
       run: () => vscode.commands.executeCommand(COMMANDS.promote, { model: m.modelName, version: after }),
     },
   );
-  return { exitCode, challenger: { model: m.modelName, version: after, parent: v.parentVersion ?? null } };
+  return { exitCode, verdict, challenger: { model: m.modelName, version: after, parent: v.parentVersion ?? null } };
 }

@@ -210,7 +210,15 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
       .actions.find((x) => x.title === 'Retrain')!;
     assert.deepEqual(retrain.args, [MONITOR]);
     const res = (await vscode.commands.executeCommand(retrain.command, ...retrain.args)) as RetrainResult | undefined;
-    assert.deepEqual(res, { exitCode: 0, challenger: { model: 'monview', version: 2, parent: 1 } });
+    assert.deepEqual(
+      { ...res, verdict: undefined },
+      { exitCode: 0, verdict: undefined, challenger: { model: 'monview', version: 2, parent: 1 } },
+    );
+    // The notification carries what `mlops retrain` concluded (no labels here: the latency, and no winner).
+    assert.match(
+      res?.verdict ?? '',
+      /^No labels to decide: p95 compute [\d.]+ ms vs [\d.]+ ms\. The decision is yours\.$/,
+    );
     const v = await withRegistry(path.join(WORKSPACE, '.mlops'), (r) => r.getVersionByAlias('monview', 'challenger'));
     assert.equal(v.version, 2);
     assert.equal(v.parentVersion, 1);

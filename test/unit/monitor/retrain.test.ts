@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isMlopsError } from '../../../src/core/errors';
 import { readMonitors } from '../../../src/core/monitor/config';
 import { retrain } from '../../../src/core/monitor/retrain';
+import { readRetrainRuns } from '../../../src/core/monitor/retrainLock';
 import { mlflowFixture } from '../../mlflowDouble/setup';
 import { featuresCsv, type Project, project, records, REPO } from './fixtures';
 
@@ -93,6 +94,17 @@ describe('retraining', function () {
       assert.ok(s.metric.value >= 0 && s.metric.value <= 1);
     }
     assert.equal(c.challengerWins, c.challenger.metric.value >= c.production.metric.value);
+    // The run's steps as recorded for the cool-down and the editor, the last one with the verdict.
+    const runs = await readRetrainRuns(path.join(p.dir, '.mlops', 'monitor'), 'fraud');
+    assert.deepEqual(
+      runs.map((x) => [x.outcome, x.version]),
+      [
+        ['started', undefined],
+        ['registered', 2],
+        ['compared', 2],
+      ],
+    );
+    assert.deepEqual([runs[2].verdict, runs[2].challengerWins, runs[2].promoted], [c.verdict, c.challengerWins, null]);
   });
 
   it('a breach retrains from `mlops monitor --once`: the trigger in the tags and MLOPS_TRIGGER, paths quoted', async () => {
