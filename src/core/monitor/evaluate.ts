@@ -9,7 +9,7 @@ import { measure } from './checks';
 import { resolveData } from './data';
 import { appendEvaluation, readHistory } from './history';
 import { breachDecision, checkState, rawLevel, worstLevel } from './policy';
-import type { BreachEvent, CheckResult, Evaluation, Level, MonitorsFile, MonitorSpec } from './types';
+import type { BreachEvent, CheckResult, DataWindow, Evaluation, Level, MonitorsFile, MonitorSpec } from './types';
 
 /** Where a project's monitoring state lives. */
 export interface Workspace {
@@ -48,6 +48,7 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
   let events: BreachEvent[] = [];
   let suppressed = 0;
   let error: string | undefined;
+  let window: DataWindow | undefined;
   try {
     version = await resolveModelRef(o.registry, m.model);
     const data = await resolveData(m, {
@@ -58,6 +59,7 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
       now,
       signal: o.signal,
     });
+    window = data.window;
     const drift = await projectDriftSettings(o.project.path, o.project.file);
     let ds: Promise<Dataset> | undefined;
     const ctx = {
@@ -121,6 +123,7 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
     checks,
     events,
     suppressed,
+    ...(window ? { window } : {}),
     ...(error ? { error } : {}),
   };
   await appendEvaluation(o.workspace.monitorDir, evaluation);

@@ -106,8 +106,16 @@ export interface BreachEvent {
   unit: string;
   message: string;
   /** The data the value was measured on. */
-  window: { reference?: string; current: string; from?: string; to?: string };
+  window: DataWindow;
   at: string;
+}
+
+/** The data an evaluation looked at: the files (relative to mlops.yaml) or the prediction-log window. */
+export interface DataWindow {
+  reference?: string;
+  current: string;
+  from?: string;
+  to?: string;
 }
 
 /** One line of the monitor history (.mlops/monitor/<model>.jsonl). */
@@ -122,5 +130,7 @@ export interface Evaluation {
   events: BreachEvent[];
   /** Events held back by a check's cool-down. */
   suppressed: number;
+  /** The data it looked at (absent when it could not resolve any, and in histories written before). */
+  window?: DataWindow;
   error?: string;
 }

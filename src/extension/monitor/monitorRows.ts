@@ -81,10 +81,11 @@ export function monitorRows(
 
 /** The data window in words: the reference, and the current files or the prediction-log window. */
 export function dataWindow(m: MonitorSpec, e: Evaluation | undefined): string {
-  const breach = e?.events[0]?.window;
-  if (breach) {
-    const span = breach.from && breach.to ? ` (${breach.from} – ${breach.to})` : '';
-    return `reference ${breach.reference ?? 'n/a'} · current ${breach.current}${span}`;
+  // What the evaluation recorded (histories written before it recorded a window: its first breach's).
+  const seen = e?.window ?? e?.events[0]?.window;
+  if (seen) {
+    const span = seen.from && seen.to ? ` (${seen.from} – ${seen.to})` : '';
+    return `reference ${seen.reference ?? 'n/a'} · current ${seen.current}${span}`;
   }
   const reference = m.reference?.join(', ') ?? 'the version’s reference_data tag';
   if (m.current.kind === 'files') return `reference ${reference} · current ${m.current.patterns.join(', ')}`;

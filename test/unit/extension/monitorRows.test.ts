@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { parseMonitors, readMonitors } from '../../../src/core/monitor/config';
 import { evaluateMonitor } from '../../../src/core/monitor/evaluate';
@@ -93,6 +94,32 @@ describe('Monitors view rows and state changes', () => {
         [1, 'critical'],
         [1, 'critical'],
       ],
+    );
+  });
+
+  it('a healthy evaluation records the data it read: the file a glob resolved to, shown in the tooltip', async () => {
+    p = await project();
+    p.write('data/reference.csv', featuresCsv(300, 1));
+    p.write('data/day-1.csv', featuresCsv(300, 2, 1.5));
+    p.write('data/day-2.csv', featuresCsv(300, 3));
+    const newer = new Date(Date.now() + 60_000);
+    utimesSync(path.join(p.dir, 'data', 'day-2.csv'), newer, newer);
+    p.write(
+      'mlops.yaml',
+      'monitors:\n  - model: models:/fraud@production\n    reference: data/reference.csv\n    current: data/day-*.csv\n    checks:\n      drift: { critical: 0.5 }\n',
+    );
+    const proj = await readMonitors(path.join(p.dir, 'mlops.yaml'), 'mlops.yaml');
+    const ws = { monitorDir: path.join(p.dir, '.mlops', 'monitor'), predictionsRoot: path.join(p.dir, 'preds') };
+    const e = await evaluateMonitor(proj.monitors[0], { registry: p.registry, project: proj, workspace: ws });
+    assert.equal(e.state, 'ok');
+    assert.deepEqual(e.events, []);
+    assert.deepEqual(e.window, {
+      reference: path.join('data', 'reference.csv'),
+      current: path.join('data', 'day-2.csv'),
+    });
+    assert.equal(
+      dataWindow(proj.monitors[0], e),
+      `reference ${path.join('data', 'reference.csv')} · current ${path.join('data', 'day-2.csv')}`,
     );
   });
 
