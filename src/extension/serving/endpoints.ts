@@ -61,7 +61,12 @@ class RunningEndpoint implements Endpoint {
 
   replace(spec: EndpointSpec, server: RunningServer): void {
     this.spec = spec;
-    const latency = new LiveLatency(() => server.metrics.render(), this.model);
+    const latency = new LiveLatency(
+      () => server.metrics.render(),
+      this.model,
+      undefined,
+      () => server.metrics.takeRecentLatencies(),
+    );
     latency.sample();
     this.current = { server, latency };
   }

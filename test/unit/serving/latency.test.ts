@@ -61,6 +61,49 @@ describe('serving: latency over time (the Latency panel’s data)', function () 
       assert.equal(s.totals.requests, p1.requests);
       assert.ok(s.totals.p50 > 0);
     });
+    it('gives exact percentiles when the server hands over its request latencies', async () => {
+      const live = new LiveLatency(
+        () => server.metrics.render(),
+        'iris',
+        undefined,
+        () => server.metrics.takeRecentLatencies(),
+      );
+      const t0 = Date.now();
+      live.sample(t0);
+      const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] });
+      for (let i = 0; i < 40; i++)
+        assert.equal((await request('POST', `${server.url}/v2/models/iris/infer`, body)).status, 200);
+      live.sample(t0 + 2000);
+      const s = live.snapshot(t0 + 2000);
+      const [p1] = s.lines[0].points;
+      assert.equal(p1.requests, 40);
+      // Not the bucket bounds (0.5, 1, 2.5, 5 ms, ...) an estimate interpolates between: real values.
+      assert.ok(p1.p50 > 0 && p1.p50 <= p1.p95 && p1.p95 <= p1.p99, JSON.stringify(p1));
+      assert.deepEqual([s.totals.p50, s.totals.p95, s.totals.p99], [p1.p50, p1.p95, p1.p99]);
+      assert.match(s.notes[0], /exact per point/);
+    });
+
+    it('keeps per version what the server measured: nearest-rank percentiles of exactly those latencies', () => {
+      const fake = [
+        { model: 'iris', version: 3, ms: [5, 1, 4, 2, 3], seen: 5 },
+        { model: 'other', version: 1, ms: [100], seen: 1 },
+      ];
+      let counters = '';
+      const take = () => fake.splice(0);
+      const live = new LiveLatency(() => counters, 'iris', undefined, take);
+      live.sample(0);
+      counters = [
+        'mlops_inference_request_success_total{model="iris",version="3"} 5',
+        'mlops_inference_request_duration_seconds_bucket{model="iris",version="3",le="+Inf"} 5',
+      ].join('\n');
+      fake.push(
+        { model: 'iris', version: 3, ms: [5, 1, 4, 2, 3], seen: 5 },
+        { model: 'other', version: 1, ms: [100], seen: 1 },
+      );
+      live.sample(2000);
+      const [p] = live.snapshot(2000).lines[0].points;
+      assert.deepEqual([p.p50, p.p95, p.p99], [3, 5, 5]);
+    });
   });
 
   describe('from a prediction log', () => {

@@ -1,3 +1,4 @@
+import type { RecentLatencies } from '../server/servingMetrics';
 import { bucketQuantile } from './bucketQuantile';
 import { readVersionCounters, type VersionCounters } from './metricsText';
 import type { LatencyLine, LatencyPoint, LatencySnapshot } from './types';
@@ -10,16 +11,33 @@ interface Kept {
   points: LatencyPoint[];
   /** Per-bucket duration counts of each point, so the totals can be re-estimated over the window. */
   buckets: number[][];
+  /** Each point's latencies (sorted; an even subsample past KEEP_PER_POINT), for exact-enough totals. */
+  samples: (Float64Array | undefined)[];
   bounds: number[];
+}
+
+/** Latencies kept per point for the window's totals (300 points of 10 minutes: 150,000 numbers at most). */
+const KEEP_PER_POINT = 500;
+
+/** Nearest-rank quantile of sorted values (as the CLI's summary line and the load tester compute it). */
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  return n === 0 ? 0 : sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+}
+
+function evenSubsample(sorted: Float64Array, k: number): Float64Array {
+  if (sorted.length <= k) return sorted;
+  return Float64Array.from({ length: k }, (_, i) => sorted[Math.floor(((i + 0.5) * sorted.length) / k)]);
 }
 
 const diff = (a: number, b: number) => Math.max(0, a - b);
 
 /**
  * Live latency of a running server, per version: `sample()` (called every few seconds) turns the growth of
- * the server's cumulative metrics since the last sample into one point per version. Percentiles come
- * from the request-duration histogram's buckets (estimated, as Prometheus' histogram_quantile does);
- * queue, compute and batch size are exact means.
+ * the server's cumulative metrics since the last sample into one point per version. Percentiles are exact
+ * when the server hands over its request latencies (`takeLatencies`, ServingMetrics.takeRecentLatencies);
+ * otherwise they are estimated from the request-duration histogram's buckets, as Prometheus'
+ * histogram_quantile does. Queue, compute and batch size are exact means.
  */
 export class LiveLatency {
   private last: Map<string, VersionCounters> | undefined;
@@ -30,10 +48,14 @@ export class LiveLatency {
     private readonly metricsText: () => string,
     private readonly model: string,
     private readonly keepMs = LIVE_KEEP_MS,
+    private readonly takeLatencies?: () => RecentLatencies[],
   ) {}
 
   sample(now = Date.now()): void {
     const counters = readVersionCounters(this.metricsText());
+    const exact = new Map<number, Float64Array>();
+    for (const r of this.takeLatencies?.() ?? [])
+      if (r.model === this.model) exact.set(r.version, Float64Array.from(r.ms).sort());
     const prev = this.last;
     const prevAt = this.lastAt;
     this.last = counters;
@@ -47,7 +69,9 @@ export class LiveLatency {
       const buckets = c.durationCounts.map((n, i) => diff(n, b.durationCounts[i] ?? 0));
       const ok = diff(c.computeCount, b.computeCount);
       const requests = diff(c.success, b.success) + diff(c.failure, b.failure);
-      const ms = (q: number) => round3(bucketQuantile(q, c.durationBounds, buckets) * 1000);
+      const sorted = this.takeLatencies ? (exact.get(c.version) ?? new Float64Array(0)) : undefined;
+      const ms = (q: number) =>
+        round3(sorted ? quantile(sorted, q) : bucketQuantile(q, c.durationBounds, buckets) * 1000);
       const point: LatencyPoint = {
         t: prevAt,
         requests,
@@ -61,16 +85,18 @@ export class LiveLatency {
       };
       let k = this.kept.get(key);
       if (!k) {
-        k = { version: c.version, points: [], buckets: [], bounds: c.durationBounds };
+        k = { version: c.version, points: [], buckets: [], samples: [], bounds: c.durationBounds };
         this.kept.set(key, k);
       }
       k.points.push(point);
       k.buckets.push(buckets);
+      k.samples.push(sorted && evenSubsample(sorted, KEEP_PER_POINT));
     }
     for (const k of this.kept.values()) {
       while (k.points.length && k.points[0].t < now - this.keepMs) {
         k.points.shift();
         k.buckets.shift();
+        k.samples.shift();
       }
     }
   }
@@ -81,6 +107,8 @@ export class LiveLatency {
     let errors = 0;
     let bounds: number[] = [];
     let merged: number[] = [];
+    const kept: number[] = [];
+    let exact = this.takeLatencies !== undefined;
     let from = now;
     for (const k of [...this.kept.values()].sort((a, b) => b.version - a.version)) {
       if (k.points.length === 0) continue;
@@ -95,9 +123,14 @@ export class LiveLatency {
         if (merged.length < b.length) merged = [...merged, ...new Array<number>(b.length - merged.length).fill(0)];
         b.forEach((n, i) => (merged[i] += n));
       }
+      for (const x of k.samples) {
+        if (!x) exact = false;
+        else for (const v of x) kept.push(v);
+      }
     }
     const secs = Math.max(1e-3, (now - from) / 1000);
-    const ms = (q: number) => round3(bucketQuantile(q, bounds, merged) * 1000);
+    const sortedKept = Float64Array.from(kept).sort();
+    const ms = (q: number) => round3(exact ? quantile(sortedKept, q) : bucketQuantile(q, bounds, merged) * 1000);
     return {
       source: 'live',
       from,
@@ -112,7 +145,11 @@ export class LiveLatency {
         p95: ms(0.95),
         p99: ms(0.99),
       },
-      notes: ['Percentiles are estimated from the server’s latency histogram buckets (0.5 ms, 1 ms, 2.5 ms, 5 ms, …).'],
+      notes: exact
+        ? [
+            `Percentiles are exact per point; over the whole span they come from up to ${KEEP_PER_POINT} requests per point.`,
+          ]
+        : ['Percentiles are estimated from the server’s latency histogram buckets (0.5 ms, 1 ms, 2.5 ms, 5 ms, …).'],
     };
   }
 }

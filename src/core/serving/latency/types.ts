@@ -36,7 +36,7 @@ export interface LatencyTotals {
 }
 
 export interface LatencySnapshot {
-  /** 'live': the running server's metrics (percentiles estimated from its histogram buckets); 'log': the prediction log. */
+  /** 'live': the running server's metrics and request latencies; 'log': the prediction log. */
   source: 'live' | 'log';
   /** The span drawn [from, to) and each point's width. */
   from: number;

@@ -11,6 +11,17 @@ export type FailureReason = 'invalid' | 'overloaded' | 'internal' | 'unavailable
 
 export type ShadowResult = 'agree' | 'disagree' | 'error';
 
+/** Request latencies of one served version over an interval (ServingMetrics.takeRecentLatencies). */
+export interface RecentLatencies {
+  model: string;
+  version: number;
+  /** Milliseconds, at most RECENT_CAP of them (a uniform sample of `seen`). */
+  ms: number[];
+  seen: number;
+}
+
+const RECENT_CAP = 20_000;
+
 function versionLabels(v: ServedVersion): { model: string; version: string } {
   return { model: v.model, version: String(v.version) };
 }
@@ -21,6 +32,7 @@ function versionLabels(v: ServedVersion): { model: string; version: string } {
  * Average rows per model run = mlops_inference_count_total / mlops_inference_exec_count_total.
  */
 export class ServingMetrics {
+  private recent: Map<string, RecentLatencies> | undefined;
   readonly registry = new MetricRegistry();
   private readonly success: Counter;
   private readonly failure: Counter;
@@ -118,8 +130,33 @@ export class ServingMetrics {
     this.pending.inc(versionLabels(v), -1);
   }
 
+  /**
+   * Request latencies (ms) per served version since the last call: exact percentiles for a live view (the
+   * Latency panel samples every 2 s). Nothing is kept until the first call; then at most RECENT_CAP per
+   * version and interval (a uniform sample past that).
+   */
+  takeRecentLatencies(): RecentLatencies[] {
+    const out = [...(this.recent?.values() ?? [])];
+    this.recent = new Map();
+    return out;
+  }
+
+  private remember(v: ServedVersion, ms: number): void {
+    if (!this.recent) return;
+    const key = `${v.model}\u0000${v.version}`;
+    let r = this.recent.get(key);
+    if (!r) this.recent.set(key, (r = { model: v.model, version: v.version, ms: [], seen: 0 }));
+    r.seen++;
+    if (r.ms.length < RECENT_CAP) r.ms.push(ms);
+    else {
+      const j = Math.floor(Math.random() * r.seen);
+      if (j < RECENT_CAP) r.ms[j] = ms;
+    }
+  }
+
   /** `rows`: the request's first-dimension size (Triton counts a batch-4 request as 4 inferences). */
   succeeded(v: ServedVersion, t: RequestTiming, rows: number): void {
+    this.remember(v, t.totalMs);
     const l = versionLabels(v);
     this.success.inc(l);
     this.inferenceCount.inc(l, rows);
@@ -132,6 +169,7 @@ export class ServingMetrics {
   }
 
   failed(v: ServedVersion, reason: FailureReason, totalMs: number): void {
+    this.remember(v, totalMs);
     const l = versionLabels(v);
     this.failure.inc({ ...l, reason });
     this.duration.observe(l, totalMs / 1000);
