@@ -15,6 +15,7 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { startUiBridge } from './uiBridge';
+import { listening } from '../../helpers/ports';
 
 const REPO = path.resolve(__dirname, '../../../..');
 const INSTALL = path.join(REPO, '.vscode-test');
@@ -251,17 +252,6 @@ async function checkNothingOutlivesTheWindow(closeWindow: () => Promise<void>): 
   }
   console.error(`[driver] 15 s after the window closed, something still listens on ports ${ports.join(', ')}`);
   return 1;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 main().then(

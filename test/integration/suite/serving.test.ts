@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServeResult } from '../../../src/extension/serving/commands';
@@ -15,6 +14,7 @@ import { api, versions } from '../helpers/ext';
 import { writeModel } from '../helpers/fixtures';
 import { ui, uiAvailable } from '../helpers/ui';
 import { waitFor } from '../../helpers/wait';
+import { listening } from '../../helpers/ports';
 
 const MODEL = 'served';
 
@@ -50,18 +50,6 @@ function infer(port: number): Promise<{ status: number; version: string | undefi
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** An element of the (only) open webview: its outer iframe, then VS Code's active-frame. */
 const inWebview = (selector: string) =>
