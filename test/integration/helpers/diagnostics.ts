@@ -18,6 +18,8 @@ export async function captureOnFailure(this: Context): Promise<void> {
     console.log(
       `      screenshot: ${file}\n      notifications: ${(await ui.text(SEL.notifications)).replace(/\n/g, ' | ')}`,
     );
+    // Closed again: left open, the list covers the bottom right of the window and fails the next click.
+    await vscode.commands.executeCommand('notifications.hideList');
   } catch (e) {
     console.log(`      (could not capture the failure: ${String(e)})`);
   }
