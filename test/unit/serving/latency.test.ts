@@ -83,6 +83,32 @@ describe('serving: latency over time (the Latency panel’s data)', function () 
       assert.match(s.notes[0], /exact per point/);
     });
 
+    it('weighs each point by its traffic in the totals, though a busy point keeps only a sample', () => {
+      const fake: { model: string; version: number; ms: number[]; seen: number }[] = [];
+      let served = 0;
+      const counters = () =>
+        `mlops_inference_request_success_total{model="iris",version="1"} ${served}\n` +
+        `mlops_inference_request_duration_seconds_bucket{model="iris",version="1",le="+Inf"} ${served}`;
+      const live = new LiveLatency(counters, 'iris', undefined, () => fake.splice(0));
+      live.sample(0);
+      served += 2000; // a busy 2 s: 2,000 requests of 1 ms
+      fake.push({ model: 'iris', version: 1, ms: new Array<number>(2000).fill(1), seen: 2000 });
+      live.sample(2000);
+      served += 10; // a quiet 2 s: 10 requests of 100 ms
+      fake.push({ model: 'iris', version: 1, ms: new Array<number>(10).fill(100), seen: 10 });
+      live.sample(4000);
+      const s = live.snapshot(4000);
+      assert.deepEqual(
+        s.lines[0].points.map((p) => [p.requests, p.p50, p.p99]),
+        [
+          [2000, 1, 1],
+          [10, 100, 100],
+        ],
+      );
+      // 10 of 2,010 requests took 100 ms: under 1%, so even p99 is 1 ms (unweighted, 10 of 510 kept would say 100).
+      assert.deepEqual([s.totals.requests, s.totals.p50, s.totals.p99], [2010, 1, 1]);
+    });
+
     it('keeps per version what the server measured: nearest-rank percentiles of exactly those latencies', () => {
       const fake = [
         { model: 'iris', version: 3, ms: [5, 1, 4, 2, 3], seen: 5 },

@@ -11,8 +11,11 @@ interface Kept {
   points: LatencyPoint[];
   /** Per-bucket duration counts of each point, so the totals can be re-estimated over the window. */
   buckets: number[][];
-  /** Each point's latencies (sorted; an even subsample past KEEP_PER_POINT), for exact-enough totals. */
-  samples: (Float64Array | undefined)[];
+  /**
+   * Each point's latencies (sorted; an even subsample past KEEP_PER_POINT) and how many requests each
+   * stands for, so the window's totals weigh a busy point as much as its traffic.
+   */
+  samples: ({ ms: Float64Array; weight: number } | undefined)[];
   bounds: number[];
 }
 
@@ -23,6 +26,18 @@ const KEEP_PER_POINT = 500;
 function quantile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   return n === 0 ? 0 : sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+}
+
+/** The smallest value whose cumulative weight reaches q of the total (nearest rank, weighted). */
+function weightedQuantile(sorted: readonly { v: number; w: number }[], q: number): number {
+  const total = sorted.reduce((a, x) => a + x.w, 0);
+  if (total === 0) return 0;
+  let seen = 0;
+  for (const x of sorted) {
+    seen += x.w;
+    if (seen >= q * total - 1e-9) return x.v;
+  }
+  return sorted[sorted.length - 1].v;
 }
 
 function evenSubsample(sorted: Float64Array, k: number): Float64Array {
@@ -90,7 +105,8 @@ export class LiveLatency {
       }
       k.points.push(point);
       k.buckets.push(buckets);
-      k.samples.push(sorted && evenSubsample(sorted, KEEP_PER_POINT));
+      const sub = sorted && evenSubsample(sorted, KEEP_PER_POINT);
+      k.samples.push(sub && { ms: sub, weight: sub.length ? sorted.length / sub.length : 0 });
     }
     for (const k of this.kept.values()) {
       while (k.points.length && k.points[0].t < now - this.keepMs) {
@@ -107,7 +123,7 @@ export class LiveLatency {
     let errors = 0;
     let bounds: number[] = [];
     let merged: number[] = [];
-    const kept: number[] = [];
+    const kept: { v: number; w: number }[] = [];
     let exact = this.takeLatencies !== undefined;
     let from = now;
     for (const k of [...this.kept.values()].sort((a, b) => b.version - a.version)) {
@@ -125,12 +141,12 @@ export class LiveLatency {
       }
       for (const x of k.samples) {
         if (!x) exact = false;
-        else for (const v of x) kept.push(v);
+        else for (const v of x.ms) kept.push({ v, w: x.weight });
       }
     }
     const secs = Math.max(1e-3, (now - from) / 1000);
-    const sortedKept = Float64Array.from(kept).sort();
-    const ms = (q: number) => round3(exact ? quantile(sortedKept, q) : bucketQuantile(q, bounds, merged) * 1000);
+    kept.sort((a, b) => a.v - b.v);
+    const ms = (q: number) => round3(exact ? weightedQuantile(kept, q) : bucketQuantile(q, bounds, merged) * 1000);
     return {
       source: 'live',
       from,
