@@ -3,6 +3,8 @@
  * use CSS variables directly, so they read the computed values here and are redrawn when VS Code
  * switches the theme class on <body>.
  */
+import { themeVariables } from '../shared/themeVar';
+
 export interface ChartTheme {
   reference: string;
   current: string;
@@ -14,8 +16,7 @@ export interface ChartTheme {
 }
 
 export function readTheme(): ChartTheme {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const v = themeVariables();
   return {
     reference: v('--drift-reference', '#3794ff'),
     current: v('--drift-current', '#d18616'),

@@ -12,6 +12,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { LatencyLine, LatencyPoint, LatencyView } from '../../src/shared/latencyProtocol';
+import { themeVariables } from '../shared/themeVar';
 
 Chart.register(
   BarController,
@@ -39,10 +40,7 @@ interface Colors {
 
 /** Canvas charts cannot use CSS variables: the theme's values are read on every draw. */
 function readColors(): Colors {
-  const css = getComputedStyle(document.documentElement);
-  const body = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) =>
-    css.getPropertyValue(name).trim() || body.getPropertyValue(name).trim() || fallback;
+  const v = themeVariables();
   return {
     p50: v('--latency-p50', '#3794ff'),
     p95: v('--latency-p95', '#d18616'),

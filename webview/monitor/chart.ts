@@ -15,6 +15,7 @@ import {
   type MonitorLevel,
 } from '../../src/shared/monitorProtocol';
 import { withAlpha } from '../drift/theme';
+import { themeVariables } from '../shared/themeVar';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -32,8 +33,7 @@ interface Colors {
 
 /** Canvas charts cannot use CSS variables: the theme's values are read here, on every draw. */
 function readColors(): Colors {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const v = themeVariables();
   return {
     value: v('--monitor-value', '#3794ff'),
     warning: v('--monitor-warning', '#cca700'),

@@ -12,6 +12,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { LoadTestView } from '../../src/shared/servingProtocol';
+import { themeVariables } from '../shared/themeVar';
 
 Chart.register(
   BarController,
@@ -38,10 +39,7 @@ interface Colors {
 
 /** Canvas charts cannot use CSS variables: the theme's values are read here and on every redraw. */
 function readColors(): Colors {
-  const css = getComputedStyle(document.documentElement);
-  const body = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) =>
-    css.getPropertyValue(name).trim() || body.getPropertyValue(name).trim() || fallback;
+  const v = themeVariables();
   return {
     p50: v('--serving-p50', '#3794ff'),
     p95: v('--serving-p95', '#d18616'),
