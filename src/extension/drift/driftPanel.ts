@@ -18,6 +18,7 @@ import { showInfo } from '../ui/toast';
 import { openDataFile, pickReportTarget } from './fileDialogs';
 import { newNonce } from '../webviewPage';
 import { driftPanelHtml } from './html';
+import { panelOptions } from '../panelOptions';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
 
@@ -316,18 +317,6 @@ function titleOf(reference: vscode.Uri, current: vscode.Uri, model?: DriftSubjec
 
 function panelKey(reference: vscode.Uri, current: vscode.Uri, model?: DriftSubject): string {
   return `${reference.toString()}|${current.toString()}|${model ? `${model.name}@${model.version}` : ''}`;
-}
-
-/** Scripts on; resources only from dist/ and media/ (CONVENTIONS 5). */
-function panelOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    retainContextWhenHidden: false,
-    localResourceRoots: [
-      vscode.Uri.joinPath(context.extensionUri, 'dist'),
-      vscode.Uri.joinPath(context.extensionUri, 'media'),
-    ],
-  };
 }
 
 /** Opens (or reveals) the drift panel for two data files beside the active editor. */

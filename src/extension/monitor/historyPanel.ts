@@ -11,6 +11,7 @@ import { newNonce } from '../webviewPage';
 import { historyPanelHtml } from './historyHtml';
 import { loadMonitorCore } from './loadMonitorCore';
 import { checkSeries, dataWindow } from './monitorRows';
+import { panelOptions } from '../panelOptions';
 
 export const HISTORY_VIEW_TYPE = 'mlops.checkHistory';
 /** The chart shows this many evaluations at most (the newest). */
@@ -76,13 +77,7 @@ export class CheckHistoryPanel implements vscode.Disposable {
       HISTORY_VIEW_TYPE,
       `${src.check.kind} of ${src.monitor.name}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(context.extensionUri, 'dist'),
-          vscode.Uri.joinPath(context.extensionUri, 'media'),
-        ],
-      },
+      panelOptions(context),
     );
     return new CheckHistoryPanel(panel, context, log, src, key);
   }

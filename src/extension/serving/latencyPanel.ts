@@ -12,6 +12,7 @@ import {
 import { newNonce } from '../webviewPage';
 import type { Endpoint, EndpointManager } from './endpoints';
 import { latencyPanelHtml } from './latencyHtml';
+import { panelOptions } from '../panelOptions';
 
 export const LATENCY_VIEW_TYPE = 'mlops.latencyPanel';
 
@@ -109,14 +110,7 @@ export class LatencyPanel implements vscode.Disposable {
       LATENCY_VIEW_TYPE,
       `Latency: ${subject.title}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [
-          vscode.Uri.joinPath(context.extensionUri, 'dist'),
-          vscode.Uri.joinPath(context.extensionUri, 'media'),
-        ],
-      },
+      panelOptions(context),
     );
     return new LatencyPanel(panel, context, subject, endpoints, log);
   }

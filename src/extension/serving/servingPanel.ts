@@ -22,6 +22,7 @@ import { panelComparison } from './panelCompare';
 import { pickDataFile, requestsOrDataProblem } from './panelData';
 import { endpointSignature, type EndpointSignature } from './signature';
 import { curlFor, externalUrl } from './urls';
+import { panelOptions } from '../panelOptions';
 
 export const SERVING_VIEW_TYPE = 'mlops.servingPanel';
 
@@ -108,14 +109,7 @@ export class ServingPanel implements vscode.Disposable {
       SERVING_VIEW_TYPE,
       `Serve: ${endpoint.label}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [
-          vscode.Uri.joinPath(context.extensionUri, 'dist'),
-          vscode.Uri.joinPath(context.extensionUri, 'media'),
-        ],
-      },
+      panelOptions(context),
     );
     return new ServingPanel(panel, context, endpoint, log);
   }
