@@ -184,9 +184,11 @@ export const monitorCommand: CommandSpec = {
   },
 };
 
-/** Waits `ms`, or less when aborted or when `wakeUp.fn` is called. */
+/** Waits `ms`, or less when aborted (also before it began) or when `wakeUp.fn` is called. */
 function sleep(ms: number, signal: AbortSignal, wakeUp: { fn?: () => void }): Promise<void> {
   return new Promise((resolve) => {
+    // Ctrl-C during an evaluation aborts before this sleep listens: without this it waited a whole schedule.
+    if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
