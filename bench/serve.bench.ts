@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildMlp } from '../test/builders/mlpBuilder';
 import { EmbeddedRegistry } from '../src/core/registry/embedded/embeddedRegistry';
+import { binaryRequestBody } from '../src/core/serving/binaryTensors';
 import {
   fetchServerModel,
   oipBody,
@@ -95,10 +96,23 @@ const WRK = wrkPath();
 const BASELINE = process.env.MLOPS_BENCH_BASELINE_CLI;
 const GENERATOR = WRK ? 'wrk (C, 1 thread)' : 'the Node load generator (install wrk for cleaner figures)';
 
+/** How a benchmark run encodes tensors: JSON numbers, or Triton's binary tensor data (inputs and outputs). */
+type Encoding = 'json' | 'binary';
+
 /** One valid OIP request body for a served model, built from its metadata as `mlops loadtest` does. */
-async function exampleBody(url: string, model: string): Promise<Buffer> {
+async function exampleBody(
+  url: string,
+  model: string,
+  encoding: Encoding = 'json',
+): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const served = await fetchServerModel(url, model);
-  return oipBody(randomRequestPool(served.inputs, 1, 1)[0]);
+  const request = randomRequestPool(served.inputs, 1, 1)[0];
+  if (encoding === 'json') return { body: oipBody(request), headers: {} };
+  const { body, jsonLength } = binaryRequestBody(request, true);
+  return {
+    body,
+    headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(jsonLength) },
+  };
 }
 
 /** Closed-loop load on a served model with the benchmark's generator. */
@@ -106,9 +120,11 @@ async function load(
   url: string,
   model: string,
   plan: { concurrency: number; durationMs: number },
+  encoding: Encoding = 'json',
 ): Promise<LoadFigures> {
-  if (!WRK) return figuresOf(await loadServer(url, model, plan));
-  return loadWrk(WRK, `${url}/v2/models/${model}/infer`, await exampleBody(url, model), plan);
+  if (!WRK) return figuresOf(await loadServer(url, model, plan, undefined, encoding === 'binary'));
+  const { body, headers } = await exampleBody(url, model, encoding);
+  return loadWrk(WRK, `${url}/v2/models/${model}/infer`, body, { ...plan, headers });
 }
 
 /** The same load on any URL with a fixed body (the HTTP-ceiling server has no metadata). */
@@ -117,11 +133,16 @@ async function loadFixed(url: string, body: Buffer, plan: { concurrency: number;
 }
 
 /** A load run on a started server with its mean batch size and the server's CPU per request (main / other threads). */
-async function measureServer(s: Child, model: string, plan: { concurrency: number; durationMs: number }) {
+async function measureServer(
+  s: Child,
+  model: string,
+  plan: { concurrency: number; durationMs: number },
+  encoding: Encoding = 'json',
+) {
   const pid = s.proc.pid as number;
   const answered = () => metric(s.url, 'mlops_inference_request_success_total', model);
   const [ticks0, n0] = [threadTicks(pid), await answered()];
-  const r = await load(s.url, model, plan);
+  const r = await load(s.url, model, plan, encoding);
   const [ticks1, n1] = [threadTicks(pid), await answered()];
   const rows = await metric(s.url, 'mlops_inference_count_total', model);
   const runs = await metric(s.url, 'mlops_inference_exec_count_total', model);
@@ -147,16 +168,17 @@ async function partBatching(big: string, add: Add, log: (s: string) => void): Pr
   );
   const unbatched = await withServer(startServer([big], ['--no-batching']), (s) => measureServer(s, 'big', plan));
   log(`  unbatched: ${unbatched.r.throughput} req/s, p99 ${unbatched.r.p99} ms, CPU/request ${cpuText(unbatched.cpu)}`);
-  // The same batched endpoint with one worker and the other cores as intra-op threads: batches merge in
-  // one queue (larger), and on few cores a core stays free for the HTTP thread and the generator.
-  const cores = os.availableParallelism();
-  const alt = { workers: 1, threads: Math.max(1, cores - 1) };
-  const altText = `1 worker x ${alt.threads} intra-op thread(s)`;
-  const batched1 = await withServer(startServer([big], ['--workers', '1', '--threads', String(alt.threads)]), (s) =>
-    measureServer(s, 'big', plan),
+  // The same two endpoints with Triton's binary tensor data (as Triton's own clients send by default):
+  // no text form of 512 floats to parse and write per request, so the HTTP thread keeps up with batching.
+  const batchedBin = await withServer(startServer([big], []), (s) => measureServer(s, 'big', plan, 'binary'));
+  log(
+    `  batched, binary tensors: ${batchedBin.r.throughput} req/s, p99 ${batchedBin.r.p99} ms, mean batch ${batchedBin.meanBatch.toFixed(2)}, CPU/request ${cpuText(batchedBin.cpu)}`,
+  );
+  const unbatchedBin = await withServer(startServer([big], ['--no-batching']), (s) =>
+    measureServer(s, 'big', plan, 'binary'),
   );
   log(
-    `  batched, ${altText}: ${batched1.r.throughput} req/s, p99 ${batched1.r.p99} ms, mean batch ${batched1.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched1.cpu)}`,
+    `  unbatched, binary tensors: ${unbatchedBin.r.throughput} req/s, p99 ${unbatchedBin.r.p99} ms, CPU/request ${cpuText(unbatchedBin.cpu)}`,
   );
   if (BASELINE) {
     const base = await withServer(startServer([big], [], {}, BASELINE), (s) => measureServer(s, 'big', plan));
@@ -228,17 +250,32 @@ async function partBatching(big: string, add: Add, log: (s: string) => void): Pr
     'ratio',
     'as measured before',
   );
+  const binNote = "Triton's binary tensor data in and out";
+  add('big MLP, batched endpoint throughput, binary', batchedBin.r.throughput, 'req/s', `${binNote}; ${note}`);
+  add('big MLP, batched endpoint p99, binary', batchedBin.r.p99, 'ms');
+  add('big MLP, unbatched endpoint throughput, binary', unbatchedBin.r.throughput, 'req/s', '--no-batching');
+  add('big MLP, unbatched endpoint p99, binary', unbatchedBin.r.p99, 'ms');
   add(
-    'big MLP, batched endpoint throughput, ' + altText,
-    batched1.r.throughput,
-    'req/s',
-    `p99 ${batched1.r.p99} ms, mean batch ${batched1.meanBatch.toFixed(2)}, CPU/request ${cpuText(batched1.cpu)}`,
-  );
-  add(
-    'big MLP, batched (' + altText + ') / unbatched throughput',
-    batched1.r.throughput / unbatched.r.throughput,
+    'big MLP, batched / unbatched throughput, binary',
+    batchedBin.r.throughput / unbatchedBin.r.throughput,
     'x',
-    'the sizing the brief suggests, side by side',
+    'target >= 4x, p99 no worse',
+  );
+  add('big MLP, batched / unbatched p99, binary', batchedBin.r.p99 / unbatchedBin.r.p99, 'ratio', '<= 1: p99 no worse');
+  add('big MLP, mean batch size reached, binary', batchedBin.meanBatch, 'rows/run');
+  add(
+    'big MLP, server CPU per request, batched, binary',
+    batchedBin.cpu.main + batchedBin.cpu.other,
+    'ms',
+    cpuText(batchedBin.cpu),
+  );
+  const batchBin = Math.max(1, Math.round(batchedBin.meanBatch));
+  const rawBin = batchBin === batch ? raw : await rawOrt(big, { ...same, batch: batchBin });
+  add(
+    'big MLP, endpoint / raw onnxruntime, binary',
+    batchedBin.r.throughput / rawBin,
+    'ratio',
+    `target >= 0.8; raw ${Math.round(rawBin)} samples/s at batch ${batchBin}, same thread settings`,
   );
   add('big MLP, raw onnxruntime batch 1', raw1, 'samples/s', threads);
   add('big MLP, raw onnxruntime batch 16', raw16, 'samples/s', threads);
@@ -275,7 +312,7 @@ async function partHttp(small: string, add: Add, log: (s: string) => void): Prom
   const { endpoint64, endpoint1, sample, body } = await withServer(startServer([small], []), async (s) => {
     const endpoint64 = await load(s.url, 'small', plan64);
     const endpoint1 = await load(s.url, 'small', plan1);
-    const body = await exampleBody(s.url, 'small');
+    const { body } = await exampleBody(s.url, 'small');
     // One real answer, so the ceiling server sends a body of the same size.
     const sample = await (
       await fetch(`${s.url}/v2/models/small/infer`, {

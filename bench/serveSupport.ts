@@ -113,11 +113,13 @@ export async function loadServer(
   model: string,
   plan: Partial<LoadTestPlan> & { concurrency: number },
   signal?: AbortSignal,
+  binary = false,
 ): Promise<LoadTestReport> {
   const { target } = await prepareHttpTarget({
     baseUrl: url,
     model,
     protocol: 'oip',
+    binary,
     batch: 1,
     connections: plan.concurrency,
     timeoutMs: 30_000,
@@ -214,7 +216,7 @@ export async function loadWrk(
   wrk: string,
   url: string,
   body: Buffer,
-  o: { concurrency: number; durationMs: number; warmupMs?: number },
+  o: { concurrency: number; durationMs: number; warmupMs?: number; headers?: Record<string, string> },
 ): Promise<LoadFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlops-bench-wrk-'));
   try {
@@ -226,6 +228,7 @@ export async function loadWrk(
       [
         'wrk.method = "POST"',
         'wrk.headers["Content-Type"] = "application/json"',
+        ...Object.entries(o.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
         `local f = io.open(${JSON.stringify(bodyFile)}, "rb")`,
         'wrk.body = f:read("*a")',
         'f:close()',

@@ -5,6 +5,8 @@ export interface HttpResult {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  /** The raw body (binary responses). */
+  body: Buffer;
   json: <T = any>() => T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -34,8 +36,9 @@ export function request(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: raw, json: () => JSON.parse(text) });
       });
       res.on('error', reject);
     });

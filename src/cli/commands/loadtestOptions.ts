@@ -9,6 +9,8 @@ export interface LoadTestCliOptions {
   plan: LoadTestPlan;
   model?: string;
   protocol: Protocol;
+  /** Triton's binary tensor data instead of JSON numbers (OIP only). */
+  binary: boolean;
   batch: number;
   data?: string;
   columns?: string[];
@@ -76,6 +78,12 @@ export function parseLoadTestOptions(values: OptionValues): LoadTestCliOptions {
   const protocol = (values.protocol as string | undefined) ?? 'oip';
   if (protocol !== 'oip' && protocol !== 'mlflow')
     throw new UsageError(`--protocol must be oip or mlflow, got "${protocol}".`, CMD);
+  const binary = values.binary === true;
+  if (binary && protocol !== 'oip')
+    throw new UsageError(
+      '--binary sends Open Inference Protocol binary tensors; it cannot go with --protocol mlflow.',
+      CMD,
+    );
   const columns =
     values.columns === undefined
       ? undefined
@@ -89,6 +97,7 @@ export function parseLoadTestOptions(values: OptionValues): LoadTestCliOptions {
     plan: { mode, concurrency, rate, requests, durationMs, warmupRequests, batch },
     model: values.model as string | undefined,
     protocol,
+    binary,
     batch,
     data: values.data as string | undefined,
     columns,

@@ -125,7 +125,7 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(badOutput.status, 400, badOutput.text);
   });
 
-  it('answers malformed JSON 400, a wrong content type 415, a wrong method 405, a huge body 413', async () => {
+  it('answers malformed JSON 400, a wrong content type 415, a headerless binary body 400, a wrong method 405, a huge body 413', async () => {
     const malformed = await request('POST', `${base}/v2/models/iris/infer`, '{"inputs": [', {
       'Content-Type': 'application/json',
     });
@@ -133,10 +133,12 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.match(malformed.json().error, /not valid JSON/);
     const xml = await request('POST', `${base}/v2/models/iris/infer`, '<x/>', { 'Content-Type': 'application/xml' });
     assert.equal(xml.status, 415);
+    // A binary body needs the extension's header (binaryTensors.test.ts covers the rest).
     const binary = await request('POST', `${base}/v2/models/iris/infer`, Buffer.from([1, 2]), {
       'Content-Type': 'application/octet-stream',
     });
-    assert.equal(binary.status, 415);
+    assert.equal(binary.status, 400);
+    assert.match(binary.json().error, /Inference-Header-Content-Length header is missing/);
     const get = await request('GET', `${base}/v2/models/iris/infer`);
     assert.equal(get.status, 405);
     assert.equal(get.headers.allow, 'POST');

@@ -11,10 +11,12 @@ export interface HttpTargetOptions {
   /** A request unanswered after this long fails with kind 'timeout'. */
   timeoutMs: number;
   headers?: Record<string, string>;
+  /** Headers of each body (same index), over the common ones: a binary body's JSON length. */
+  bodyHeaders?: Record<string, string>[];
 }
 
 /**
- * Sends pre-serialised JSON bodies over keep-alive connections (node:http Agent): the costly parts
+ * Sends pre-serialised bodies (JSON, or JSON + binary tensors) over keep-alive connections (node:http Agent): the costly parts
  * (building and serialising requests) are done before the run, so each send is a header block and a
  * buffer write. Outcomes: 2xx ok; any other status 'http_<status>'; no answer in time 'timeout'; a
  * refused, reset or closed connection 'connection'. Response bodies are read and dropped.
@@ -31,10 +33,11 @@ export class HttpTarget implements LoadTarget {
     if (this.url.protocol !== 'http:') throw new Error(`HttpTarget speaks http only, got ${this.url.protocol}`);
     this.name = opts.url;
     this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections, maxFreeSockets: opts.connections });
-    this.headers = opts.bodies.map((b) => ({
+    this.headers = opts.bodies.map((b, i) => ({
       'content-type': 'application/json',
       'content-length': String(b.length),
       ...opts.headers,
+      ...opts.bodyHeaders?.[i],
     }));
   }
 

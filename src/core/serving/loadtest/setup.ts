@@ -1,4 +1,5 @@
 import { isMlopsError, MlopsError } from '../../errors';
+import { binaryRequestBody } from '../binaryTensors';
 import type { InferRequest, ModelRunner } from '../types';
 import { readDataRows } from './dataRows';
 import { HttpTarget } from './httpTarget';
@@ -50,6 +51,8 @@ export interface HttpTargetSetup extends RequestSource {
   /** Required when the server serves several models. */
   model?: string;
   protocol: Protocol;
+  /** OIP only: send tensors (and ask for outputs) as Triton's binary tensor data, as Triton's clients do. */
+  binary?: boolean;
   connections: number;
   timeoutMs: number;
 }
@@ -78,9 +81,35 @@ export async function prepareHttpTarget(
   if (setup.protocol === 'oip' && !model)
     throw new MlopsError('INVALID_ARGUMENT', 'No model name to send OIP requests to.', 'Name it with --model.');
   const url = setup.protocol === 'oip' ? `${base}/v2/models/${encodeURIComponent(model)}/infer` : `${base}/invocations`;
-  const bodies = prepared.requests.map(setup.protocol === 'oip' ? oipBody : mlflowBody);
-  const target = new HttpTarget({ url, bodies, connections: setup.connections, timeoutMs: setup.timeoutMs });
+  if (setup.binary && setup.protocol !== 'oip')
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      "Binary tensor data is part of the Open Inference Protocol, not MLflow's.",
+      'Use --binary with --protocol oip.',
+    );
+  const { bodies, bodyHeaders } = setup.binary
+    ? binaryBodies(prepared.requests)
+    : { bodies: prepared.requests.map(setup.protocol === 'oip' ? oipBody : mlflowBody), bodyHeaders: undefined };
+  const target = new HttpTarget({
+    url,
+    bodies,
+    bodyHeaders,
+    connections: setup.connections,
+    timeoutMs: setup.timeoutMs,
+  });
   return { target, model, description: prepared.description };
+}
+
+/** Binary request bodies, each with the header saying where its JSON part ends. */
+function binaryBodies(requests: InferRequest[]): { bodies: Buffer[]; bodyHeaders: Record<string, string>[] } {
+  const built = requests.map((r) => binaryRequestBody(r, true));
+  return {
+    bodies: built.map((b) => b.body),
+    bodyHeaders: built.map((b) => ({
+      'content-type': 'application/octet-stream',
+      'inference-header-content-length': String(b.jsonLength),
+    })),
+  };
 }
 
 /** A target for a model in this process (no HTTP), through the runner the server would use. */

@@ -48,17 +48,20 @@ function checkShape(p: InputPlan, input: RequestInput): number[] {
 
 function prepareInput(p: InputPlan, input: RequestInput): Tensor {
   const dt = input.datatype as unknown;
-  if (dt === 'FP16')
+  // FP16 arrives only as binary tensor data, already decoded to its values (binaryTensors.ts): JSON has
+  // no half floats, and reading JSON numbers as halves would round the client's values silently.
+  if (dt === 'FP16' && !(input.data instanceof Float32Array))
     throw new MlopsError(
       'INVALID_ARGUMENT',
-      `input '${p.name}': FP16 is not supported in JSON requests; send FP32.`,
-      'JSON has no half-precision numbers: send the values as FP32 and the server converts them.',
+      `input '${p.name}': FP16 is not supported in JSON data; send FP32, or send the tensor as binary data.`,
+      "JSON has no half-precision numbers: send the values as FP32 and the server converts them, or use Triton's binary tensor extension (parameters.binary_data_size).",
     );
   if (!isDatatype(dt))
     throw invalid(
-      `input '${p.name}': ${dt === undefined ? "'datatype' is missing" : `datatype ${JSON.stringify(dt)} is not an OIP datatype`}; expected ${describeSpec(p)} (OIP datatypes: BOOL, INT8..INT64, UINT8..UINT64, FP32, FP64, BYTES)`,
+      `input '${p.name}': ${dt === undefined ? "'datatype' is missing" : `datatype ${JSON.stringify(dt)} is not an OIP datatype`}; expected ${describeSpec(p)} (OIP datatypes: BOOL, INT8..INT64, UINT8..UINT64, FP16, FP32, FP64, BYTES)`,
     );
-  if (!convertible(dt, p.type)) throw invalid(`input '${p.name}': expected ${describeSpec(p)}, got ${dt}`);
+  if (!convertible(dt === 'FP16' ? 'FP32' : dt, p.type))
+    throw invalid(`input '${p.name}': expected ${describeSpec(p)}, got ${dt}`);
   const dims = checkShape(p, input);
   const flat = flatten(p.name, input.data, dims);
   return { type: p.type, dims, data: encodeElements(p.name, flat, dt, p.type) };

@@ -46,8 +46,16 @@ export function findModel(
   return { model, ...hit };
 }
 
-/** Flat values of a tensor given flat or nested (row-major), for the prediction log. */
-function flat(data: unknown): unknown[] {
+/**
+ * Flat values of a tensor given flat or nested (row-major), for the prediction log. Binary tensor data
+ * arrives as typed arrays: the log holds plain JSON values (BOOL bytes as booleans, 64-bit integers as
+ * numbers) so its readers see the same record whichever way the client sent it.
+ */
+function flat(data: unknown, datatype: unknown): unknown[] {
+  if (ArrayBuffer.isView(data)) {
+    const values = data as unknown as ArrayLike<number | bigint>;
+    return datatype === 'BOOL' ? Array.from(values, (v) => v !== 0) : Array.from(values, Number);
+  }
   if (!Array.isArray(data)) return data === undefined ? [] : [data];
   return data.some(Array.isArray) ? (data.flat(Infinity) as unknown[]) : data;
 }
@@ -159,7 +167,7 @@ export class InferenceService {
     const inputs: PredictionRecord['inputs'] = {};
     for (const i of Array.isArray(request.inputs) ? request.inputs : []) {
       if (i && typeof i.name === 'string')
-        inputs[i.name] = { shape: Array.isArray(i.shape) ? i.shape : [], data: flat(i.data) };
+        inputs[i.name] = { shape: Array.isArray(i.shape) ? i.shape : [], data: flat(i.data, i.datatype) };
     }
     // "ts" and "model" lead every line: readers recognise a prediction log by them.
     return {

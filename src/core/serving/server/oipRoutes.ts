@@ -1,4 +1,11 @@
-import type { InferRequest } from '../types';
+import {
+  attachBinaryInputs,
+  binaryOutputChoice,
+  binaryResponse,
+  headerLength,
+  INFERENCE_HEADER_LENGTH,
+} from '../binaryTensors';
+import type { InferRequest, InferResponse } from '../types';
 import { contentTypeOf, parseJsonBody, readBody } from './body';
 import { signatureMetadata } from './datatypes';
 import { HttpError } from './httpError';
@@ -13,7 +20,8 @@ export const ONNX_PLATFORM = 'onnxruntime_onnx';
 const MODEL = '([^/]+)';
 /**
  * Bodies read as JSON. Triton and KServe parse the body whatever its type, and clients rely on it: no
- * type at all, text/plain, and curl -d's form type are taken too; binary and other formats are 415.
+ * type at all, text/plain, and curl -d's form type are taken too; other formats are 415, except a binary
+ * body with Triton's Inference-Header-Content-Length (binaryTensors.ts).
  */
 const JSON_TYPES = new Set(['', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']);
 const VERSION = '(?:/versions/([^/]+))?';
@@ -57,16 +65,32 @@ export function asInferRequest(body: unknown): InferRequest {
   return r as InferRequest;
 }
 
+/** The request from its body: plain JSON, or (with the header) JSON followed by binary tensors. */
+function inferRequestOf(body: Buffer, jsonLength: string | string[] | undefined): InferRequest {
+  if (jsonLength === undefined) return asInferRequest(parseJsonBody(body));
+  const n = headerLength(jsonLength, body.length);
+  const request = asInferRequest(parseJsonBody(body.subarray(0, n)));
+  attachBinaryInputs(request, body.subarray(n));
+  return request;
+}
+
 async function infer(ctx: RouteContext) {
   const [name, version] = ctx.params;
+  const jsonLength = ctx.req.headers[INFERENCE_HEADER_LENGTH];
   const ct = contentTypeOf(ctx.req);
-  if (ct.mediaType === 'application/octet-stream' || ctx.req.headers['inference-header-content-length'] !== undefined)
-    throw new HttpError(415, 'Binary tensor data is not supported; send the request as JSON (application/json).');
-  if (!JSON_TYPES.has(ct.mediaType) && !ct.mediaType.endsWith('+json'))
+  // With the binary extension's header the body is JSON + raw tensors whatever its declared type (Triton
+  // reads it so); without it, only a JSON body can be read.
+  if (jsonLength === undefined && ct.mediaType === 'application/octet-stream')
+    throw new HttpError(
+      400,
+      'The body is application/octet-stream but the Inference-Header-Content-Length header is missing: a binary request needs it (the byte length of the JSON part before the tensors). Add the header, or send plain JSON as application/json.',
+    );
+  if (jsonLength === undefined && !JSON_TYPES.has(ct.mediaType) && !ct.mediaType.endsWith('+json'))
     throw new HttpError(415, `Content-Type "${ct.mediaType}" is not supported; send application/json.`);
   // Resolve the model before reading the body: an unknown model is a 404 whatever the body.
   findModel(ctx.state.models, name, version);
-  const request = asInferRequest(parseJsonBody(await readBody(ctx.req, ctx.state.maxBodyBytes)));
+  const request = inferRequestOf(await readBody(ctx.req, ctx.state.maxBodyBytes), jsonLength);
+  const binaryOutput = binaryOutputChoice(request);
   const meta = { protocol: 'oip' as const, arrivedAt: ctx.arrivedAt, arrivedPerf: ctx.arrivedPerf };
   const { service } = ctx.state;
   let answered;
@@ -78,10 +102,29 @@ async function infer(ctx: RouteContext) {
   }
   const response = answered.response;
   if (request.id !== undefined) response.id = request.id;
-  sendText(ctx.res, 200, inferResponseJson(response), 'application/json', {
-    'X-Model-Version': String(answered.live.served.version),
-  });
+  const headers = { 'X-Model-Version': String(answered.live.served.version) };
+  if (response.outputs.some((o) => binaryOutput(o.name))) sendBinary(ctx, response, binaryOutput, headers);
+  else sendText(ctx.res, 200, inferResponseJson(response), 'application/json', headers);
   service.answered(answered, request, meta);
+}
+
+/** A response with binary outputs: the JSON part, then their bytes; the header says where the JSON ends. */
+function sendBinary(
+  ctx: RouteContext,
+  response: InferResponse,
+  binaryOutput: (name: string) => boolean,
+  headers: Record<string, string>,
+): void {
+  const { json, tail } = binaryResponse(response, binaryOutput);
+  const head = Buffer.from(inferResponseJson(json as InferResponse));
+  const body = Buffer.concat([head, ...tail]);
+  ctx.res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': body.length,
+    'Inference-Header-Content-Length': head.length,
+    ...headers,
+  });
+  ctx.res.end(body);
 }
 
 async function repositoryIndex(ctx: RouteContext) {
@@ -109,7 +152,11 @@ export const OIP_ROUTES: Route[] = [
     name: 'server_metadata',
     errors: 'oip',
     handle: (ctx) =>
-      sendJson(ctx.res, 200, { name: ctx.state.name, version: ctx.state.version, extensions: ['model_repository'] }),
+      sendJson(ctx.res, 200, {
+        name: ctx.state.name,
+        version: ctx.state.version,
+        extensions: ['model_repository', 'binary_tensor_data'],
+      }),
   },
   {
     methods: ['GET'],

@@ -114,13 +114,14 @@ describe('serving: load test engine', () => {
     const slowOpen = countAbove(open, 100);
     assert.ok(slowOpen >= 30 && slowOpen <= 100, `open loop: ${slowOpen} requests above 100 ms`);
     assert.ok(open.latency.p95 > 250, `open p95 ${open.latency.p95}`);
-    assert.ok(open.latency.max >= 500);
+    // setTimeout counts from the event loop's cached clock, so a 500 ms stall can measure 499.x ms.
+    assert.ok(open.latency.max >= 495, `open max ${open.latency.max}`);
     assert.equal(open.latency.count, 200);
 
     // The same stall under a closed loop hides behind the one request that met it.
     const closedR = await runLoadTest(new StallingTarget(50, 500), closed({ concurrency: 1, requests: 200 }));
     assert.ok(countAbove(closedR, 100) <= 3, `closed loop: ${countAbove(closedR, 100)} requests above 100 ms`);
-    assert.ok(closedR.latency.max >= 500);
+    assert.ok(closedR.latency.max >= 495, `closed max ${closedR.latency.max}`);
     assert.ok(closedR.latency.p95 < 100, `closed p95 ${closedR.latency.p95}`);
   });
 

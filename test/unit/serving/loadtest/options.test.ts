@@ -33,7 +33,7 @@ describe('mlops loadtest options', () => {
   });
 
   it('every number is bounded: a usage error naming the option', () => {
-    const cases: [Record<string, string>, RegExp][] = [
+    const cases: [Record<string, string | boolean>, RegExp][] = [
       [{ concurrency: '0' }, /--concurrency must be between 1 and 10000/],
       [{ concurrency: 'many' }, /--concurrency expects a whole number/],
       [{ requests: '1.5' }, /--requests expects a whole number/],
@@ -53,6 +53,10 @@ describe('mlops loadtest options', () => {
       [{ 'max-errors': '-1' }, /--max-errors must be between 0/],
       [{ workers: '65' }, /--workers must be between 1 and 64/],
       [{ protocol: 'grpc' }, /--protocol must be oip or mlflow/],
+      [
+        { protocol: 'mlflow', binary: true },
+        /--binary sends Open Inference Protocol binary tensors; it cannot go with --protocol mlflow/,
+      ],
       [{ columns: 'a,b' }, /--columns needs --data/],
       [{ columns: ' , ', data: 'x.csv' }, /--columns names no column/],
     ];
@@ -74,8 +78,9 @@ describe('mlops loadtest options', () => {
       ['https://x', {}, /https is not supported/],
       ['http://127.0.0.1:1', { workers: '2' }, /--workers and --no-batching apply to in-process runs/],
       ['http://127.0.0.1:1', { 'no-batching': true }, /--workers and --no-batching apply to in-process runs/],
-      ['m.onnx', { model: 'm' }, /--model and --protocol apply to a URL/],
-      ['models:/m@prod', { protocol: 'mlflow' }, /--model and --protocol apply to a URL/],
+      ['m.onnx', { model: 'm' }, /--model, --protocol and --binary apply to a URL/],
+      ['models:/m@prod', { protocol: 'mlflow' }, /--model, --protocol and --binary apply to a URL/],
+      ['m.onnx', { binary: true }, /--model, --protocol and --binary apply to a URL/],
     ];
     for (const [where, values, pattern] of cases)
       await assert.rejects(

@@ -113,7 +113,7 @@ describe('serving runtime: requests checked against the signature', () => {
     fails({ inputs: [x({ datatype: 'BOOL' }), ids()] }, /input 'x': expected FP32 \[batch, 3\], got BOOL/);
     fails(
       { inputs: [x({ datatype: 'FP16' }), ids()] },
-      "input 'x': FP16 is not supported in JSON requests; send FP32.",
+      "input 'x': FP16 is not supported in JSON data; send FP32, or send the tensor as binary data.",
     );
     fails({ inputs: [x({ datatype: 'FLOAT' as never }), ids()] }, /input 'x': datatype "FLOAT" is not an OIP datatype/);
     fails(
