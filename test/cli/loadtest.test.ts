@@ -149,7 +149,7 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
     assert.equal(srv.infers(), 0, 'no request is sent when the options are wrong');
   });
 
-  it('against a real `mlops serve`: OIP v2 and MLflow bodies are answered, open and closed loop', async () => {
+  it('against a real `mlops serve`: OIP v2 (JSON and binary) and MLflow bodies are answered, open and closed loop', async () => {
     writeModel(t.dir, 'mlp.onnx', { inputDim: 4, hidden: [8], outputDim: 2 });
     const server = spawn(
       process.execPath,
@@ -165,7 +165,12 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
         });
         server.on('exit', (code) => reject(new Error(`mlops serve exited ${code}`)));
       });
-      for (const extra of [[], ['--protocol', 'mlflow'], ['--rate', '200', '--batch', '3']]) {
+      for (const extra of [
+        [],
+        ['--protocol', 'mlflow'],
+        ['--rate', '200', '--batch', '3'],
+        ['--binary', '--batch', '2'],
+      ]) {
         const r = await mlopsJson<LoadTestReport>(['loadtest', url, '--requests', '100', '--quiet', ...extra], t.dir);
         assert.equal(r.errorCount, 0, `${extra.join(' ')}: ${JSON.stringify(r.errors)}`);
         assert.equal(r.latency.count, 100);
