@@ -16,18 +16,11 @@ import type { Datatype, InferRequest, PredictionRecord } from '../../../src/core
 import { buildIdentity, type OnnxTypeName } from '../../builders/graphBuilder';
 import { request } from '../../helpers/http';
 import { tempDir, writeModel } from '../../helpers/tmp';
+import { EXACT_TYPE_CASES } from './runtime/fixtures';
 
 /** Every datatype Triton's binary extension carries, through an Identity model of that element type. */
 const CASES: { type: OnnxTypeName; datatype: Datatype; data: unknown[] }[] = [
-  { type: 'bool', datatype: 'BOOL', data: [true, false, true] },
-  { type: 'uint8', datatype: 'UINT8', data: [0, 128, 255] },
-  { type: 'uint16', datatype: 'UINT16', data: [0, 40000, 65535] },
-  { type: 'uint32', datatype: 'UINT32', data: [0, 3e9, 4294967295] },
-  { type: 'uint64', datatype: 'UINT64', data: [0, 2 ** 40, Number.MAX_SAFE_INTEGER] },
-  { type: 'int8', datatype: 'INT8', data: [-128, 0, 127] },
-  { type: 'int16', datatype: 'INT16', data: [-32768, 1, 32767] },
-  { type: 'int32', datatype: 'INT32', data: [-2147483648, 5, 2147483647] },
-  { type: 'int64', datatype: 'INT64', data: [-(2 ** 50), 0, 2 ** 50] },
+  ...EXACT_TYPE_CASES,
   // Exact halves: FP16 is carried bit for bit, and NaN/Infinity (which JSON cannot write) survive.
   { type: 'float16', datatype: 'FP16', data: [0.5, 0.0999755859375, -65504] },
   { type: 'float32', datatype: 'FP32', data: [0.5, -1.25, Infinity] },

@@ -3,19 +3,11 @@ import { WorkerPool } from '../../../../src/core/serving/runtime';
 import type { Datatype } from '../../../../src/core/serving/types';
 import { buildGraph, buildIdentity, type OnnxTypeName } from '../../../builders/graphBuilder';
 import { tempDir } from '../../../helpers/tmp';
-import { rejectsWith, runnerFor } from './fixtures';
+import { EXACT_TYPE_CASES, rejectsWith, runnerFor } from './fixtures';
 
 /** Every OIP datatype through a real onnxruntime session (an Identity model of that element type). */
 const CASES: { type: OnnxTypeName; datatype: Datatype; data: unknown[]; expected?: unknown[] }[] = [
-  { type: 'bool', datatype: 'BOOL', data: [true, false, true] },
-  { type: 'uint8', datatype: 'UINT8', data: [0, 128, 255] },
-  { type: 'uint16', datatype: 'UINT16', data: [0, 40000, 65535] },
-  { type: 'uint32', datatype: 'UINT32', data: [0, 3e9, 4294967295] },
-  { type: 'uint64', datatype: 'UINT64', data: [0, 2 ** 40, Number.MAX_SAFE_INTEGER] },
-  { type: 'int8', datatype: 'INT8', data: [-128, 0, 127] },
-  { type: 'int16', datatype: 'INT16', data: [-32768, 1, 32767] },
-  { type: 'int32', datatype: 'INT32', data: [-2147483648, 5, 2147483647] },
-  { type: 'int64', datatype: 'INT64', data: [-(2 ** 50), 0, 2 ** 50] },
+  ...EXACT_TYPE_CASES,
   { type: 'float32', datatype: 'FP32', data: [0.5, -1.25, 3e38] },
   { type: 'float64', datatype: 'FP64', data: [0.1, -1e300, Math.PI] },
   { type: 'string', datatype: 'BYTES', data: ['a', '', 'ünïcödé'] },

@@ -4,7 +4,21 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectOnnx } from '../../../../src/core/onnx/inspect';
 import type { Runner, RunnerOptions, WorkerPool } from '../../../../src/core/serving/runtime';
-import type { InferRequest, ResponseOutput } from '../../../../src/core/serving/types';
+import type { Datatype, InferRequest, ResponseOutput } from '../../../../src/core/serving/types';
+import type { OnnxTypeName } from '../../../builders/graphBuilder';
+
+/** Values at the edges of each integer and boolean type: what an Identity model must give back exactly. */
+export const EXACT_TYPE_CASES: { type: OnnxTypeName; datatype: Datatype; data: unknown[] }[] = [
+  { type: 'bool', datatype: 'BOOL', data: [true, false, true] },
+  { type: 'uint8', datatype: 'UINT8', data: [0, 128, 255] },
+  { type: 'uint16', datatype: 'UINT16', data: [0, 40000, 65535] },
+  { type: 'uint32', datatype: 'UINT32', data: [0, 3e9, 4294967295] },
+  { type: 'uint64', datatype: 'UINT64', data: [0, 2 ** 40, Number.MAX_SAFE_INTEGER] },
+  { type: 'int8', datatype: 'INT8', data: [-128, 0, 127] },
+  { type: 'int16', datatype: 'INT16', data: [-32768, 1, 32767] },
+  { type: 'int32', datatype: 'INT32', data: [-2147483648, 5, 2147483647] },
+  { type: 'int64', datatype: 'INT64', data: [-(2 ** 50), 0, 2 ** 50] },
+];
 
 /** Writes a model built in code and describes it the way the server will: served version + signature. */
 export function modelOptions(dir: string, name: string, bytes: Uint8Array): RunnerOptions {
