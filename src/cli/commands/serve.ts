@@ -37,6 +37,8 @@ export const serveCommand: CommandSpec = {
     '        POST /v2/models/<m>[/versions/<v>]/infer, POST /v2/repository/index (Open Inference Protocol v2);',
     '        POST /invocations, GET /ping, /health, /version (MLflow scoring protocol, first model);',
     '        GET /metrics (Prometheus).',
+    "Infer takes JSON, or Triton's binary tensor data (header Inference-Header-Content-Length), as",
+    "Triton's clients send it; FP16 inputs only come that way.",
     '',
     '--canary sends a share of the traffic to another version; --shadow runs another version on a copy of',
     'every request and records how often it agrees (/metrics, prediction log), the answer is unchanged.',
