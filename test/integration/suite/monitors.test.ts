@@ -212,8 +212,18 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     const logged: string[] = [];
     const log = { info: (m: string) => logged.push(m), error: (_: string, e: unknown) => logged.push(String(e)) };
     const serializer = checkHistorySerializer({ extensionUri: vscode.Uri.file(REPO) }, log);
+    /** A panel of the view type, once the workbench shows it (as when VS Code restores an editor). */
+    const shown = async () => {
+      const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'MLOps', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+      });
+      const up = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+      panel.webview.html = '<script>acquireVsCodeApi().postMessage("up")</script>';
+      await up;
+      return panel;
+    };
     const restore = async (monitor: string) => {
-      const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'MLOps', vscode.ViewColumn.Beside, {});
+      const panel = await shown();
       const subject = { monitor, model: monitor, check: 'drift', unit: '' };
       await serializer.deserializeWebviewPanel(panel, { protocol: MONITOR_PROTOCOL, subject });
       return panel;
@@ -238,7 +248,7 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
         'The monitor "models:/gone@production" is no longer in mlops.yaml, so its drift history cannot be shown. Close this panel, or add the monitor back to mlops.yaml and press Refresh.',
       );
       // A state without a subject (the page never drew) has nothing to show: the panel closes.
-      const blank = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'MLOps', vscode.ViewColumn.Beside, {});
+      const blank = await shown();
       let closed = false;
       blank.onDidDispose(() => (closed = true));
       await serializer.deserializeWebviewPanel(blank, { protocol: MONITOR_PROTOCOL });
