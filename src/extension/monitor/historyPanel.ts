@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, MlopsError } from '../../core/errors';
 import type { CheckSpec, MonitorSpec } from '../../core/monitor/types';
 import {
   type HistorySubject,
@@ -184,7 +184,9 @@ export class CheckHistoryPanel implements vscode.Disposable {
         window: dataWindow(monitor, history.at(-1)),
       });
     } catch (e) {
-      this.log.error('check history panel', e);
+      // A restored panel whose monitor is gone is an expected state, said in the panel: no stack in the log.
+      if (e instanceof MlopsError && e.code === 'NOT_FOUND') this.log.info(`check history panel: ${e.message}`);
+      else this.log.error('check history panel', e);
       this.post({ type: 'error', subject: this.subject, message: errorMessage(e) });
     }
   }
