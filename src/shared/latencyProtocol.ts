@@ -1,4 +1,11 @@
-import type { LatencyLine, LatencyPoint, LatencySnapshot, LatencyTotals } from '../core/serving/latency/types';
+import type {
+  LatencyLine,
+  LatencyPoint,
+  LatencySnapshot,
+  LatencyTotals,
+  RoleInfo,
+  ServingRole,
+} from '../core/serving/latency/types';
 import { hasFields, isArrayOf, isBoolean, isNumber, isRecord, isString, oneOf } from './validate';
 
 /**
@@ -12,7 +19,7 @@ export const LATENCY_PROTOCOL = 1;
 export type LatencyRange = 'live' | 'hour' | 'day';
 export const LATENCY_RANGES: readonly LatencyRange[] = ['live', 'hour', 'day'];
 
-export type { LatencyLine, LatencyPoint, LatencySnapshot, LatencyTotals };
+export type { LatencyLine, LatencyPoint, LatencySnapshot, LatencyTotals, RoleInfo, ServingRole };
 
 export interface LatencyView {
   /** "fraud@production :53817" or "fraud v3". */
@@ -46,11 +53,14 @@ const isPoint = hasFields<LatencyPoint>({
   computeMs: isNumber,
   batchSize: isNumber,
 });
+const isRole = oneOf<ServingRole>('primary', 'canary', 'shadow');
 const isLine = hasFields<LatencyLine>({
   version: isNumber,
-  role: oneOf('primary', 'canary'),
+  role: isRole,
   points: isArrayOf(isPoint),
 });
+const isShare = (v: unknown): v is number | null => v === null || (isNumber(v) && v > 0 && v <= 1);
+const isRoleInfo = hasFields<RoleInfo>({ version: isNumber, role: isRole, share: isShare });
 const isTotals = hasFields<LatencyTotals>({
   requests: isNumber,
   errors: isNumber,
@@ -65,6 +75,7 @@ export const isSnapshot = hasFields<LatencySnapshot>({
   to: isNumber,
   bucketMs: isNumber,
   lines: isArrayOf(isLine),
+  roles: isArrayOf(isRoleInfo),
   totals: isTotals,
   notes: isArrayOf(isString),
 });
@@ -74,6 +85,42 @@ export const isLatencyView = hasFields<LatencyView>({
   range: isRange,
   snapshot: isSnapshot,
 });
+
+/** What the labels need of a snapshot: its lines' versions and roles, and the roles in play. */
+interface VersionsInPlay {
+  lines: readonly { version: number; role: ServingRole }[];
+  roles: readonly RoleInfo[];
+}
+
+/**
+ * How the legend and the summary name a version: "v3" alone, or with its role once a canary or a shadow
+ * is in play: "v3 (primary)", "v4 (canary 10%)", "v4 (shadow)". The share comes from `roles`.
+ */
+export function roleLabel(line: { version: number; role: ServingRole }, snapshot: VersionsInPlay): string {
+  const name = `v${line.version}`;
+  const mixed = [...snapshot.roles, ...snapshot.lines].some((x) => x.role !== 'primary');
+  if (!mixed) return name;
+  const share = snapshot.roles.find((r) => r.version === line.version && r.role === line.role)?.share ?? null;
+  return `${name} (${line.role}${line.role === 'canary' && share !== null ? ` ${percent(share)}` : ''})`;
+}
+
+/** Every version the snapshot names, once per role, primary first: the summary's "Versions" row. */
+export function roleLabels(snapshot: VersionsInPlay): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const x of [...snapshot.roles, ...snapshot.lines]) {
+    const key = `${x.version}/${x.role}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(roleLabel(x, snapshot));
+  }
+  return out;
+}
+
+/** 0.1 -> "10%", 0.125 -> "12.5%". */
+function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(3))}%`;
+}
 
 export function parseHostMessage(v: unknown): HostToWebview | undefined {
   if (!isRecord(v)) return undefined;

@@ -70,6 +70,10 @@ const LIVE: LatencyView = {
     to: T0 + 60_000,
     bucketMs: 2000,
     lines: [series(4, 'canary', 30, 0.1), series(3, 'primary', 30, 0.9)],
+    roles: [
+      { version: 3, role: 'primary', share: null },
+      { version: 4, role: 'canary', share: 0.1 },
+    ],
     totals: { requests: 24_450, errors: 6, perSecond: 407.5, p50: 1.3, p95: 3.8, p99: 9.1 },
     notes: ['Percentiles are estimated from the server’s latency histogram buckets (0.5 ms, 1 ms, 2.5 ms, 5 ms, …).'],
   },
@@ -101,10 +105,25 @@ const LOGGED: LatencyView = {
         })),
       },
     ],
+    roles: [{ version: 3, role: 'primary', share: null }],
     totals: { requests: 600, errors: 2, perSecond: 0.17, p50: 1.1, p95: 2.9, p99: 6.4 },
     notes: [
       'From the prediction log: only the requests it sampled (setting mlops.serving.logPredictions) are counted.',
     ],
+  },
+};
+
+/** The primary with a shadow beside it: the shadow's copies are not timed, so it has a role and no line. */
+const SHADOWED: LatencyView = {
+  ...LIVE,
+  snapshot: {
+    ...LIVE.snapshot,
+    lines: [series(3, 'primary', 30, 0.9)],
+    roles: [
+      { version: 3, role: 'primary', share: null },
+      { version: 4, role: 'shadow', share: null },
+    ],
+    notes: ['v4 runs as a shadow: a copy of every request, compared with the answer but not timed, so it has no line.'],
   },
 };
 
@@ -194,7 +213,12 @@ describe('latency panel in a real Chromium (built bundle, strict CSP)', function
         assert.match((await page.textContent('#span')) ?? '', /^Live · .* · a point every 2 s$/);
         assert.match((await page.textContent('#summary tr[data-metric="p99"]')) ?? '', /9\.10 ms/);
         assert.match((await page.textContent('#summary tr[data-metric="errors"]')) ?? '', /6 \(0\.0%\)/);
-        assert.match((await page.textContent('#summary tr[data-metric="versions"]')) ?? '', /v4 \(canary\), v3/);
+        assert.equal(await page.textContent('#summary tr[data-metric="versions"] td'), 'v3 (primary), v4 (canary 10%)');
+        // The legend's names, as the charts' labels give them to a screen reader.
+        assert.equal(
+          await page.getAttribute('#pct-chart', 'aria-label'),
+          'p50, p95 and p99 latency over time, per version: v4 (canary 10%), v3 (primary)',
+        );
         assert.equal(await page.getAttribute('#range-live', 'aria-pressed'), 'true');
         const rendered = (await posted(page)).filter((m) => m.type === 'rendered');
         assert.deepEqual(rendered, [
@@ -235,6 +259,27 @@ describe('latency panel in a real Chromium (built bundle, strict CSP)', function
       assert.equal(await page.textContent('#subject'), 'fraud v3');
       assert.deepEqual(await posted(page), [{ type: 'ready', protocol: 1 }], 'drawn from the state, not reported');
       for (const d of await paintedCanvases(page)) assert.ok(d.painted > 1000, `canvas drawn: ${JSON.stringify(d)}`);
+      assert.deepEqual(await csp(page), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('names a shadow beside the primary though it has no line, and says why', async () => {
+    const page = await open('dark');
+    try {
+      await host(page, { type: 'latency', view: LIVE });
+      await host(page, { type: 'latency', view: SHADOWED });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#summary tr[data-metric="versions"] td')?.textContent === 'v3 (primary), v4 (shadow)',
+      );
+      assert.equal(
+        await page.getAttribute('#tput-chart', 'aria-label'),
+        'Requests and errors per second over time, per version: v3 (primary)',
+        'the label is replaced, not appended to',
+      );
+      assert.match((await page.textContent('#notes')) ?? '', /v4 runs as a shadow: .* not timed, so it has no line\./);
       assert.deepEqual(await csp(page), []);
     } finally {
       await page.close();

@@ -11,7 +11,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
-import type { LatencyLine, LatencyPoint, LatencyView } from '../../src/shared/latencyProtocol';
+import { type LatencyLine, type LatencyPoint, type LatencyView, roleLabel } from '../../src/shared/latencyProtocol';
 import { themeVariables } from '../shared/themeVar';
 
 Chart.register(
@@ -56,8 +56,6 @@ function readColors(): Colors {
 
 /** Second and later versions are dashed: colour says the metric, the dash says the version. */
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
-
-const lineName = (l: LatencyLine) => `v${l.version}${l.role === 'canary' ? ' canary' : ''}`;
 
 /**
  * The x axis: every point's interval start. From the log, each bucket of the span (empty ones too, so
@@ -118,6 +116,7 @@ export class LatencyCharts {
     const grid = { color: c.grid };
     const base = { animation: false as const, responsive: true, maintainAspectRatio: false };
     const secs = Math.max(1e-3, (v.snapshot.bucketMs || 1000) / 1000);
+    const lineName = (l: LatencyLine) => roleLabel(l, v.snapshot);
     const line = (name: string, data: (number | null)[], color: string, k: number): ChartDataset<'line'> => ({
       label: name,
       data,
@@ -229,6 +228,15 @@ export class LatencyCharts {
         options: { ...base, scales: { x: { grid }, y: yMs('mean batch size') } },
       }),
     );
+    this.nameVersions(lines.map(lineName));
     return ['percentiles', 'throughput', 'queueCompute', 'batchSize'];
+  }
+
+  /** A screen reader cannot read a canvas legend: each chart's label names the versions drawn, by role. */
+  private nameVersions(names: string[]): void {
+    for (const canvas of [this.pct, this.tput, this.split, this.batch]) {
+      canvas.dataset.label ??= canvas.getAttribute('aria-label') ?? '';
+      canvas.setAttribute('aria-label', `${canvas.dataset.label}: ${names.join(', ')}`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { LatencyView } from '../../src/shared/latencyProtocol';
+import { type LatencyView, roleLabels } from '../../src/shared/latencyProtocol';
 
 const ms = (v: number) => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
@@ -15,7 +15,7 @@ export function spanText(v: LatencyView): string {
 /** The summary rows (data-metric names them for tests and screen readers); returns the row count. */
 export function renderSummary(table: HTMLTableElement, v: LatencyView): number {
   const t = v.snapshot.totals;
-  const versions = v.snapshot.lines.map((l) => `v${l.version}${l.role === 'canary' ? ' (canary)' : ''}`).join(', ');
+  const versions = roleLabels(v.snapshot).join(', ');
   const rows: [string, string, string][] = [
     ['requests', 'Requests', int(t.requests)],
     ['errors', 'Errors', `${int(t.errors)}${t.requests ? ` (${((100 * t.errors) / t.requests).toFixed(1)}%)` : ''}`],

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, MlopsError } from '../../core/errors';
 import type { CheckSpec, MonitorSpec } from '../../core/monitor/types';
 import {
   type HistorySubject,
@@ -18,6 +18,9 @@ export const HISTORY_VIEW_TYPE = 'mlops.checkHistory';
 const MAX_POINTS = 500;
 const REFRESH_DELAY_MS = 400;
 
+/** What a panel needs of the extension's context (a restore in the integration suite passes just this). */
+export type PanelContext = Pick<vscode.ExtensionContext, 'extensionUri'>;
+
 interface PanelLog {
   info(msg: string): void;
   error(scope: string, e: unknown): void;
@@ -29,6 +32,9 @@ export interface CheckHistorySource {
   monitorDir: string;
 }
 
+/** Finds a panel's monitor and check in mlops.yaml as it is now (a restored panel; throws when gone). */
+export type FindCheckHistorySource = (subject: HistorySubject) => Promise<CheckHistorySource>;
+
 /** An open panel and what its webview last reported drawing. */
 export interface CheckHistoryInfo {
   title: string;
@@ -38,6 +44,8 @@ export interface CheckHistoryInfo {
   /** Points sent with a value, and points the webview said it drew. */
   sent: number | undefined;
   rendered: number | undefined;
+  /** The sentence the panel shows instead of the chart (the monitor is gone, the history unreadable). */
+  error: string | undefined;
 }
 
 /**
@@ -52,20 +60,22 @@ export class CheckHistoryPanel implements vscode.Disposable {
   private last: HostToWebview | undefined;
   private rendered: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private watching: string | undefined;
 
   static describeOpen(): CheckHistoryInfo[] {
     return [...CheckHistoryPanel.open.values()].map((p) => ({
       title: p.panel.title,
-      monitor: p.src.monitor.name,
-      check: p.src.check.kind,
+      monitor: p.subject.monitor,
+      check: p.subject.check,
       ready: p.ready,
       sent: p.last?.type === 'history' ? p.last.points.filter((x) => x.value !== null).length : undefined,
       rendered: p.rendered,
+      error: p.last?.type === 'error' ? p.last.message : undefined,
     }));
   }
 
-  static show(context: vscode.ExtensionContext, log: PanelLog, src: CheckHistorySource): CheckHistoryPanel {
-    const key = `${src.monitor.name}|${src.check.kind}`;
+  static show(context: PanelContext, log: PanelLog, src: CheckHistorySource): CheckHistoryPanel {
+    const key = panelKey(src.monitor.name, src.check.kind);
     const existing = CheckHistoryPanel.open.get(key);
     if (existing) {
       existing.src = src;
@@ -79,51 +89,86 @@ export class CheckHistoryPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       panelOptions(context),
     );
-    return new CheckHistoryPanel(panel, context, log, src, key);
+    return new CheckHistoryPanel(panel, context, log, subjectOf(src), src);
+  }
+
+  /**
+   * A panel VS Code kept over a window reload: it shows the check its webview saved, looked up again in
+   * mlops.yaml on every load (so Refresh recovers once a removed monitor is back), or says why it cannot.
+   */
+  static restore(
+    panel: vscode.WebviewPanel,
+    context: PanelContext,
+    log: PanelLog,
+    subject: HistorySubject,
+    find: FindCheckHistorySource,
+  ): CheckHistoryPanel {
+    const key = panelKey(subject.monitor, subject.check);
+    // Two restored copies of one check (one per editor group) would share the map's slot: keep the first.
+    const existing = CheckHistoryPanel.open.get(key);
+    if (existing) {
+      panel.dispose();
+      return existing;
+    }
+    panel.title = `${subject.check} of ${subject.monitor}`;
+    return new CheckHistoryPanel(panel, context, log, subject, undefined, find);
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
+    context: PanelContext,
     private readonly log: PanelLog,
-    private src: CheckHistorySource,
-    private readonly key: string,
+    private readonly saved: HistorySubject,
+    private src: CheckHistorySource | undefined,
+    private readonly find?: FindCheckHistorySource,
   ) {
-    CheckHistoryPanel.open.set(key, this);
+    CheckHistoryPanel.open.set(this.key, this);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const w = panel.webview;
     const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    panel.webview.options = panelOptions(context);
     w.html = historyPanelHtml({
       cspSource: w.cspSource,
       nonce: newNonce(),
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.css')).toString(),
     });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      w.onDidReceiveMessage((m: unknown) => this.receive(m)),
+    );
+    void this.load();
+  }
+
+  private get key(): string {
+    return panelKey(this.saved.monitor, this.saved.check);
+  }
+
+  private get subject(): HistorySubject {
+    return this.src ? subjectOf(this.src) : { ...this.saved, unit: '' };
+  }
+
+  /** Re-reads the history when another evaluation writes it (the watcher follows the monitor folder). */
+  private watch(monitorDir: string): void {
+    if (this.watching === monitorDir) return;
+    this.watching = monitorDir;
     // Any model's history file: cheap to re-read, and no need to load the core to name the one file.
     const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(vscode.Uri.file(src.monitorDir), '*.jsonl'),
+      new vscode.RelativePattern(vscode.Uri.file(monitorDir), '*.jsonl'),
     );
     const changed = () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.load(), REFRESH_DELAY_MS);
     };
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      w.onDidReceiveMessage((m: unknown) => this.receive(m)),
-      watcher,
-      watcher.onDidChange(changed),
-      watcher.onDidCreate(changed),
-    );
-    void this.load();
-  }
-
-  private get subject(): HistorySubject {
-    return { monitor: this.src.monitor.name, model: this.src.monitor.model, check: this.src.check.kind, unit: '' };
+    this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
   }
 
   private async load(): Promise<void> {
-    const { monitor, check, monitorDir } = this.src;
     try {
+      if (this.find) this.src = await this.find(this.saved);
+      if (!this.src) return;
+      const { monitor, check, monitorDir } = this.src;
+      this.watch(monitorDir);
       const c = await loadMonitorCore();
       const history = await c.readHistory(monitorDir, monitor.modelName, monitor.name, MAX_POINTS);
       const unit = history.flatMap((e) => e.checks).find((x) => x.kind === check.kind)?.unit ?? '';
@@ -139,7 +184,9 @@ export class CheckHistoryPanel implements vscode.Disposable {
         window: dataWindow(monitor, history.at(-1)),
       });
     } catch (e) {
-      this.log.error('check history panel', e);
+      // A restored panel whose monitor is gone is an expected state, said in the panel: no stack in the log.
+      if (e instanceof MlopsError && e.code === 'NOT_FOUND') this.log.info(`check history panel: ${e.message}`);
+      else this.log.error('check history panel', e);
       this.post({ type: 'error', subject: this.subject, message: errorMessage(e) });
     }
   }
@@ -170,9 +217,17 @@ export class CheckHistoryPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    CheckHistoryPanel.open.delete(this.key);
+    if (CheckHistoryPanel.open.get(this.key) === this) CheckHistoryPanel.open.delete(this.key);
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+function panelKey(monitor: string, check: string): string {
+  return `${monitor}|${check}`;
+}
+
+function subjectOf(src: CheckHistorySource): HistorySubject {
+  return { monitor: src.monitor.name, model: src.monitor.model, check: src.check.kind, unit: '' };
 }

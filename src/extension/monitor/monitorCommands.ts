@@ -8,7 +8,8 @@ import { openDriftPanel } from '../drift/driftPanel';
 import { COMMANDS, VIEWS } from '../ids';
 import { pickOne } from '../ui/prompt';
 import { CriticalAlerts, type MonitorAlert } from './criticalAlerts';
-import { CheckHistoryPanel, type CheckHistoryInfo } from './historyPanel';
+import { CheckHistoryPanel, HISTORY_VIEW_TYPE, type CheckHistoryInfo } from './historyPanel';
+import { checkHistorySerializer } from './historyRestore';
 import { configFile, CONFIG_FILE, loadMonitorCore, monitorWorkspace } from './loadMonitorCore';
 import { MonitorProblems } from './monitorProblems';
 import { monitorsTemplate } from './template';
@@ -31,7 +32,10 @@ export interface MonitorsApi {
   monitorsStatusBar(): string | undefined;
 }
 
-/** The Monitors view, the Problems entries, the Critical notification, and the monitor commands. */
+/**
+ * The Monitors view, the Problems entries, the Critical notification, the monitor commands, and the history
+ * panel's serializer.
+ */
 export function registerMonitors(
   context: vscode.ExtensionContext,
   d: Deps,
@@ -128,6 +132,8 @@ export function registerMonitors(
     registerCommand(d.log, COMMANDS.monitorShowDrift, showDrift),
     registerCommand(d.log, COMMANDS.checkHistory, checkHistory),
     registerCommand(d.log, COMMANDS.createMonitorsConfig, createConfig),
+    // A history panel open when the window reloads comes back showing the same check.
+    vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, checkHistorySerializer(context, d.log)),
   ];
   return {
     disposables,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
 import { LiveLatency } from '../../core/serving/latency/live';
+import { servedRoles } from '../../core/serving/latency/roles';
 import { readServingConfig } from '../config';
 import { loadServingCore } from './loadServingCore';
 import type { RunningServer } from './servingCore';
@@ -66,6 +67,8 @@ class RunningEndpoint implements Endpoint {
       this.model,
       undefined,
       () => server.metrics.takeRecentLatencies(),
+      // The metrics are per version; the served model says which role each version plays.
+      () => servedRoles(server.models.get(this.model)),
     );
     latency.sample();
     this.current = { server, latency };

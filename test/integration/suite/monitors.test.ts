@@ -3,7 +3,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, VIEWS } from '../../../src/extension/ids';
+import { CheckHistoryPanel, HISTORY_VIEW_TYPE } from '../../../src/extension/monitor/historyPanel';
+import { checkHistorySerializer } from '../../../src/extension/monitor/historyRestore';
 import type { RetrainResult } from '../../../src/extension/monitor/retrainCommand';
+import { MONITOR_PROTOCOL } from '../../../src/shared/monitorProtocol';
 import { mlops } from '../helpers/cli';
 import { REPO, SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, versions, waitForTree } from '../helpers/ext';
@@ -200,6 +203,60 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
     assert.equal(p.check, 'drift');
     assert.equal(p.sent, 2, 'two evaluations');
     assert.equal(p.rendered, 2, 'the webview drew both');
+  });
+
+  it('a history panel VS Code restores after a window reload shows the same check again, or says the monitor is gone', async () => {
+    // VS Code hands the serializer what the webview saved with setState (webview/monitor/main.ts saves the
+    // subject; test/webview/monitorPanel.test.ts checks that). A real reload would restart this extension
+    // host and the suite with it, so the suite plays VS Code's part: a new panel of the view type and the state.
+    const logged: string[] = [];
+    const log = { info: (m: string) => logged.push(m), error: (_: string, e: unknown) => logged.push(String(e)) };
+    const serializer = checkHistorySerializer({ extensionUri: vscode.Uri.file(REPO) }, log);
+    /** A panel of the view type, once the workbench shows it (as when VS Code restores an editor). */
+    const shown = async () => {
+      const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, 'MLOps', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+      });
+      const up = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+      panel.webview.html = '<script>acquireVsCodeApi().postMessage("up")</script>';
+      await up;
+      return panel;
+    };
+    const restore = async (monitor: string) => {
+      const panel = await shown();
+      const subject = { monitor, model: monitor, check: 'drift', unit: '' };
+      await serializer.deserializeWebviewPanel(panel, { protocol: MONITOR_PROTOCOL, subject });
+      return panel;
+    };
+    const kept = await restore(MONITOR);
+    const gone = await restore('models:/gone@production');
+    try {
+      const p = await waitFor(
+        'the restored panel to draw the history file again',
+        () => CheckHistoryPanel.describeOpen().find((x) => x.monitor === MONITOR && x.rendered !== undefined),
+        30_000,
+      );
+      assert.deepEqual(
+        { title: p.title, check: p.check, sent: p.sent, rendered: p.rendered, error: p.error },
+        { title: `drift of ${MONITOR}`, check: 'drift', sent: 2, rendered: 2, error: undefined },
+      );
+      const g = await waitFor('the restored panel of a removed monitor to say so', () =>
+        CheckHistoryPanel.describeOpen().find((x) => x.monitor === 'models:/gone@production' && x.ready && x.error),
+      );
+      assert.equal(
+        g.error,
+        'The monitor "models:/gone@production" is no longer in mlops.yaml, so its drift history cannot be shown. Close this panel, or add the monitor back to mlops.yaml and press Refresh.',
+      );
+      // A state without a subject (the page never drew) has nothing to show: the panel closes.
+      const blank = await shown();
+      let closed = false;
+      blank.onDidDispose(() => (closed = true));
+      await serializer.deserializeWebviewPanel(blank, { protocol: MONITOR_PROTOCOL });
+      assert.equal(closed, true);
+    } finally {
+      kept.dispose();
+      gone.dispose();
+    }
   });
 
   it("the notification's Retrain runs the task and registers the challenger, and the Models view shows it", async () => {

@@ -14,6 +14,7 @@ interface Menu {
   when?: string;
 }
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  activationEvents: string[];
   contributes: { commands: { command: string; title: string }[]; menus: Record<string, Menu[]> };
 };
 
@@ -85,5 +86,11 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     );
     const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
     assert.equal(palette.get(COMMANDS.retrain), '!mlops.readOnly');
+  });
+
+  it('activates to restore the panels that survive a window reload (drift, check history)', () => {
+    // Their serializers (registerWebviewPanelSerializer) are only asked once the extension runs.
+    for (const viewType of ['mlops.driftPanel', 'mlops.checkHistory'])
+      assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
   });
 });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { bucketQuantile } from '../../../src/core/serving/latency/bucketQuantile';
 import { latencyFromLog } from '../../../src/core/serving/latency/fromLog';
 import { LiveLatency } from '../../../src/core/serving/latency/live';
+import { servedRoles } from '../../../src/core/serving/latency/roles';
+import { EmbeddedRegistry } from '../../../src/core/registry/embedded/embeddedRegistry';
 import { logFileName } from '../../../src/core/serving/predlog/layout';
 import { startServing, type RunningServer } from '../../../src/core/serving/serve';
 import type { PredictionRecord } from '../../../src/core/serving/types';
@@ -132,6 +134,118 @@ describe('serving: latency over time (the Latency panel’s data)', function () 
     });
   });
 
+  describe('live, with a canary or a shadow beside the primary (embedded registry, real sessions)', () => {
+    let tmp: ReturnType<typeof tempDir>;
+    let registry: EmbeddedRegistry;
+    const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] });
+    before(async () => {
+      tmp = tempDir();
+      registry = await EmbeddedRegistry.open(path.join(tmp.dir, '.mlops'), { create: true });
+      for (const seed of [1, 2, 3]) {
+        const file = writeModel(tmp.dir, `m${seed}.onnx`, { seed, inputDim: 4, outputDim: 3 });
+        await registry.pushVersion({ filePath: file, model: 'fraud' }, { actor: 'test' });
+      }
+      await registry.promote('fraud', 'production', 1, { actor: 'test' });
+      await registry.promote('fraud', 'challenger', 2, { actor: 'test' });
+    });
+    after(async () => {
+      await registry?.close();
+      tmp.cleanup();
+    });
+
+    /** Serves, samples around 40 requests, and returns the snapshot. */
+    async function sampled(o: { canary?: { uri: string; share: number }[]; shadow?: string[] }) {
+      const server = await startServing({
+        models: ['models:/fraud@production'],
+        ...o,
+        registry,
+        workers: 1,
+        logRate: 0,
+        pollMs: 0,
+      });
+      try {
+        const live = new LiveLatency(
+          () => server.metrics.render(),
+          'fraud',
+          undefined,
+          () => server.metrics.takeRecentLatencies(),
+          () => servedRoles(server.models.get('fraud')),
+        );
+        live.sample(0);
+        for (let i = 0; i < 40; i++)
+          assert.equal((await request('POST', `${server.url}/v2/models/fraud/infer`, body)).status, 200);
+        live.sample(2000);
+        return live.snapshot(2000);
+      } finally {
+        await server.close();
+      }
+    }
+
+    it('labels the canary’s line with its role, and gives its configured share', async () => {
+      const s = await sampled({ canary: [{ uri: 'models:/fraud@challenger', share: 0.1 }] });
+      assert.deepEqual(
+        s.lines.map((l) => [l.version, l.role, l.points[0].requests]),
+        [
+          [2, 'canary', 4], // 10% of 40, spread evenly
+          [1, 'primary', 36],
+        ],
+      );
+      assert.deepEqual(s.roles, [
+        { version: 1, role: 'primary', share: null },
+        { version: 2, role: 'canary', share: 0.1 },
+      ]);
+    });
+
+    it('names the shadow though its copies have no line, and says why', async () => {
+      const s = await sampled({ shadow: ['models:/fraud/3'] });
+      assert.deepEqual(
+        s.lines.map((l) => [l.version, l.role]),
+        [[1, 'primary']],
+      );
+      assert.deepEqual(s.roles, [
+        { version: 1, role: 'primary', share: null },
+        { version: 3, role: 'shadow', share: null },
+      ]);
+      assert.ok(
+        s.notes.includes(
+          'v3 runs as a shadow: a copy of every request, compared with the answer but not timed, so it has no line.',
+        ),
+        s.notes.join(' | '),
+      );
+    });
+
+    it('follows a promotion (the canary’s line turns primary); a version no longer served keeps its last role', () => {
+      let served = 0;
+      let roles = [
+        { version: 1, role: 'primary' as const, share: null },
+        { version: 2, role: 'canary' as const, share: 0.5 },
+      ];
+      const counters = () =>
+        [1, 2].map((v) => `mlops_inference_request_success_total{model="fraud",version="${v}"} ${served}`).join('\n');
+      const live = new LiveLatency(counters, 'fraud', undefined, undefined, () => roles);
+      live.sample(0);
+      served += 10;
+      live.sample(2000);
+      roles = [{ version: 2, role: 'primary', share: null }] as typeof roles; // the canary was promoted
+      served += 10;
+      live.sample(4000);
+      const s = live.snapshot(4000);
+      assert.deepEqual(
+        s.lines.map((l) => [l.version, l.role]),
+        [
+          [2, 'primary'],
+          [1, 'primary'],
+        ],
+      );
+      assert.deepEqual(s.roles, [{ version: 2, role: 'primary', share: null }]);
+      const unknown = new LiveLatency(counters, 'fraud');
+      unknown.sample(0);
+      served += 10;
+      unknown.sample(2000);
+      assert.deepEqual(unknown.snapshot(2000).roles, [], 'no roles given: none claimed');
+    });
+  });
+
   describe('from a prediction log', () => {
     const now = Date.UTC(2026, 10, 29, 12, 0, 0);
     const rec = (ms: number, version: number, latencyMs: number, extra: Partial<PredictionRecord> = {}) =>
@@ -157,7 +271,7 @@ describe('serving: latency over time (the Latency panel’s data)', function () 
       // A file from two days ago (not read for the last hour: the next file starts after it ended).
       writeFileSync(path.join(dir, logFileName(now - 2 * 86_400_000, 1, 0)), rec(now - 2 * 86_400_000, 1, 99) + '\n');
       const lines = [
-        rec(now - 30 * 60_000, 1, 2),
+        rec(now - 30 * 60_000, 1, 2, { shadow: { version: 3, agreed: true, maxAbsDiff: 0 } }),
         rec(now - 30 * 60_000 + 10, 1, 4),
         rec(now - 30 * 60_000 + 20, 2, 8, { role: 'canary' }),
         rec(now - 5 * 60_000, 1, 3, { status: 503, error: 'overloaded' }),
@@ -190,6 +304,13 @@ describe('serving: latency over time (the Latency panel’s data)', function () 
       assert.deepEqual([v1[1].requests, v1[1].errors], [1, 1]);
       assert.deepEqual([s.totals.requests, s.totals.errors], [4, 1]);
       assert.equal(s.totals.p99, 8);
+      // The canary answered 1 of the 4 requests logged; a record's shadow names v3, which has no line.
+      assert.deepEqual(s.roles, [
+        { version: 1, role: 'primary', share: null },
+        { version: 2, role: 'canary', share: 0.25 },
+        { version: 3, role: 'shadow', share: null },
+      ]);
+      assert.match(s.notes.join(' '), /v3 runs as a shadow/);
     });
 
     it('gives the last day with the older record, and one version when asked', async () => {

@@ -5,6 +5,8 @@ import {
   parseHostMessage,
   parseViewState,
   parseWebviewMessage,
+  roleLabel,
+  roleLabels,
 } from '../../../src/shared/latencyProtocol';
 import {
   type CompareView,
@@ -28,10 +30,20 @@ const VIEW: LatencyView = {
         points: [{ t: 0, requests: 10, errors: 1, p50: 1, p95: 2, p99: 3, queueMs: 0.2, computeMs: 0.5, batchSize: 2 }],
       },
     ],
+    roles: [
+      { version: 3, role: 'primary', share: null },
+      { version: 4, role: 'canary', share: 0.1 },
+    ],
     totals: { requests: 10, errors: 1, perSecond: 2.5, p50: 1, p95: 2, p99: 3 },
     notes: [],
   },
 };
+
+/** VIEW with its snapshot's fields replaced (each call a fresh copy). */
+const withSnapshot = (patch: Record<string, unknown>) => ({
+  type: 'latency',
+  view: { ...structuredClone(VIEW), snapshot: { ...structuredClone(VIEW.snapshot), ...patch } },
+});
 
 describe('the Latency panel contract, validated both ways', () => {
   it('accepts what fits and drops the rest (host to webview)', () => {
@@ -40,6 +52,17 @@ describe('the Latency panel contract, validated both ways', () => {
     (badPoint.snapshot.lines[0].points[0] as unknown as Record<string, unknown>).p99 = 'slow';
     assert.equal(parseHostMessage({ type: 'latency', view: badPoint }), undefined);
     assert.equal(parseHostMessage({ type: 'latency', view: { ...VIEW, range: 'week' } }), undefined);
+    // Roles: a shadow line fits; an unknown role, a share outside (0, 1] or a snapshot without roles does not.
+    const shadowLine = { ...VIEW.snapshot.lines[0], version: 5, role: 'shadow' };
+    assert.ok(parseHostMessage(withSnapshot({ lines: [shadowLine] })));
+    assert.equal(parseHostMessage(withSnapshot({ lines: [{ ...shadowLine, role: 'champion' }] })), undefined);
+    for (const share of [0, 1.5, '10%', undefined])
+      assert.equal(
+        parseHostMessage(withSnapshot({ roles: [{ version: 4, role: 'canary', share }] })),
+        undefined,
+        `share ${String(share)}`,
+      );
+    assert.equal(parseHostMessage(withSnapshot({ roles: undefined })), undefined);
     assert.equal(
       parseHostMessage({
         type: 'latency',
@@ -84,6 +107,52 @@ describe('the Latency panel contract, validated both ways', () => {
       last: null,
     });
     assert.equal(parseViewState({ protocol: 0 }), undefined);
+    // A view saved before roles were sent is not drawn from the state: the host's next message redraws it.
+    const { roles: _, ...before } = VIEW.snapshot;
+    assert.equal(
+      parseViewState({ protocol: LATENCY_PROTOCOL, range: 'live', last: { ...VIEW, snapshot: before } })?.last,
+      null,
+    );
+  });
+});
+
+describe('the Latency panel names each version by its role', () => {
+  const line = (version: number, role: 'primary' | 'canary' | 'shadow') => ({ version, role });
+  it('says nothing of roles while one version serves alone, or an alias moved from one to the next', () => {
+    const alone = { lines: [line(3, 'primary')], roles: [{ version: 3, role: 'primary' as const, share: null }] };
+    assert.equal(roleLabel(line(3, 'primary'), alone), 'v3');
+    const moved = {
+      lines: [line(4, 'primary'), line(3, 'primary')],
+      roles: [{ version: 4, role: 'primary' as const, share: null }],
+    };
+    assert.deepEqual(roleLabels(moved), ['v4', 'v3']);
+  });
+
+  it('names primary, canary with its share, and shadow once either is in play', () => {
+    const canary = {
+      lines: [line(4, 'canary'), line(3, 'primary')],
+      roles: [
+        { version: 3, role: 'primary' as const, share: null },
+        { version: 4, role: 'canary' as const, share: 0.1 },
+      ],
+    };
+    assert.deepEqual(roleLabels(canary), ['v3 (primary)', 'v4 (canary 10%)']);
+    assert.equal(roleLabel(line(4, 'canary'), canary), 'v4 (canary 10%)');
+    assert.equal(roleLabel(line(4, 'canary'), { ...canary, roles: [] }), 'v4 (canary)', 'no share known');
+    assert.equal(
+      roleLabel(line(4, 'canary'), { ...canary, roles: [{ ...canary.roles[1], share: 0.125 }] }),
+      'v4 (canary 12.5%)',
+    );
+    // A shadow has no line (its copies are not timed) but is still named.
+    const shadow = {
+      lines: [line(3, 'primary')],
+      roles: [
+        { version: 3, role: 'primary' as const, share: null },
+        { version: 4, role: 'shadow' as const, share: null },
+      ],
+    };
+    assert.deepEqual(roleLabels(shadow), ['v3 (primary)', 'v4 (shadow)']);
+    assert.equal(roleLabel(line(3, 'primary'), shadow), 'v3 (primary)');
   });
 });
 

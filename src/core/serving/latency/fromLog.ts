@@ -2,7 +2,8 @@ import path from 'node:path';
 import { LatencyRecorder } from '../../stats/latency';
 import { listLogFiles, readPredictionLog } from '../predlog/reader';
 import type { PredictionRecord } from '../types';
-import type { LatencyLine, LatencyPoint, LatencySnapshot } from './types';
+import { shadowNotes, sortRoles } from './roles';
+import type { LatencyLine, LatencyPoint, LatencySnapshot, RoleInfo, ServingRole } from './types';
 
 export type LogRange = 'hour' | 'day';
 
@@ -58,7 +59,9 @@ export async function latencyFromLog(modelDir: string, o: LogLatencyOptions): Pr
   const from = to - spanMs;
   const listed = await listLogFiles(modelDir);
   const files = listed.files.filter((_, i) => !(fileStart(listed.files[i + 1] ?? '') < from));
-  const lines = new Map<string, { version: number; role: 'primary' | 'canary'; buckets: Map<number, Bucket> }>();
+  const lines = new Map<string, { version: number; role: ServingRole; buckets: Map<number, Bucket> }>();
+  /** Shadow versions the records name (a shadow's runs are compared, not timed: no line of its own). */
+  const shadows = new Set<number>();
   const all = new LatencyRecorder();
   let requests = 0;
   let errors = 0;
@@ -67,6 +70,7 @@ export async function latencyFromLog(modelDir: string, o: LogLatencyOptions): Pr
     const t = Date.parse(r.ts);
     if (!(t >= from && t < to)) return;
     const role = r.role === 'canary' ? 'canary' : 'primary';
+    if (r.shadow) shadows.add(r.shadow.version);
     const key = `${r.version}/${role}`;
     let line = lines.get(key);
     if (!line) lines.set(key, (line = { version: r.version, role, buckets: new Map() }));
@@ -97,8 +101,10 @@ export async function latencyFromLog(modelDir: string, o: LogLatencyOptions): Pr
       points: [...l.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([t, b]) => point(t, b)),
     }));
   const s = all.summary();
+  const roles = logRoles(out, shadows);
   const notes = [
     'From the prediction log: only the requests it sampled (setting mlops.serving.logPredictions) are counted.',
+    ...shadowNotes(roles, out),
   ];
   if (stats.badLines + stats.tornLines > 0)
     notes.push(`${stats.badLines + stats.tornLines} line(s) of the log were not prediction records and were skipped.`);
@@ -108,9 +114,24 @@ export async function latencyFromLog(modelDir: string, o: LogLatencyOptions): Pr
     to,
     bucketMs,
     lines: out,
+    roles,
     totals: { requests, errors, perSecond: requests / (spanMs / 1000), p50: s.p50, p95: s.p95, p99: s.p99 },
     notes,
   };
+}
+
+/** The roles the records show; a canary's share is its share of the requests logged (the log samples evenly). */
+function logRoles(lines: LatencyLine[], shadows: Set<number>): RoleInfo[] {
+  const requests = (l: LatencyLine) => l.points.reduce((n, p) => n + p.requests, 0);
+  const total = lines.reduce((n, l) => n + requests(l), 0);
+  return sortRoles([
+    ...lines.map((l) => ({
+      version: l.version,
+      role: l.role,
+      share: l.role === 'canary' && total ? requests(l) / total : null,
+    })),
+    ...[...shadows].sort((a, b) => b - a).map((version) => ({ version, role: 'shadow' as const, share: null })),
+  ]);
 }
 
 function point(t: number, b: Bucket): LatencyPoint {

@@ -1,7 +1,8 @@
 import type { RecentLatencies } from '../server/servingMetrics';
 import { bucketQuantile } from './bucketQuantile';
 import { readVersionCounters, type VersionCounters } from './metricsText';
-import type { LatencyLine, LatencyPoint, LatencySnapshot } from './types';
+import { shadowNotes, sortRoles } from './roles';
+import type { LatencyLine, LatencyPoint, LatencySnapshot, RoleInfo, ServingRole } from './types';
 
 /** How much live history an endpoint keeps (the panel draws all of it). */
 export const LIVE_KEEP_MS = 10 * 60_000;
@@ -52,21 +53,32 @@ const diff = (a: number, b: number) => Math.max(0, a - b);
  * the server's cumulative metrics since the last sample into one point per version. Percentiles are exact
  * when the server hands over its request latencies (`takeLatencies`, ServingMetrics.takeRecentLatencies);
  * otherwise they are estimated from the request-duration histogram's buckets, as Prometheus'
- * histogram_quantile does. Queue, compute and batch size are exact means.
+ * histogram_quantile does. Queue, compute and batch size are exact means. `roles` (servedRoles) says what
+ * part each version plays (the metrics are per version only): a line is labelled with the role its
+ * version had at the last sample that saw it in one.
  */
 export class LiveLatency {
   private last: Map<string, VersionCounters> | undefined;
   private lastAt = 0;
   private readonly kept = new Map<string, Kept>();
+  private served: RoleInfo[] = [];
+  private readonly roleOf = new Map<number, ServingRole>();
 
   constructor(
     private readonly metricsText: () => string,
     private readonly model: string,
     private readonly keepMs = LIVE_KEEP_MS,
     private readonly takeLatencies?: () => RecentLatencies[],
+    private readonly roles?: () => RoleInfo[],
   ) {}
 
   sample(now = Date.now()): void {
+    if (this.roles) {
+      this.served = sortRoles(this.roles());
+      // A version in two roles at once (an alias moved onto the canary's version) shows the first one.
+      for (const v of new Set(this.served.map((r) => r.version)))
+        this.roleOf.set(v, this.served.find((r) => r.version === v)!.role);
+    }
     const counters = readVersionCounters(this.metricsText());
     const exact = new Map<number, Float64Array>();
     for (const r of this.takeLatencies?.() ?? [])
@@ -128,7 +140,7 @@ export class LiveLatency {
     let from = now;
     for (const k of [...this.kept.values()].sort((a, b) => b.version - a.version)) {
       if (k.points.length === 0) continue;
-      lines.push({ version: k.version, role: 'primary', points: k.points.slice() });
+      lines.push({ version: k.version, role: this.roleOf.get(k.version) ?? 'primary', points: k.points.slice() });
       from = Math.min(from, k.points[0].t);
       bounds = k.bounds;
       for (const p of k.points) {
@@ -153,6 +165,7 @@ export class LiveLatency {
       to: now,
       bucketMs: lines[0] && lines[0].points.length > 1 ? lines[0].points[1].t - lines[0].points[0].t : 0,
       lines,
+      roles: this.served.slice(),
       totals: {
         requests,
         errors,
@@ -161,11 +174,12 @@ export class LiveLatency {
         p95: ms(0.95),
         p99: ms(0.99),
       },
-      notes: exact
-        ? [
-            `Percentiles are exact per point; over the whole span they come from up to ${KEEP_PER_POINT} requests per point.`,
-          ]
-        : ['Percentiles are estimated from the server’s latency histogram buckets (0.5 ms, 1 ms, 2.5 ms, 5 ms, …).'],
+      notes: [
+        exact
+          ? `Percentiles are exact per point; over the whole span they come from up to ${KEEP_PER_POINT} requests per point.`
+          : 'Percentiles are estimated from the server’s latency histogram buckets (0.5 ms, 1 ms, 2.5 ms, 5 ms, …).',
+        ...shadowNotes(this.served, lines),
+      ],
     };
   }
 }

@@ -17,11 +17,26 @@ export interface LatencyPoint {
   batchSize: number;
 }
 
+/** The part a version plays on an endpoint (--canary takes a share of the traffic, --shadow a copy of it). */
+export type ServingRole = 'primary' | 'canary' | 'shadow';
+
+/** A version in a role: what the endpoint serves (live), or what the log's records show. */
+export interface RoleInfo {
+  version: number;
+  role: ServingRole;
+  /** The canary's share of the traffic (0..1): as configured (live) or as answered (log); else null. */
+  share: number | null;
+}
+
 /** One version's series (one line per version: canary and shadow put a second one beside the first). */
 export interface LatencyLine {
   version: number;
-  /** 'canary' when the log says this version answered as a canary; else 'primary'. */
-  role: 'primary' | 'canary';
+  /**
+   * The role its requests were answered in: from the log's records, or (live) the role the endpoint gave
+   * the version when it was sampled. A shadow only has a line when requests named its version directly:
+   * the copies it runs are compared, not timed.
+   */
+  role: ServingRole;
   points: LatencyPoint[];
 }
 
@@ -43,6 +58,8 @@ export interface LatencySnapshot {
   to: number;
   bucketMs: number;
   lines: LatencyLine[];
+  /** Every version in a role over the span, primary first (the legend and summary name them by it). */
+  roles: RoleInfo[];
   totals: LatencyTotals;
   /** What the numbers cannot say (sampled log, skipped lines, estimated percentiles). */
   notes: string[];
