@@ -5,8 +5,8 @@ import type { InferRequest, InferResponse, ModelRunner, RequestTiming, ServedVer
 import { allocate, type Tensor } from './datatypes';
 import { type ModelPlan, planModel } from './modelPlan';
 import { OverloadedError } from './overloaded';
-import { prepareRequest } from './prepareRequest';
-import { type BatchingOptions, type Pending, RequestQueue } from './requestQueue';
+import { type PreparedRequest, prepareRequest } from './prepareRequest';
+import { type BatchingOptions, type Outcome, type Pending, RequestQueue } from './requestQueue';
 import { newCounters, type RunnerStats } from './runnerStats';
 import { product } from './tensorCodec';
 import type { WorkerPool } from './workerPool';
@@ -100,6 +100,8 @@ class QueuedRunner implements Runner {
   private readonly queue: RequestQueue;
   private closing: Promise<void> | undefined;
   private readonly label: string;
+  private readonly versionText: string;
+  private readonly watched = new WeakMap<AbortSignal, Set<Ticket>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -110,15 +112,27 @@ class QueuedRunner implements Runner {
     readonly load: LoadReport,
   ) {
     this.label = `${served.model} v${served.version}`;
+    this.versionText = String(served.version);
     this.queue = new RequestQueue(ref, batching, this.counters);
     pool.addSource(this.queue);
   }
 
-  async infer(
-    request: InferRequest,
-    signal?: AbortSignal,
-  ): Promise<{ response: InferResponse; timing: RequestTiming }> {
+  /** Not async, and no closures per request beyond the promise's: this runs for every request. */
+  infer(request: InferRequest, signal?: AbortSignal): Promise<{ response: InferResponse; timing: RequestTiming }> {
     const arrival = performance.now();
+    let ticket: Ticket;
+    try {
+      ticket = this.admit(request, arrival, signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (signal) this.watch(signal, ticket);
+    this.queue.push(ticket);
+    this.pool.schedule();
+    return ticket.promise;
+  }
+
+  private admit(request: InferRequest, arrival: number, signal: AbortSignal | undefined): Ticket {
     if (this.closing)
       throw new MlopsError('UNAVAILABLE', `The model ${this.label} is no longer served here.`, 'Retry the request.');
     if (signal?.aborted) throw cancelled('The inference request');
@@ -136,43 +150,59 @@ class QueuedRunner implements Runner {
         this.retryAfterSeconds(),
       );
     }
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        this.queue.remove(pending);
-        this.counters.requestFailure++;
-        reject(cancelled('The inference request'));
-      };
-      const pending: Pending = {
-        prepared,
-        arrival,
-        done: (outcome) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (settled) return;
-          settled = true;
-          if ('error' in outcome) {
-            this.counters.requestFailure++;
-            return reject(this.runError(outcome.error));
-          }
-          const response: InferResponse = {
-            model_name: this.served.model,
-            model_version: String(this.served.version),
-            ...(prepared.id !== undefined ? { id: prepared.id } : {}),
-            outputs: outcome.outputs,
-          };
-          const c = this.counters;
-          c.requestSuccess++;
-          c.queueMsTotal += outcome.queueMs;
-          c.computeMsTotal += outcome.computeMs;
-          const { queueMs, computeMs, batchSize } = outcome;
-          resolve({ response, timing: { queueMs, computeMs, totalMs: performance.now() - arrival, batchSize } });
+    return new Ticket(this, prepared, arrival);
+  }
+
+  /**
+   * Cancellation: one 'abort' listener per signal (the HTTP server gives one signal per connection, so
+   * a keep-alive client's requests share it) over the set of that signal's requests in this runner,
+   * instead of adding and removing a listener for every request.
+   */
+  private watch(signal: AbortSignal, ticket: Ticket): void {
+    let set = this.watched.get(signal);
+    if (!set) {
+      const tickets = new Set<Ticket>();
+      set = tickets;
+      this.watched.set(signal, tickets);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const t of [...tickets]) t.cancel();
         },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(pending);
-      this.pool.schedule();
+        { once: true },
+      );
+    }
+    set.add(ticket);
+    ticket.watchers = set;
+  }
+
+  /** A request left the queue for good: answered, failed or cancelled. */
+  finish(ticket: Ticket, outcome: Outcome | 'cancelled'): void {
+    ticket.watchers?.delete(ticket);
+    const c = this.counters;
+    if (outcome === 'cancelled') {
+      this.queue.remove(ticket);
+      c.requestFailure++;
+      return ticket.reject(cancelled('The inference request'));
+    }
+    if ('error' in outcome) {
+      c.requestFailure++;
+      return ticket.reject(this.runError(outcome.error));
+    }
+    const prepared = ticket.prepared;
+    const response: InferResponse = {
+      model_name: this.served.model,
+      model_version: this.versionText,
+      ...(prepared.id !== undefined ? { id: prepared.id } : {}),
+      outputs: outcome.outputs,
+    };
+    c.requestSuccess++;
+    c.queueMsTotal += outcome.queueMs;
+    c.computeMsTotal += outcome.computeMs;
+    const { queueMs, computeMs, batchSize } = outcome;
+    ticket.resolve({
+      response,
+      timing: { queueMs, computeMs, totalMs: performance.now() - ticket.arrival, batchSize },
     });
   }
 
@@ -220,5 +250,41 @@ class QueuedRunner implements Runner {
       this.pool.release(this.ref.sha256);
     })();
     return this.closing;
+  }
+}
+
+type Answer = { response: InferResponse; timing: RequestTiming };
+
+/** One request from admission to its single outcome (answer, failure or cancellation). */
+class Ticket implements Pending {
+  readonly promise: Promise<Answer>;
+  resolve!: (a: Answer) => void;
+  reject!: (e: Error) => void;
+  /** The requests of this ticket's abort signal, while it has one. */
+  watchers: Set<Ticket> | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly runner: QueuedRunner,
+    readonly prepared: PreparedRequest,
+    readonly arrival: number,
+  ) {
+    this.promise = new Promise<Answer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  done(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.runner.finish(this, outcome);
+  }
+
+  /** Its client went away: out of the queue if still there; a run in progress goes on, its answer unused. */
+  cancel(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.runner.finish(this, 'cancelled');
   }
 }
