@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorMessage } from '../../errors';
 import type { PredictionRecord } from '../types';
 import { LOG_EXTENSION, logFileName, modelLogDir } from './layout';
+import { recordJson } from './recordJson';
 
 export interface PredictionLogOptions {
   /** The folder holding one sub-folder per model. */
@@ -140,7 +141,7 @@ class ModelLog {
 }
 
 /**
- * The prediction log: records are serialized when appended and kept in memory, then written per model
+ * The prediction log: records are serialized (recordJson.ts) when appended and kept in memory, then written per model
  * on a timer (and on close), off the request path. Files rotate past a size and the oldest go past a
  * total; a full buffer drops records rather than growing without bound, and says how many.
  */
@@ -183,7 +184,7 @@ export class PredictionLog {
       m = new ModelLog(record.model, modelLogDir(this.o.root, record.model), this.o);
       this.models.set(record.model, m);
     }
-    if (!m.push(JSON.stringify(record) + '\n')) this.o.onDrop?.(record.model, 1);
+    if (!m.push(recordJson(record) + '\n')) this.o.onDrop?.(record.model, 1);
     // A burst fills the buffer faster than the timer empties it: write early rather than drop.
     else if (m.buffered >= EARLY_FLUSH_BYTES) void this.flush();
   }

@@ -30,6 +30,8 @@ function metricsRoute(metrics: ServingMetrics): Route {
   };
 }
 
+const MATCH_CACHE_SIZE = 256;
+
 /**
  * One abort signal per connection, made on first use and aborted when the connection closes: a request's
  * client has gone away exactly when its connection closes before the answer. Made per request it cost
@@ -85,6 +87,11 @@ function sendError(res: ServerResponse, shape: ErrorShape, e: HttpError): void {
 export class InferenceHttpServer {
   private readonly server: http.Server;
   private readonly routes: Route[];
+  /**
+   * "METHOD url" -> its route and decoded parameters: clients repeat the same few URLs, and matching
+   * runs every route's pattern. Bounded (cleared when full) so varied URLs cannot grow it.
+   */
+  private readonly matched = new Map<string, { route: Route; params: string[] }>();
   private inflight = 0;
   private idle: (() => void) | undefined;
   url = '';
@@ -154,8 +161,14 @@ export class InferenceHttpServer {
       if (--this.inflight === 0) this.idle?.();
     });
     if (this.state.draining) res.setHeader('Connection', 'close');
-    const rawPath = (req.url ?? '/').split('?')[0];
-    const { route, params, allow } = this.match(req.method ?? 'GET', rawPath);
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const key = `${method} ${url}`;
+    const known = this.matched.get(key);
+    if (known) return this.handle(known.route, known.params, req, res, arrivedAt, arrivedPerf);
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const { route, params, allow } = this.match(method, rawPath);
     if (!route) {
       const status = allow ? 405 : 404;
       res.once('finish', () => this.metrics.httpRequest('unknown', res.statusCode));
@@ -171,18 +184,37 @@ export class InferenceHttpServer {
       sendError(res, shape, new HttpError(status, e.message, e.headers));
       return;
     }
-    res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
     let decoded: string[];
     try {
       decoded = params.map((p) => decodeURIComponent(p));
     } catch {
+      res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
       sendError(res, route.errors, new HttpError(400, `The path ${rawPath} is not valid URL encoding.`));
       return;
     }
-    const ctx = new Context(req, res, this.state, decoded, arrivedAt, arrivedPerf);
-    Promise.resolve()
-      .then(() => route.handle(ctx))
-      .catch((e: unknown) => sendError(res, route.errors, toHttpError(e)));
+    Object.freeze(decoded);
+    if (this.matched.size >= MATCH_CACHE_SIZE) this.matched.clear();
+    this.matched.set(key, { route, params: decoded });
+    this.handle(route, decoded, req, res, arrivedAt, arrivedPerf);
+  }
+
+  private handle(
+    route: Route,
+    params: string[],
+    req: IncomingMessage,
+    res: ServerResponse,
+    arrivedAt: number,
+    arrivedPerf: number,
+  ): void {
+    res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
+    const ctx = new Context(req, res, this.state, params, arrivedAt, arrivedPerf);
+    const fail = (e: unknown) => sendError(res, route.errors, toHttpError(e));
+    try {
+      const done = route.handle(ctx);
+      if (done) done.catch(fail);
+    } catch (e) {
+      fail(e);
+    }
   }
 
   /**

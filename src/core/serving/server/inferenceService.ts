@@ -72,8 +72,11 @@ export class InferenceService {
     return this.run(found.model, picked.live, picked.role, request, signal);
   }
 
-  /** Runs a request on a runner already picked; failures are HttpErrors naming the version that failed. */
-  async run(
+  /**
+   * Runs a request on a runner already picked; failures are HttpErrors naming the version that failed.
+   * Written with `then` rather than async/await: one promise and no extra turns per request.
+   */
+  run(
     model: ServedModel,
     live: LiveRunner,
     role: 'primary' | 'canary',
@@ -82,16 +85,22 @@ export class InferenceService {
   ): Promise<Answered> {
     const served = live.served;
     this.metrics.started(served);
-    try {
-      const { response, timing } = await live.infer(request, signal);
-      return { response, timing, live, role, model };
-    } catch (e) {
+    const failed = (e: unknown): never => {
+      this.metrics.finished(served);
       const err = toHttpError(e);
       err.served = served;
       throw err;
-    } finally {
-      this.metrics.finished(served);
+    };
+    let running: ReturnType<LiveRunner['infer']>;
+    try {
+      running = live.infer(request, signal);
+    } catch (e) {
+      running = Promise.reject(e);
     }
+    return running.then(({ response, timing }) => {
+      this.metrics.finished(served);
+      return { response, timing, live, role, model };
+    }, failed);
   }
 
   /** After a success was written: metrics, window, shadow copy, log. */
