@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { startServing, type RunningServer } from '../../../src/core/serving/serve';
 import { request } from '../../helpers/http';
 import { tempDir, writeModel } from '../../helpers/tmp';
@@ -84,5 +86,62 @@ describe('serving: health and metrics answer while a big model runs (models run 
     } finally {
       await small.close();
     }
+  });
+
+  it('cancels a request whose client goes away while it waits; kept-alive connections keep their requests', async () => {
+    const rows = 1024;
+    const data = Array.from({ length: rows * 16 }, (_, i) => (i % 19) / 19);
+    const body = JSON.stringify({ inputs: [{ name: 'input', shape: [rows, 16], datatype: 'FP32', data }] });
+    // Failed requests of any reason (a cancellation is answered 503, counted today as "overloaded").
+    const failures = async () => {
+      const m = (await request('GET', `${server.url}/metrics`)).text;
+      const re = /^mlops_inference_request_failure_total\{model="big",version="0",reason="\w+"\} (\d+)$/gm;
+      return [...m.matchAll(re)].reduce((n, hit) => n + Number(hit[1]), 0);
+    };
+    const before = await failures();
+    const pending = async () => {
+      const m = (await request('GET', `${server.url}/metrics`)).text;
+      return Number(/mlops_inference_pending_requests\{model="big",version="0"\} (-?\d+)/.exec(m)?.[1] ?? 0);
+    };
+    // Three requests in a row on one kept-alive connection, the worker busy with the first meanwhile.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const inRow = (async () => {
+      const sockets = new Set<net.Socket>();
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        statuses.push(
+          await new Promise<number>((resolve, reject) => {
+            const req = http.request(
+              `${server.url}/v2/models/big/infer`,
+              { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              },
+            );
+            req.on('socket', (s) => sockets.add(s));
+            req.on('error', reject);
+            req.end(body);
+          }),
+        );
+      }
+      return { statuses, connections: sockets.size };
+    })();
+    // A client that sends its request and goes away while it waits behind the others.
+    while ((await pending()) < 1) await new Promise((r) => setTimeout(r, 5));
+    const { port } = new URL(server.url);
+    const gone = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => gone.once('connect', r));
+    gone.write(
+      `POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    while ((await pending()) < 2) await new Promise((r) => setTimeout(r, 5));
+    gone.destroy();
+    const { statuses, connections } = await inRow;
+    agent.destroy();
+    assert.deepEqual(statuses, [200, 200, 200]);
+    assert.equal(connections, 1, 'the three requests shared one connection');
+    for (let i = 0; i < 200 && (await failures()) === before; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await failures(), before + 1, 'the request of the client that went away failed (cancelled)');
   });
 });
