@@ -92,56 +92,74 @@ describe('serving: health and metrics answer while a big model runs (models run 
     const rows = 1024;
     const data = Array.from({ length: rows * 16 }, (_, i) => (i % 19) / 19);
     const body = JSON.stringify({ inputs: [{ name: 'input', shape: [rows, 16], datatype: 'FP32', data }] });
-    // Failed requests of any reason (a cancellation is answered 503, counted today as "overloaded").
-    const failures = async () => {
+    const metric = async (re: RegExp) => {
       const m = (await request('GET', `${server.url}/metrics`)).text;
-      const re = /^mlops_inference_request_failure_total\{model="big",version="0",reason="\w+"\} (\d+)$/gm;
       return [...m.matchAll(re)].reduce((n, hit) => n + Number(hit[1]), 0);
     };
-    const before = await failures();
-    const pending = async () => {
-      const m = (await request('GET', `${server.url}/metrics`)).text;
-      return Number(/mlops_inference_pending_requests\{model="big",version="0"\} (-?\d+)/.exec(m)?.[1] ?? 0);
-    };
-    // Three requests in a row on one kept-alive connection, the worker busy with the first meanwhile.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const inRow = (async () => {
-      const sockets = new Set<net.Socket>();
-      const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        statuses.push(
-          await new Promise<number>((resolve, reject) => {
-            const req = http.request(
-              `${server.url}/v2/models/big/infer`,
-              { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
-              (res) => {
-                res.resume();
-                res.on('end', () => resolve(res.statusCode ?? 0));
-              },
-            );
-            req.on('socket', (s) => sockets.add(s));
-            req.on('error', reject);
-            req.end(body);
-          }),
+    // Failed requests of any reason (a cancellation is answered 503, counted today as "overloaded").
+    const failures = () =>
+      metric(/^mlops_inference_request_failure_total\{model="big",version="0",reason="\w+"\} (\d+)$/gm);
+    const pending = () => metric(/^mlops_inference_pending_requests\{model="big",version="0"\} (-?\d+)$/gm);
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (const start = Date.now(); !(await ok()); await new Promise((r) => setTimeout(r, 2)))
+        assert.ok(
+          Date.now() - start < 20_000,
+          `timed out waiting for ${what} (pending ${await pending()}, answered ${answered})`,
         );
-      }
-      return { statuses, connections: sockets.size };
-    })();
-    // A client that sends its request and goes away while it waits behind the others.
-    while ((await pending()) < 1) await new Promise((r) => setTimeout(r, 5));
+    };
+    const before = await failures();
+    // Big requests keep the worker busy (one run at a time); the leaving client queues behind them. Pending
+    // plus answered (read first: a request answered in between is undercounted, never counted twice).
+    const AHEAD = 12;
+    let answered = 0;
+    const ahead = Array.from({ length: AHEAD }, () =>
+      request('POST', `${server.url}/v2/models/big/infer`, body).then((r) => {
+        answered++;
+        return r;
+      }),
+    );
+    const seen = async (n: number) => {
+      const a = answered;
+      return (await pending()) + a >= n;
+    };
+    await until('the requests ahead to arrive', () => seen(AHEAD));
     const { port } = new URL(server.url);
     const gone = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => gone.once('connect', r));
     gone.write(
       `POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    while ((await pending()) < 2) await new Promise((r) => setTimeout(r, 5));
+    await until('the leaving request to be pending', () => seen(AHEAD + 1));
+    assert.ok(answered < AHEAD, 'the requests ahead were all answered before the leaving one was seen');
     gone.destroy();
-    const { statuses, connections } = await inRow;
-    agent.destroy();
-    assert.deepEqual(statuses, [200, 200, 200]);
-    assert.equal(connections, 1, 'the three requests shared one connection');
-    for (let i = 0; i < 200 && (await failures()) === before; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const r of await Promise.all(ahead)) assert.equal(r.status, 200, r.text);
+    await until('the leaving request to fail', async () => (await failures()) > before);
     assert.equal(await failures(), before + 1, 'the request of the client that went away failed (cancelled)');
+
+    // Requests in a row on one kept-alive connection share its signal: none is cancelled by another's end.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<net.Socket>();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            `${server.url}/v2/models/big/infer`,
+            { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on('socket', (sock) => sockets.add(sock));
+          req.on('error', reject);
+          req.end(body);
+        });
+        assert.equal(status, 200);
+      }
+    } finally {
+      agent.destroy();
+    }
+    assert.equal(sockets.size, 1, 'the three requests shared one connection');
+    assert.equal(await failures(), before + 1);
   });
 });
