@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
 import { startServing, type RunningServer } from '../../../src/core/serving/serve';
 import { request } from '../../helpers/http';
 import { tempDir, writeModel } from '../../helpers/tmp';
@@ -84,5 +86,80 @@ describe('serving: health and metrics answer while a big model runs (models run 
     } finally {
       await small.close();
     }
+  });
+
+  it('cancels a request whose client goes away while it waits; kept-alive connections keep their requests', async () => {
+    const rows = 1024;
+    const data = Array.from({ length: rows * 16 }, (_, i) => (i % 19) / 19);
+    const body = JSON.stringify({ inputs: [{ name: 'input', shape: [rows, 16], datatype: 'FP32', data }] });
+    const metric = async (re: RegExp) => {
+      const m = (await request('GET', `${server.url}/metrics`)).text;
+      return [...m.matchAll(re)].reduce((n, hit) => n + Number(hit[1]), 0);
+    };
+    // Failed requests of any reason (a cancellation is answered 503, counted today as "overloaded").
+    const failures = () =>
+      metric(/^mlops_inference_request_failure_total\{model="big",version="0",reason="\w+"\} (\d+)$/gm);
+    const pending = () => metric(/^mlops_inference_pending_requests\{model="big",version="0"\} (-?\d+)$/gm);
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (const start = Date.now(); !(await ok()); await new Promise((r) => setTimeout(r, 2)))
+        assert.ok(
+          Date.now() - start < 20_000,
+          `timed out waiting for ${what} (pending ${await pending()}, answered ${answered})`,
+        );
+    };
+    const before = await failures();
+    // Big requests keep the worker busy (one run at a time); the leaving client queues behind them. Pending
+    // plus answered (read first: a request answered in between is undercounted, never counted twice).
+    const AHEAD = 12;
+    let answered = 0;
+    const ahead = Array.from({ length: AHEAD }, () =>
+      request('POST', `${server.url}/v2/models/big/infer`, body).then((r) => {
+        answered++;
+        return r;
+      }),
+    );
+    const seen = async (n: number) => {
+      const a = answered;
+      return (await pending()) + a >= n;
+    };
+    await until('the requests ahead to arrive', () => seen(AHEAD));
+    const { port } = new URL(server.url);
+    const gone = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => gone.once('connect', r));
+    gone.write(
+      `POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await until('the leaving request to be pending', () => seen(AHEAD + 1));
+    assert.ok(answered < AHEAD, 'the requests ahead were all answered before the leaving one was seen');
+    gone.destroy();
+    for (const r of await Promise.all(ahead)) assert.equal(r.status, 200, r.text);
+    await until('the leaving request to fail', async () => (await failures()) > before);
+    assert.equal(await failures(), before + 1, 'the request of the client that went away failed (cancelled)');
+
+    // Requests in a row on one kept-alive connection share its signal: none is cancelled by another's end.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<net.Socket>();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            `${server.url}/v2/models/big/infer`,
+            { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on('socket', (sock) => sockets.add(sock));
+          req.on('error', reject);
+          req.end(body);
+        });
+        assert.equal(status, 200);
+      }
+    } finally {
+      agent.destroy();
+    }
+    assert.equal(sockets.size, 1, 'the three requests shared one connection');
+    assert.equal(await failures(), before + 1);
   });
 });

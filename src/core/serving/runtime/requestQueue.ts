@@ -116,11 +116,17 @@ export class RequestQueue implements JobSource {
     this.inFlightBatches++;
     this.inFlightRequests += batch.length;
     const requests = batch.map((p) => p.prepared);
+    let endedAt = 0;
     return {
       ref: this.ref,
       feeds: batch.length === 1 ? head.prepared.feeds : mergeFeeds(requests),
       outputs: head.prepared.outputs,
-      settle: (outcome, dispatchedAt) => this.settle(batch, rows, outcome, dispatchedAt),
+      ended: () => {
+        endedAt = performance.now();
+        this.inFlightBatches--;
+        this.inFlightRequests -= batch.length;
+      },
+      settle: (outcome, dispatchedAt) => this.settle(batch, rows, outcome, dispatchedAt, endedAt),
     };
   }
 
@@ -134,10 +140,15 @@ export class RequestQueue implements JobSource {
     }
   }
 
-  private settle(batch: Pending[], rows: number, outcome: Parameters<Job['settle']>[0], dispatchedAt: number): void {
-    this.inFlightBatches--;
-    this.inFlightRequests -= batch.length;
-    const computeMs = performance.now() - dispatchedAt;
+  /** The run's time ends at `endedAt` (ended()), not at this call, which may come after the next dispatch. */
+  private settle(
+    batch: Pending[],
+    rows: number,
+    outcome: Parameters<Job['settle']>[0],
+    dispatchedAt: number,
+    endedAt: number,
+  ): void {
+    const computeMs = endedAt - dispatchedAt;
     const names = batch[0].prepared.outputs;
     if ('error' in outcome && batch.length > 1 && !(outcome.error instanceof MlopsError)) {
       // onnxruntime refused the merged batch (e.g. one request's index out of range): run each request

@@ -5,8 +5,8 @@ import type { InferRequest, InferResponse, ModelRunner, RequestTiming, ServedVer
 import { allocate, type Tensor } from './datatypes';
 import { type ModelPlan, planModel } from './modelPlan';
 import { OverloadedError } from './overloaded';
-import { prepareRequest } from './prepareRequest';
-import { type BatchingOptions, type Pending, RequestQueue } from './requestQueue';
+import { type PreparedRequest, prepareRequest } from './prepareRequest';
+import { type BatchingOptions, type Outcome, type Pending, RequestQueue } from './requestQueue';
 import { newCounters, type RunnerStats } from './runnerStats';
 import { product } from './tensorCodec';
 import type { WorkerPool } from './workerPool';
@@ -100,6 +100,7 @@ class QueuedRunner implements Runner {
   private readonly queue: RequestQueue;
   private closing: Promise<void> | undefined;
   private readonly label: string;
+  private readonly versionText: string;
 
   constructor(
     private readonly pool: WorkerPool,
@@ -110,15 +111,33 @@ class QueuedRunner implements Runner {
     readonly load: LoadReport,
   ) {
     this.label = `${served.model} v${served.version}`;
+    this.versionText = String(served.version);
     this.queue = new RequestQueue(ref, batching, this.counters);
     pool.addSource(this.queue);
   }
 
-  async infer(
-    request: InferRequest,
-    signal?: AbortSignal,
-  ): Promise<{ response: InferResponse; timing: RequestTiming }> {
+  /** Not async, and no closures per request beyond the promise's: this runs for every request. */
+  infer(request: InferRequest, signal?: AbortSignal): Promise<{ response: InferResponse; timing: RequestTiming }> {
     const arrival = performance.now();
+    let ticket: Ticket;
+    try {
+      ticket = this.admit(request, arrival, signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // The ticket itself listens (handleEvent): no closure per request. A listener per signal for all its
+    // requests would save ~0.5 us more, but a kept-alive connection's signal would then collect one
+    // listener per runner it ever used (alias swaps make new runners) and warn past ten.
+    if (signal) {
+      ticket.signal = signal;
+      signal.addEventListener('abort', ticket, { once: true });
+    }
+    this.queue.push(ticket);
+    this.pool.schedule();
+    return ticket.promise;
+  }
+
+  private admit(request: InferRequest, arrival: number, signal: AbortSignal | undefined): Ticket {
     if (this.closing)
       throw new MlopsError('UNAVAILABLE', `The model ${this.label} is no longer served here.`, 'Retry the request.');
     if (signal?.aborted) throw cancelled('The inference request');
@@ -136,43 +155,36 @@ class QueuedRunner implements Runner {
         this.retryAfterSeconds(),
       );
     }
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        this.queue.remove(pending);
-        this.counters.requestFailure++;
-        reject(cancelled('The inference request'));
-      };
-      const pending: Pending = {
-        prepared,
-        arrival,
-        done: (outcome) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (settled) return;
-          settled = true;
-          if ('error' in outcome) {
-            this.counters.requestFailure++;
-            return reject(this.runError(outcome.error));
-          }
-          const response: InferResponse = {
-            model_name: this.served.model,
-            model_version: String(this.served.version),
-            ...(prepared.id !== undefined ? { id: prepared.id } : {}),
-            outputs: outcome.outputs,
-          };
-          const c = this.counters;
-          c.requestSuccess++;
-          c.queueMsTotal += outcome.queueMs;
-          c.computeMsTotal += outcome.computeMs;
-          const { queueMs, computeMs, batchSize } = outcome;
-          resolve({ response, timing: { queueMs, computeMs, totalMs: performance.now() - arrival, batchSize } });
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(pending);
-      this.pool.schedule();
+    return new Ticket(this, prepared, arrival);
+  }
+
+  /** A request left the queue for good: answered, failed or cancelled. */
+  finish(ticket: Ticket, outcome: Outcome | 'cancelled'): void {
+    ticket.signal?.removeEventListener('abort', ticket);
+    const c = this.counters;
+    if (outcome === 'cancelled') {
+      this.queue.remove(ticket);
+      c.requestFailure++;
+      return ticket.reject(cancelled('The inference request'));
+    }
+    if ('error' in outcome) {
+      c.requestFailure++;
+      return ticket.reject(this.runError(outcome.error));
+    }
+    const prepared = ticket.prepared;
+    const response: InferResponse = {
+      model_name: this.served.model,
+      model_version: this.versionText,
+      ...(prepared.id !== undefined ? { id: prepared.id } : {}),
+      outputs: outcome.outputs,
+    };
+    c.requestSuccess++;
+    c.queueMsTotal += outcome.queueMs;
+    c.computeMsTotal += outcome.computeMs;
+    const { queueMs, computeMs, batchSize } = outcome;
+    ticket.resolve({
+      response,
+      timing: { queueMs, computeMs, totalMs: performance.now() - ticket.arrival, batchSize },
     });
   }
 
@@ -220,5 +232,41 @@ class QueuedRunner implements Runner {
       this.pool.release(this.ref.sha256);
     })();
     return this.closing;
+  }
+}
+
+type Answer = { response: InferResponse; timing: RequestTiming };
+
+/** One request from admission to its single outcome (answer, failure or cancellation). */
+class Ticket implements Pending, EventListenerObject {
+  readonly promise: Promise<Answer>;
+  resolve!: (a: Answer) => void;
+  reject!: (e: Error) => void;
+  /** The caller's abort signal, listened to until the outcome. */
+  signal: AbortSignal | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly runner: QueuedRunner,
+    readonly prepared: PreparedRequest,
+    readonly arrival: number,
+  ) {
+    this.promise = new Promise<Answer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  done(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.runner.finish(this, outcome);
+  }
+
+  /** Its client went away ('abort'): out of the queue if still there; a run in progress goes on, unused. */
+  handleEvent(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.runner.finish(this, 'cancelled');
   }
 }

@@ -11,6 +11,8 @@ export interface Job {
   ref: ModelRef;
   feeds: Record<string, Tensor>;
   outputs: string[];
+  /** The run is over (called first, before any other batch is dispatched): the queue's bookkeeping only. */
+  ended(): void;
   /** `result` or `error`; `dispatchedAt` is when the job left the queue (performance.now()). */
   settle(outcome: { outputs: Record<string, Tensor>; runMs: number } | { error: Error }, dispatchedAt: number): void;
 }
@@ -172,7 +174,9 @@ export class WorkerPool {
       }
       if (!best) break;
       if (this.broken) {
-        best.take().settle({ error: this.broken }, now);
+        const job = best.take();
+        job.ended();
+        job.settle({ error: this.broken }, now);
         continue;
       }
       if (!slot) break;
@@ -197,17 +201,27 @@ export class WorkerPool {
     this.timer.unref();
   }
 
+  /**
+   * A finished run hands the worker its next batch before the finished one's requests are answered:
+   * answering (slicing outputs, writing responses) takes the HTTP thread as long as a small model's run,
+   * and the worker would sit idle through it. A failed run is settled first, since it may put its
+   * requests back at the head of the queue to run alone.
+   */
   private dispatch(slot: WorkerSlot, job: Job, at: number): void {
     slot.busy = true;
     slot.call({ type: 'run', ...job.ref, feeds: job.feeds, outputs: job.outputs }, job.feeds).then(
       (m) => {
         slot.busy = false;
+        job.ended();
+        this.schedule();
         const r = m as Extract<FromWorker, { type: 'result' }>;
         job.settle({ outputs: r.outputs, runMs: r.runMs }, at);
+        // Settling may requeue (outputs that do not split by rows) and frees the queue's delay hold.
         this.schedule();
       },
       (e: unknown) => {
         slot.busy = false;
+        job.ended();
         job.settle({ error: e instanceof Error ? e : new Error(String(e)) }, at);
         this.schedule();
       },

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { HttpError, toHttpError } from './httpError';
 import { MLFLOW_ROUTES, mlflowErrorCode } from './mlflowRoutes';
 import { OIP_ROUTES } from './oipRoutes';
@@ -30,6 +30,46 @@ function metricsRoute(metrics: ServingMetrics): Route {
   };
 }
 
+const MATCH_CACHE_SIZE = 256;
+
+/**
+ * One abort signal per connection, made on first use and aborted when the connection closes: a request's
+ * client has gone away exactly when its connection closes before the answer. An AbortSignal costs ~4 us
+ * to create, plus its garbage; made per request, it took ~15 us of HTTP-thread CPU per request on the
+ * small MLP at c=64 (A/B, medians: 74 -> 59 us/request). Keep-alive clients now pay it once per
+ * connection. A request answered before the close has already removed its listener: the late abort
+ * touches nothing.
+ */
+const connectionSignals = new WeakMap<Socket, AbortSignal>();
+
+function connectionSignal(socket: Socket): AbortSignal {
+  let signal = connectionSignals.get(socket);
+  if (!signal) {
+    const abort = new AbortController();
+    signal = abort.signal;
+    connectionSignals.set(socket, signal);
+    if (socket.destroyed) abort.abort();
+    else socket.once('close', () => abort.abort());
+  }
+  return signal;
+}
+
+/** The handler's view of one request; `signal` is made only for the routes that read it. */
+class Context implements RouteContext {
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly state: ServerState,
+    readonly params: string[],
+    readonly arrivedAt: number,
+    readonly arrivedPerf: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return connectionSignal(this.req.socket);
+  }
+}
+
 function sendError(res: ServerResponse, shape: ErrorShape, e: HttpError): void {
   if (res.headersSent) {
     res.destroy();
@@ -48,6 +88,11 @@ function sendError(res: ServerResponse, shape: ErrorShape, e: HttpError): void {
 export class InferenceHttpServer {
   private readonly server: http.Server;
   private readonly routes: Route[];
+  /**
+   * "METHOD url" -> its route and decoded parameters: clients repeat the same few URLs, and matching
+   * runs every route's pattern. Bounded (cleared when full) so varied URLs cannot grow it.
+   */
+  private readonly matched = new Map<string, { route: Route; params: string[] }>();
   private inflight = 0;
   private idle: (() => void) | undefined;
   url = '';
@@ -117,8 +162,14 @@ export class InferenceHttpServer {
       if (--this.inflight === 0) this.idle?.();
     });
     if (this.state.draining) res.setHeader('Connection', 'close');
-    const rawPath = (req.url ?? '/').split('?')[0];
-    const { route, params, allow } = this.match(req.method ?? 'GET', rawPath);
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const key = `${method} ${url}`;
+    const known = this.matched.get(key);
+    if (known) return this.handle(known.route, known.params, req, res, arrivedAt, arrivedPerf);
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const { route, params, allow } = this.match(method, rawPath);
     if (!route) {
       const status = allow ? 405 : 404;
       res.once('finish', () => this.metrics.httpRequest('unknown', res.statusCode));
@@ -134,30 +185,37 @@ export class InferenceHttpServer {
       sendError(res, shape, new HttpError(status, e.message, e.headers));
       return;
     }
-    res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
-    const abort = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
     let decoded: string[];
     try {
       decoded = params.map((p) => decodeURIComponent(p));
     } catch {
+      res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
       sendError(res, route.errors, new HttpError(400, `The path ${rawPath} is not valid URL encoding.`));
       return;
     }
-    const ctx: RouteContext = {
-      req,
-      res,
-      state: this.state,
-      params: decoded,
-      arrivedAt,
-      arrivedPerf,
-      signal: abort.signal,
-    };
-    Promise.resolve()
-      .then(() => route.handle(ctx))
-      .catch((e: unknown) => sendError(res, route.errors, toHttpError(e)));
+    Object.freeze(decoded);
+    if (this.matched.size >= MATCH_CACHE_SIZE) this.matched.clear();
+    this.matched.set(key, { route, params: decoded });
+    this.handle(route, decoded, req, res, arrivedAt, arrivedPerf);
+  }
+
+  private handle(
+    route: Route,
+    params: string[],
+    req: IncomingMessage,
+    res: ServerResponse,
+    arrivedAt: number,
+    arrivedPerf: number,
+  ): void {
+    res.once('finish', () => this.metrics.httpRequest(route.name, res.statusCode));
+    const ctx = new Context(req, res, this.state, params, arrivedAt, arrivedPerf);
+    const fail = (e: unknown) => sendError(res, route.errors, toHttpError(e));
+    try {
+      const done = route.handle(ctx);
+      if (done) done.catch(fail);
+    } catch (e) {
+      fail(e);
+    }
   }
 
   /**

@@ -58,18 +58,30 @@ abstract class Series<T> implements Family {
   abstract render(out: string[]): void;
 }
 
-export class Counter extends Series<{ v: number }> {
+/** One series' value, held by callers that update the same series on every request (no label lookup). */
+export interface Cell {
+  v: number;
+}
+
+export class Counter extends Series<Cell> {
   readonly type = 'counter' as const;
   inc(labels: Labels, by = 1): void {
     this.get(labels, () => ({ v: 0 })).v += by;
+  }
+  /** The series of these labels, to add to directly (a counter only grows: add >= 0). */
+  cell(labels: Labels): Cell {
+    return this.get(labels, () => ({ v: 0 }));
   }
   render(out: string[]): void {
     for (const s of this.series.values()) out.push(`${this.name}${labelText(s.labels)} ${formatValue(s.value.v)}`);
   }
 }
 
-export class Gauge extends Series<{ v: number }> {
+export class Gauge extends Series<Cell> {
   readonly type = 'gauge' as const;
+  cell(labels: Labels): Cell {
+    return this.get(labels, () => ({ v: 0 }));
+  }
   set(labels: Labels, v: number): void {
     this.get(labels, () => ({ v: 0 })).v = v;
   }
@@ -81,7 +93,7 @@ export class Gauge extends Series<{ v: number }> {
   }
 }
 
-interface HistogramValue {
+export interface HistogramValue {
   counts: Float64Array;
   sum: number;
   count: number;
@@ -98,7 +110,13 @@ export class Histogram extends Series<HistogramValue> {
     super(name, help, labelNames);
   }
   observe(labels: Labels, v: number): void {
-    const h = this.get(labels, () => ({ counts: new Float64Array(this.buckets.length), sum: 0, count: 0 }));
+    this.observeIn(this.cell(labels), v);
+  }
+  /** The series of these labels, for observeIn. */
+  cell(labels: Labels): HistogramValue {
+    return this.get(labels, () => ({ counts: new Float64Array(this.buckets.length), sum: 0, count: 0 }));
+  }
+  observeIn(h: HistogramValue, v: number): void {
     // Buckets hold non-cumulative counts; render() accumulates them.
     let i = 0;
     while (i < this.buckets.length && v > this.buckets[i]) i++;

@@ -7,13 +7,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  sendText(res, status, JSON.stringify(body), 'application/json', headers);
 }
 
 export function sendText(
@@ -23,6 +17,12 @@ export function sendText(
   contentType = 'text/plain; charset=utf-8',
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...headers });
+  // One header object, filled in place (no spread): this runs for every answer.
+  const all: Record<string, string | number> = {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+  };
+  for (const k in headers) all[k] = headers[k];
+  res.writeHead(status, all);
   res.end(text);
 }

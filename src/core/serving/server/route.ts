@@ -24,7 +24,10 @@ export interface RouteContext {
   /** Epoch ms and performance.now() when the request arrived. */
   arrivedAt: number;
   arrivedPerf: number;
-  /** Aborted when the client goes away before its answer. */
+  /**
+   * Aborted when the client goes away before its answer: its connection's signal (httpServer.ts), shared
+   * by the requests of a kept-alive connection, so listeners must be removed once a request is answered.
+   */
   signal: AbortSignal;
 }
 

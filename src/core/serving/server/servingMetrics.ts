@@ -1,5 +1,5 @@
 import type { RequestTiming, ServedVersion } from '../types';
-import { MetricRegistry, type Counter, type Gauge, type Histogram } from './prometheus';
+import { type Cell, type Counter, type Gauge, type Histogram, type HistogramValue, MetricRegistry } from './prometheus';
 
 /** Seconds buckets from 0.5 ms to 10 s: CPU inference of small models sits at the low end. */
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,6 +21,17 @@ export interface RecentLatencies {
 }
 
 const RECENT_CAP = 20_000;
+
+/** The series a request of one served version updates, looked up once per version instead of per request. */
+interface VersionCells {
+  success: Cell;
+  inferenceCount: Cell;
+  execCount: Cell;
+  duration: HistogramValue;
+  queue: HistogramValue;
+  compute: HistogramValue;
+  batchSize: HistogramValue;
+}
 
 function versionLabels(v: ServedVersion): { model: string; version: string } {
   return { model: v.model, version: String(v.version) };
@@ -49,6 +60,11 @@ export class ServingMetrics {
   private readonly servedVersion: Gauge;
   private readonly http: Counter;
   private readonly logDropped: Counter;
+  /** Keyed by the ServedVersion object a runner keeps for its life (WeakMap: retired versions drop out). */
+  private readonly cells = new WeakMap<ServedVersion, VersionCells>();
+  private readonly pendingCells = new WeakMap<ServedVersion, Cell>();
+  /** route -> status code -> series. */
+  private readonly httpCells = new Map<string, Map<number, Cell>>();
 
   constructor() {
     const r = this.registry;
@@ -122,12 +138,37 @@ export class ServingMetrics {
     );
   }
 
+  /** The success series of a version (made on its first success, as a label lookup would). */
+  private cellsOf(v: ServedVersion): VersionCells {
+    let c = this.cells.get(v);
+    if (!c) {
+      const l = versionLabels(v);
+      c = {
+        success: this.success.cell(l),
+        inferenceCount: this.inferenceCount.cell(l),
+        execCount: this.execCount.cell(l),
+        duration: this.duration.cell(l),
+        queue: this.queue.cell(l),
+        compute: this.compute.cell(l),
+        batchSize: this.batchSize.cell(l),
+      };
+      this.cells.set(v, c);
+    }
+    return c;
+  }
+
+  private pendingOf(v: ServedVersion): Cell {
+    let c = this.pendingCells.get(v);
+    if (!c) this.pendingCells.set(v, (c = this.pending.cell(versionLabels(v))));
+    return c;
+  }
+
   started(v: ServedVersion): void {
-    this.pending.inc(versionLabels(v), 1);
+    this.pendingOf(v).v++;
   }
 
   finished(v: ServedVersion): void {
-    this.pending.inc(versionLabels(v), -1);
+    this.pendingOf(v).v--;
   }
 
   /**
@@ -157,15 +198,15 @@ export class ServingMetrics {
   /** `rows`: the request's first-dimension size (Triton counts a batch-4 request as 4 inferences). */
   succeeded(v: ServedVersion, t: RequestTiming, rows: number): void {
     this.remember(v, t.totalMs);
-    const l = versionLabels(v);
-    this.success.inc(l);
-    this.inferenceCount.inc(l, rows);
+    const c = this.cellsOf(v);
+    c.success.v++;
+    c.inferenceCount.v += rows;
     // Each of the n requests of a run adds 1/n, so a whole run adds one execution.
-    this.execCount.inc(l, 1 / Math.max(1, t.batchSize));
-    this.duration.observe(l, t.totalMs / 1000);
-    this.queue.observe(l, t.queueMs / 1000);
-    this.compute.observe(l, t.computeMs / 1000);
-    this.batchSize.observe(l, t.batchSize);
+    c.execCount.v += 1 / Math.max(1, t.batchSize);
+    this.duration.observeIn(c.duration, t.totalMs / 1000);
+    this.queue.observeIn(c.queue, t.queueMs / 1000);
+    this.compute.observeIn(c.compute, t.computeMs / 1000);
+    this.batchSize.observeIn(c.batchSize, t.batchSize);
   }
 
   failed(v: ServedVersion, reason: FailureReason, totalMs: number): void {
@@ -187,7 +228,11 @@ export class ServingMetrics {
   }
 
   httpRequest(route: string, code: number): void {
-    this.http.inc({ route, code: String(code) });
+    let byCode = this.httpCells.get(route);
+    if (!byCode) this.httpCells.set(route, (byCode = new Map()));
+    let cell = byCode.get(code);
+    if (!cell) byCode.set(code, (cell = this.http.cell({ route, code: String(code) })));
+    cell.v++;
   }
 
   logDrop(model: string, n = 1): void {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { type Runner, retryAfterSeconds, WorkerPool } from '../../../../src/core/serving/runtime';
 import type { InferRequest } from '../../../../src/core/serving/types';
 import { buildGraph } from '../../../builders/graphBuilder';
@@ -227,6 +228,24 @@ describe('serving runtime: dynamic batching', function () {
     assert.equal(s.requestSuccess, 1);
     assert.equal(s.executionCount, 2, 'the first run went on (a run cannot be interrupted)');
     await rejectsWith(runner.infer(fp32Request('input', 1, 8, 3), AbortSignal.abort()), 'CANCELLED');
+    await runner.close();
+  });
+
+  it("leaves no abort listener on a signal its requests share (a kept-alive connection's), answered or cancelled", async () => {
+    const runner = await runnerFor(pool, t.dir, 'mlp', MLP, HOLD);
+    const shared = new AbortController();
+    for (let i = 0; i < 12; i++) await runner.infer(fp32Request('input', 1, 8, i), shared.signal);
+    // At most ten at once: more listeners on one signal make Node warn (as one listener per request always did).
+    await Promise.all(Array.from({ length: 8 }, (_, i) => runner.infer(fp32Request('input', 1, 8, i), shared.signal)));
+    assert.equal(getEventListeners(shared.signal, 'abort').length, 0);
+    const leaving = new AbortController();
+    const cancelledOnes = Array.from({ length: 3 }, (_, i) =>
+      runner.infer(fp32Request('input', 1, 8, i), leaving.signal),
+    );
+    assert.equal(getEventListeners(leaving.signal, 'abort').length, 3);
+    leaving.abort();
+    for (const c of cancelledOnes) await rejectsWith(c, 'CANCELLED');
+    assert.equal(getEventListeners(leaving.signal, 'abort').length, 0);
     await runner.close();
   });
 });
