@@ -31,7 +31,9 @@ export interface Pending {
  * One runner's queue and its batching policy (Triton's dynamic batcher, with one addition):
  * - a batch goes as soon as it is full (maxBatchSize rows of mergeable requests);
  * - when none of this model's batches is running, the oldest request goes at once: nothing suggests more
- *   requests are coming, so holding it would only add latency (a lone client never waits for the delay);
+ *   requests are coming, so holding it would only add latency (a lone client never waits for the delay).
+ *   "At once" is the end of the event loop's turn (WorkerPool.scheduleSoon), so the requests read in the
+ *   same turn go together;
  * - while one of its batches runs, a request is held at most maxQueueDelayMs for others to join, since
  *   concurrent traffic is what batching is for;
  * - beyond that a request waits only for a free worker, and while it waits newer requests join its batch.

@@ -133,7 +133,7 @@ class QueuedRunner implements Runner {
       signal.addEventListener('abort', ticket, { once: true });
     }
     this.queue.push(ticket);
-    this.pool.schedule();
+    this.pool.scheduleSoon();
     return ticket.promise;
   }
 

@@ -53,6 +53,7 @@ export class WorkerPool {
   private readonly sources = new Set<JobSource>();
   private readonly models = new Map<string, { ref: ModelRef; warmup?: Record<string, Tensor>; refs: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
   private timerAt = Infinity;
   private earlyDeaths = 0;
   private restarts = 0;
@@ -153,6 +154,20 @@ export class WorkerPool {
 
   removeSource(source: JobSource): void {
     this.sources.delete(source);
+  }
+
+  /**
+   * schedule() once the requests that arrived with this one are queued too: the HTTP server reads every
+   * ready connection in one turn of the event loop, and setImmediate runs right after that turn. Called
+   * on every enqueue. Scheduling at once instead sent the first request of each burst alone (measured on
+   * the small MLP at c=64: 38% of runs held one request, each costing a worker hand-off), and ran the
+   * scheduler once per request instead of once per turn. A lone request waits only for the turn to end.
+   */
+  scheduleSoon(): void {
+    this.soon ??= setImmediate(() => {
+      this.soon = undefined;
+      this.schedule();
+    });
   }
 
   /**
@@ -276,6 +291,7 @@ export class WorkerPool {
       await Promise.all([...this.runners].map((r) => r.close()));
       this.stopping = true;
       if (this.timer) clearTimeout(this.timer);
+      if (this.soon) clearImmediate(this.soon);
       await Promise.all(this.slots.map((s) => s.shutdown()));
     })();
     return this.closed;

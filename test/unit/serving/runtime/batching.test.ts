@@ -9,11 +9,31 @@ import { assertOutputsClose, fp32Request, rejectsWith, runnerFor } from './fixtu
 
 /**
  * Dynamic batching against real sessions. One worker and a long queue delay make batches deterministic:
- * the first request runs alone (nothing was in flight), the ones sent in the same tick queue behind it
- * and merge when the worker frees.
+ * the pool hands out a turn's requests at the end of the event loop's turn, so a first request sent alone
+ * (`first`) runs alone, and the ones sent together after it queue behind it and merge when the worker frees.
  */
 const MLP = buildMlp({ inputDim: 8, hidden: [16], outputDim: 4, seed: 3 });
 const HOLD = { maxQueueDelayMs: 10_000 };
+
+/** Sends a request and lets the turn end, so it is running before anything else is sent. */
+async function first<T>(send: () => Promise<T>): Promise<{ pending: Promise<T> }> {
+  const pending = send();
+  pending.catch(() => undefined); // awaited by the caller later; no unhandled rejection meanwhile
+  await new Promise((r) => setImmediate(r));
+  return { pending };
+}
+
+/** Starts the first request alone, then the rest together; settles like Promise.allSettled. */
+async function firstThenRest<T>(sends: (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+  const { pending } = await first(sends[0]);
+  return Promise.allSettled([pending, ...sends.slice(1).map((s) => s())]);
+}
+
+/** firstThenRest, rejecting on the first failure (like Promise.all). */
+async function allFirstThenRest<T>(sends: (() => Promise<T>)[]): Promise<T[]> {
+  const { pending } = await first(sends[0]);
+  return Promise.all([pending, ...sends.slice(1).map((s) => s())]);
+}
 
 describe('serving runtime: dynamic batching', function () {
   this.timeout(120_000);
@@ -36,7 +56,7 @@ describe('serving runtime: dynamic batching', function () {
       fp32Request('input', 1 + (i % 3), 8, i, `r${i}`),
     );
     requests[5] = fp32Request('input', 2, 7, 5, 'bad');
-    const settled = await Promise.allSettled(requests.map((r) => runner.infer(r)));
+    const settled = await firstThenRest(requests.map((r) => () => runner.infer(r)));
     const bad = settled[5];
     assert.ok(
       bad.status === 'rejected' && /input 'input': expected FP32 \[batch, 8\], got \[2, 7\]/.test(String(bad.reason)),
@@ -82,7 +102,7 @@ describe('serving runtime: dynamic batching', function () {
       ...(outputs ? { outputs: outputs.map((name) => ({ name })) } : {}),
     });
     const requests = [req(2, 0), req(2, 1), req(3, 2), req(2, 3), req(3, 4), req(2, 5, ['y']), req(2, 6, ['y'])];
-    const answers = await Promise.all(requests.map((r) => runner.infer(r)));
+    const answers = await allFirstThenRest(requests.map((r) => () => runner.infer(r)));
     assert.deepEqual(
       answers.map((a) => a.timing.batchSize),
       [1, 2, 2, 2, 2, 2, 2],
@@ -104,7 +124,7 @@ describe('serving runtime: dynamic batching', function () {
     const runner = await runnerFor(pool, t.dir, 'mlp', MLP, { ...HOLD, maxBatchSize: 4 });
     const rows = [1, 1, 1, 1, 1, 1, 1, 5, 2, 2];
     const requests = rows.map((r, i) => fp32Request('input', r, 8, 100 + i));
-    const answers = await Promise.all(requests.map((r) => runner.infer(r)));
+    const answers = await allFirstThenRest(requests.map((r) => () => runner.infer(r)));
     // first alone; then [1,1,1,1]; then [1,1] + [2] (5 does not fit); then the 5 alone; then the last 2.
     assert.deepEqual(
       answers.map((a) => a.timing.batchSize),
@@ -119,7 +139,8 @@ describe('serving runtime: dynamic batching', function () {
 
   it('refuses requests past a full queue with OVERLOADED and a retry-after hint; serves the rest', async () => {
     const runner = await runnerFor(pool, t.dir, 'mlp', MLP, { ...HOLD, maxQueueSize: 3 });
-    const accepted = [0, 1, 2, 3].map((i) => runner.infer(fp32Request('input', 1, 8, i)));
+    const { pending: running } = await first(() => runner.infer(fp32Request('input', 1, 8, 0)));
+    const accepted = [running, ...[1, 2, 3].map((i) => runner.infer(fp32Request('input', 1, 8, i)))];
     const e = await rejectsWith(runner.infer(fp32Request('input', 1, 8, 9)), 'OVERLOADED', /3 requests waiting/);
     const after = retryAfterSeconds(e);
     assert.ok(after !== undefined && after >= 1 && after <= 60, `retry after ${after}`);
@@ -127,6 +148,17 @@ describe('serving runtime: dynamic batching', function () {
     assert.equal(runner.stats().queued, 3);
     await Promise.all(accepted);
     await runner.infer(fp32Request('input', 1, 8, 9));
+    await runner.close();
+  });
+
+  it('merges the requests of one event-loop turn, the first included, when nothing is running', async () => {
+    const runner = await runnerFor(pool, t.dir, 'mlp', MLP, HOLD);
+    const answers = await Promise.all([0, 1, 2, 3].map((i) => runner.infer(fp32Request('input', 1, 8, 200 + i))));
+    assert.deepEqual(
+      answers.map((a) => a.timing.batchSize),
+      [4, 4, 4, 4],
+    );
+    assert.deepEqual(runner.stats().batchSizes, { 4: 1 });
     await runner.close();
   });
 
@@ -215,13 +247,13 @@ describe('serving runtime: dynamic batching', function () {
   it('a request cancelled while queued or running fails alone (CANCELLED); the others are answered', async () => {
     const runner = await runnerFor(pool, t.dir, 'mlp', MLP, HOLD);
     const [running, queued] = [new AbortController(), new AbortController()];
-    const first = runner.infer(fp32Request('input', 1, 8, 0), running.signal);
+    const { pending: started } = await first(() => runner.infer(fp32Request('input', 1, 8, 0), running.signal));
     const cancelledOne = runner.infer(fp32Request('input', 1, 8, 1), queued.signal);
     const third = runner.infer(fp32Request('input', 1, 8, 2));
     queued.abort();
     running.abort();
     await rejectsWith(cancelledOne, 'CANCELLED');
-    await rejectsWith(first, 'CANCELLED');
+    await rejectsWith(started, 'CANCELLED');
     assert.equal((await third).timing.batchSize, 1);
     const s = runner.stats();
     assert.equal(s.requestFailure, 2);

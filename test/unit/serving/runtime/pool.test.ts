@@ -42,6 +42,7 @@ describe('serving runtime: the worker pool', function () {
     pool.crashWorkerForTest(0);
     const onWorker0 = runner.infer(bigRequest(1));
     const onWorker1 = runner.infer(bigRequest(2));
+    await new Promise((r) => setImmediate(r)); // the pool hands out a turn's requests at the turn's end
     assert.deepEqual(pool.busyWorkers(), [0, 1]);
     await rejectsWith(onWorker0, 'INTERNAL', /inference worker stopped .*crash requested by a test/);
     assert.deepEqual((await onWorker1).response.outputs[0].shape, [256, 512]);
