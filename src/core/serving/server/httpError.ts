@@ -1,10 +1,13 @@
 import { MlopsError } from '../../errors';
 import type { ServedVersion } from '../types';
+import type { FailureReason } from './servingMetrics';
 
 /** A failure with its HTTP status, raised by the routes and answered in the protocol's error shape. */
 export class HttpError extends Error {
   /** The version whose run failed, when the request reached one (for metrics and the prediction log). */
   served?: ServedVersion;
+  /** Why, for /metrics, when the status alone does not say (a 503 is a full queue, a cancel or a shutdown). */
+  reason?: FailureReason;
   constructor(
     readonly status: number,
     message: string,
@@ -33,7 +36,8 @@ export function toHttpError(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
   if (e instanceof MlopsError) {
     const msg = e.describe();
-    if (OVERLOADED.has(e.code)) return new HttpError(503, msg, { 'Retry-After': String(retryAfterSeconds(e) ?? 1) });
+    if (OVERLOADED.has(e.code))
+      return withReason(new HttpError(503, msg, { 'Retry-After': String(retryAfterSeconds(e) ?? 1) }), 'overloaded');
     switch (e.code) {
       case 'INVALID_ARGUMENT':
         return new HttpError(400, msg);
@@ -43,7 +47,8 @@ export function toHttpError(e: unknown): HttpError {
       case 'INVALID_STATE':
       case 'CANCELLED': {
         const after = retryAfterSeconds(e);
-        return new HttpError(503, msg, after ? { 'Retry-After': String(after) } : {});
+        const err = new HttpError(503, msg, after ? { 'Retry-After': String(after) } : {});
+        return withReason(err, e.code === 'CANCELLED' ? 'cancelled' : 'unavailable');
       }
       default:
         return new HttpError(500, msg);
@@ -52,9 +57,15 @@ export function toHttpError(e: unknown): HttpError {
   return new HttpError(500, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-/** The failure label for /metrics. */
-export function failureReason(status: number): 'invalid' | 'overloaded' | 'internal' | 'unavailable' {
-  if (status >= 400 && status < 500) return 'invalid';
-  if (status === 503) return 'overloaded';
+function withReason(e: HttpError, reason: FailureReason): HttpError {
+  e.reason = reason;
+  return e;
+}
+
+/** The failure label for /metrics: the runtime's reason when known, else the status's. */
+export function failureReason(e: HttpError): FailureReason {
+  if (e.reason) return e.reason;
+  if (e.status >= 400 && e.status < 500) return 'invalid';
+  if (e.status === 503) return 'overloaded';
   return 'internal';
 }

@@ -153,7 +153,7 @@ export class InferenceService {
     this.window.observe(totalMs, false);
     const served = err.served;
     if (!served) return;
-    this.metrics.failed(served, failureReason(err.status), totalMs);
+    this.metrics.failed(served, failureReason(err), totalMs);
     if (request && this.log?.sampled()) {
       const r = this.baseRecord(served.model, served.version, request, meta, err.status, {
         totalMs,
