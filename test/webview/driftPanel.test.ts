@@ -1,46 +1,37 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultSettings } from '../../src/core/drift/config';
 import type { DriftResult } from '../../src/core/drift/result';
 import { runDrift } from '../../src/core/drift/run';
 import { driftPanelHtml } from '../../src/extension/drift/html';
-import { newNonce } from '../../src/extension/webviewPage';
 import type { DriftFiles } from '../../src/shared/driftProtocol';
+import {
+  csp,
+  host,
+  openPanelPage,
+  type PanelRig,
+  type Posted,
+  posted,
+  REPO,
+  SHOTS,
+  startPanelRig,
+  vscodeInitScript,
+} from './panelHarness';
 import { DARK, LIGHT } from './theme';
-import { servePanel } from './pageServer';
 
 /**
  * The drift panel as VS Code would show it: the built dist/webview bundle, the host's real HTML with its
  * CSP and nonce, in Debian's headless Chromium. acquireVsCodeApi is stubbed the way VS Code provides it.
  */
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-/** The README's screenshot is refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
-const SCREENSHOT =
-  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
-    ? path.join(REPO, 'media', 'screenshots', 'drift-panel.png')
-    : path.join(REPO, 'test-results', 'drift-panel.png');
-
-/** VS Code's injected API and theme variables, before any page script runs. */
-function initScript(vars: Record<string, string>): string {
-  return `
-    window.__posted = []; window.__state = undefined; window.__csp = [];
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
-    if (document.documentElement) applyVars();
-    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));`;
-}
+const SCREENSHOT = path.join(SHOTS, 'drift-panel.png');
 
 describe('drift panel in a real Chromium (built bundle, strict CSP)', function () {
   this.timeout(120000);
-  let browser: Browser;
+  let rig: PanelRig;
   let page: Page;
-  let server: { url: string; close: () => Promise<void> };
   let result: DriftResult;
   const problems: string[] = [];
   const files: DriftFiles = {
@@ -49,11 +40,7 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
   };
 
   before(async () => {
-    assert.ok(
-      existsSync(path.join(REPO, 'dist', 'webview', 'drift.js')),
-      'run `npm run build` first: dist/webview/drift.js is missing',
-    );
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+    rig = await startPanelRig('drift', driftPanelHtml);
     const s = defaultSettings();
     s.timestamp = 'event_time';
     s.window = { by: 'time', ms: 86_400_000 * 7, label: '1w' };
@@ -67,67 +54,34 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
       settings: s,
       now: Date.UTC(2024, 2, 22),
     });
-    // The server's origin stands in for webview.cspSource; the HTML is the host's own, fresh nonce per render.
-    server = await servePanel(() =>
-      driftPanelHtml({
-        cspSource: server.url,
-        nonce: newNonce(),
-        scriptUri: `${server.url}/dist/webview/drift.js`,
-        styleUri: `${server.url}/dist/webview/drift.css`,
-      }),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    page = await openPanelPage(rig, vscodeInitScript(DARK, 'vscode-dark'), problems, {
+      label: 'dark',
+      viewport: { width: 1100, height: 1000 },
+      waitReady: false,
     });
-    page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text()))
-        problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
-    await page.addInitScript(initScript(DARK));
-    await page.goto(server.url);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
   });
 
   it('sends ready (the handshake) and waits for the host', async () => {
     await page.waitForFunction(() =>
-      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'ready'),
     );
-    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-    assert.deepEqual(posted, [{ type: 'ready', protocol: 1 }]);
+    assert.deepEqual(await posted(page), [{ type: 'ready', protocol: 1 }]);
   });
 
   it('ignores a message that does not fit the contract', async () => {
-    await page.evaluate(() => window.postMessage({ type: 'result', files: null, result: { nope: 1 } }, '*'));
+    await host(page, { type: 'result', files: null, result: { nope: 1 } });
     assert.equal(await page.isVisible('#content'), false);
   });
 
   it('renders the verdict, one table row per feature, and draws both charts', async () => {
-    await page.evaluate(([f, r]) => window.postMessage({ type: 'result', files: f, result: r }, '*'), [
-      files,
-      result,
-    ] as const);
+    await host(page, { type: 'result', files, result });
     await page.waitForSelector('#features tbody tr');
     assert.equal(await page.locator('#features tbody tr').count(), result.features.length);
-    const rendered = await page.evaluate(() =>
-      (window as unknown as { __posted: { type: string; rows?: number }[] }).__posted.filter(
-        (m) => m.type === 'rendered',
-      ),
-    );
+    const rendered = (await posted(page)).filter((m) => m.type === 'rendered');
     assert.deepEqual(
       rendered.map((m) => m.rows),
       [result.features.length],
@@ -173,10 +127,10 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
     assert.equal(state.selected, 'country');
     assert.equal(state.sort.key, 'name');
     await page.click('#refresh');
-    const posted = await page.evaluate(() =>
-      (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type),
+    assert.deepEqual(
+      (await posted(page)).map((m) => m.type),
+      ['ready', 'rendered', 'refresh'],
     );
-    assert.deepEqual(posted, ['ready', 'rendered', 'refresh']);
   });
 
   it('redraws with the light theme when VS Code switches it', async () => {
@@ -237,21 +191,17 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
   });
 
   it('renders the error state, header included (was: stuck on "Loading…")', async () => {
-    const fresh = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const fresh = await openPanelPage(rig, vscodeInitScript(DARK, 'vscode-dark'), problems, {
+      label: 'error state',
+      viewport: { width: 800, height: 600 },
+    });
     try {
-      await fresh.addInitScript(initScript(DARK));
-      await fresh.goto(server.url);
-      await fresh.waitForFunction(() =>
-        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
-      );
-      await fresh.evaluate(
-        (f) =>
-          window.postMessage(
-            { type: 'error', files: f, message: 'cur.csv: there is no timestamp column "ts".', hint: 'Columns: a, b.' },
-            '*',
-          ),
+      await host(fresh, {
+        type: 'error',
         files,
-      );
+        message: 'cur.csv: there is no timestamp column "ts".',
+        hint: 'Columns: a, b.',
+      });
       await fresh.waitForSelector('#error', { state: 'visible' });
       assert.equal(await fresh.textContent('#verdict'), 'Drift could not be computed.');
       assert.equal(await fresh.textContent('#verdict-badge'), 'Error');
@@ -268,8 +218,7 @@ describe('drift panel in a real Chromium (built bundle, strict CSP)', function (
     await page.waitForTimeout(200);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    const csp = await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
-    assert.deepEqual(csp, []);
+    assert.deepEqual(await csp(page), []);
     assert.deepEqual(problems, []);
   });
 });

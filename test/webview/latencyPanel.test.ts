@@ -1,12 +1,20 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { latencyPanelHtml } from '../../src/extension/serving/latencyHtml';
-import { newNonce } from '../../src/extension/webviewPage';
 import type { LatencyLine, LatencyView } from '../../src/shared/latencyProtocol';
-import { servePanel } from './pageServer';
+import {
+  csp,
+  host,
+  openPanelPage,
+  type PanelRig,
+  posted,
+  SHOTS,
+  startPanelRig,
+  vscodeInitScript,
+} from './panelHarness';
 import { DARK, LIGHT } from './theme';
 
 /**
@@ -14,12 +22,6 @@ import { DARK, LIGHT } from './theme';
  * (CSP, nonce) in headless Chromium, in light, dark and high-contrast themes, drawing recorded host
  * messages: a live endpoint with a canary beside the primary, and a stopped one read from its log.
  */
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS =
-  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
-    ? path.join(REPO, 'media', 'screenshots')
-    : path.join(REPO, 'test-results');
 
 /** Default High Contrast's chart and text colours (VS Code sets body.vscode-high-contrast). */
 const HIGH_CONTRAST: Record<string, string> = {
@@ -127,24 +129,6 @@ const SHADOWED: LatencyView = {
   },
 };
 
-/** VS Code's injected API (state kept in sessionStorage, so a reload is a hide and show) and theme variables. */
-function initScript(vars: Record<string, string>, kind: Kind): string {
-  return `
-    window.__posted = []; window.__csp = [];
-    const saved = sessionStorage.getItem('state');
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => saved ? JSON.parse(saved) : undefined, setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)) });
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
-    if (document.documentElement) applyVars();
-    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-${kind}'));`;
-}
-
-type Posted = { type: string; [k: string]: unknown };
-const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted);
-const host = (p: Page, m: unknown) => p.evaluate((msg) => window.postMessage(msg, '*'), m);
-const csp = (p: Page) => p.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
-
 /** Canvases with enough painted pixels to be a chart (not just an empty frame). */
 const paintedCanvases = (p: Page) =>
   p.evaluate(() =>
@@ -159,45 +143,21 @@ const paintedCanvases = (p: Page) =>
 
 describe('latency panel in a real Chromium (built bundle, strict CSP)', function () {
   this.timeout(120000);
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let rig: PanelRig;
   const problems: string[] = [];
 
-  async function open(kind: Kind): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text()))
-        problems.push(`${kind} console: ${m.text()}`);
+  const open = (kind: Kind): Promise<Page> =>
+    openPanelPage(rig, vscodeInitScript(THEMES[kind], `vscode-${kind}`, 'session'), problems, {
+      label: kind,
+      viewport: { width: 1100, height: 1000 },
     });
-    page.on('pageerror', (e) => problems.push(`${kind} page error: ${e.stack ?? e.message}`));
-    await page.addInitScript(initScript(THEMES[kind], kind));
-    await page.goto(server.url);
-    await page.waitForFunction(() =>
-      (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'ready'),
-    );
-    return page;
-  }
 
   before(async () => {
-    assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'latency.js')), 'run `node esbuild.mjs` first');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    server = await servePanel(() =>
-      latencyPanelHtml({
-        cspSource: server.url,
-        nonce: newNonce(),
-        scriptUri: `${server.url}/dist/webview/latency.js`,
-        styleUri: `${server.url}/dist/webview/latency.css`,
-      }),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    rig = await startPanelRig('latency', latencyPanelHtml);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
   });
 
   for (const kind of ['light', 'dark', 'high-contrast'] as const) {

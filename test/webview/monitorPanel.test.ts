@@ -1,12 +1,21 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { historyPanelHtml } from '../../src/extension/monitor/historyHtml';
-import { newNonce } from '../../src/extension/webviewPage';
 import type { HostToWebview } from '../../src/shared/monitorProtocol';
-import { servePanel } from './pageServer';
+import {
+  csp,
+  host,
+  openPanelPage,
+  type PanelRig,
+  type Posted,
+  posted,
+  REPO,
+  startPanelRig,
+  vscodeInitScript,
+} from './panelHarness';
 import { DARK, LIGHT } from './theme';
 
 /**
@@ -14,20 +23,7 @@ import { DARK, LIGHT } from './theme';
  * HTML with its CSP and nonce, in Debian's headless Chromium, with acquireVsCodeApi stubbed as VS Code
  * provides it.
  */
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.join(REPO, 'test-results');
-
-function initScript(vars: Record<string, string>, themeClass: string): string {
-  return `
-    window.__posted = []; window.__state = undefined; window.__csp = [];
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
-    if (document.documentElement) applyVars();
-    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add(${JSON.stringify(themeClass)}));`;
-}
 
 const subject = {
   monitor: 'models:/fraud@production',
@@ -48,8 +44,6 @@ const history: HostToWebview = {
   window: 'reference data/ref.csv · current data/cur.csv',
 };
 
-type Win = { __posted: { type: string; points?: number }[]; __csp: string[] };
-
 /** Pixels of the chart canvas within a small distance of `hex` (lines are anti-aliased). */
 async function pixelsNear(page: Page, hex: string): Promise<number> {
   return page.evaluate((h) => {
@@ -65,33 +59,15 @@ async function pixelsNear(page: Page, hex: string): Promise<number> {
 
 describe('check history panel in a real Chromium (built bundle, strict CSP)', function () {
   this.timeout(120000);
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let rig: PanelRig;
 
   before(async () => {
-    assert.ok(
-      existsSync(path.join(REPO, 'dist', 'webview', 'monitor.js')),
-      'run `npm run build` first: dist/webview/monitor.js is missing',
-    );
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    server = await servePanel(() =>
-      historyPanelHtml({
-        cspSource: server.url,
-        nonce: newNonce(),
-        scriptUri: `${server.url}/dist/webview/monitor.js`,
-        styleUri: `${server.url}/dist/webview/monitor.css`,
-      }),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    rig = await startPanelRig('monitor', historyPanelHtml);
     mkdirSync(OUT, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
   });
 
   for (const [name, vars, themeClass] of [
@@ -99,32 +75,23 @@ describe('check history panel in a real Chromium (built bundle, strict CSP)', fu
     ['light', LIGHT, 'vscode-light'],
   ] as const) {
     it(`${name}: handshake, ignores what does not fit, draws the series and both thresholds in theme colours, reports it`, async () => {
-      const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
       const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+      const page = await openPanelPage(rig, vscodeInitScript(vars, themeClass), problems, {
+        label: name,
+        viewport: { width: 900, height: 600 },
       });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       try {
-        await page.addInitScript(initScript(vars, themeClass));
-        await page.goto(server.url);
-        await page.waitForFunction(() => (window as unknown as Win).__posted.some((m) => m.type === 'ready'));
-        assert.deepEqual(await page.evaluate(() => (window as unknown as Win).__posted), [
-          { type: 'ready', protocol: 1 },
-        ]);
+        assert.deepEqual(await posted(page), [{ type: 'ready', protocol: 1 }]);
 
-        await page.evaluate(
-          (h) => window.postMessage({ ...h, points: [{ at: 'x', value: 'high', state: 'ok' }] }, '*'),
-          history,
-        );
+        await host(page, { ...history, points: [{ at: 'x', value: 'high', state: 'ok' }] });
         await page.waitForTimeout(100);
         assert.equal(await page.isVisible('#content'), false, 'a message outside the contract is dropped');
 
-        await page.evaluate((h) => window.postMessage(h, '*'), history);
-        await page.waitForFunction(() => (window as unknown as Win).__posted.some((m) => m.type === 'rendered'));
-        const rendered = await page.evaluate(() =>
-          (window as unknown as Win).__posted.filter((m) => m.type === 'rendered'),
+        await host(page, history);
+        await page.waitForFunction(() =>
+          (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'rendered'),
         );
+        const rendered = (await posted(page)).filter((m) => m.type === 'rendered');
         assert.deepEqual(rendered, [{ type: 'rendered', points: 5 }], 'five values drawn, one gap');
         assert.equal(await page.textContent('#subject'), 'drift of models:/fraud@production');
         assert.equal(await page.textContent('#summary'), 'Critical · last value 100% · 6 evaluation(s)');
@@ -147,13 +114,9 @@ describe('check history panel in a real Chromium (built bundle, strict CSP)', fu
         assert.deepEqual(state, { protocol: 1, subject });
 
         await page.click('#refresh');
-        assert.equal(
-          await page.evaluate(() => (window as unknown as Win).__posted.at(-1)?.type),
-          'refresh',
-          'Refresh asks the host',
-        );
+        assert.equal((await posted(page)).at(-1)?.type, 'refresh', 'Refresh asks the host');
         await page.screenshot({ path: path.join(OUT, `monitor-history-${name}.png`) });
-        assert.deepEqual(await page.evaluate(() => (window as unknown as Win).__csp), [], 'no CSP violation');
+        assert.deepEqual(await csp(page), [], 'no CSP violation');
         assert.deepEqual(problems, []);
       } finally {
         await page.close();
@@ -162,22 +125,19 @@ describe('check history panel in a real Chromium (built bundle, strict CSP)', fu
   }
 
   it('shows an error from the host, and an empty history as a hint to run the monitors', async () => {
-    const page = await browser.newPage({ viewport: { width: 700, height: 500 } });
+    const page = await openPanelPage(rig, vscodeInitScript(DARK, 'vscode-dark'), [], {
+      label: 'dark',
+      viewport: { width: 700, height: 500 },
+    });
     try {
-      await page.addInitScript(initScript(DARK, 'vscode-dark'));
-      await page.goto(server.url);
-      await page.waitForFunction(() => (window as unknown as Win).__posted.some((m) => m.type === 'ready'));
-      await page.evaluate(
-        (s) => window.postMessage({ type: 'error', subject: s, message: 'mlops.yaml: the monitor is gone.' }, '*'),
-        subject,
-      );
+      await host(page, { type: 'error', subject, message: 'mlops.yaml: the monitor is gone.' });
       await page.waitForSelector('#error', { state: 'visible' });
       assert.equal(await page.textContent('#error-text'), 'mlops.yaml: the monitor is gone.');
       assert.equal(await page.isVisible('#content'), false);
-      await page.evaluate((h) => window.postMessage({ ...h, points: [] }, '*'), history);
+      await host(page, { ...history, points: [] });
       await page.waitForSelector('#empty', { state: 'visible' });
       assert.equal(await page.isVisible('#error'), false);
-      assert.deepEqual(await page.evaluate(() => (window as unknown as Win).__csp), []);
+      assert.deepEqual(await csp(page), []);
     } finally {
       await page.close();
     }

@@ -1,26 +1,27 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { newNonce } from '../../src/extension/webviewPage';
+import type { Page } from 'playwright-core';
 import { servingPanelHtml } from '../../src/extension/serving/html';
 import type { EndpointView, LoadTestView } from '../../src/shared/servingProtocol';
+import {
+  csp,
+  host,
+  openPanelPage,
+  type PanelRig,
+  posted,
+  SHOTS,
+  startPanelRig,
+  vscodeInitScript,
+} from './panelHarness';
 import { DARK, LIGHT } from './theme';
-import { servePanel } from './pageServer';
 
 /**
  * The test-serving panel as VS Code would show it: the built dist/webview/serving.js, the host's real
  * HTML with its CSP and nonce, in Debian's headless Chromium; acquireVsCodeApi stubbed as VS Code
  * provides it. The host's messages are recorded ones (an endpoint, an answer, a 10-second load test).
  */
-const REPO = path.resolve(__dirname, '..', '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-/** The README's screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
-const SHOTS =
-  process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
-    ? path.join(REPO, 'media', 'screenshots')
-    : path.join(REPO, 'test-results');
 
 const ENDPOINT: EndpointView = {
   label: 'fraud@production',
@@ -69,21 +70,6 @@ const LIGHT_CONTROLS: Record<string, string> = {
   '--vscode-button-secondaryForeground': '#3b3b3b',
 };
 
-/** VS Code's injected API and theme variables, before any page script runs. */
-function initScript(vars: Record<string, string>, kind: 'dark' | 'light'): string {
-  return `
-    window.__posted = []; window.__state = undefined; window.__csp = [];
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-    const applyVars = () => { for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v); };
-    if (document.documentElement) applyVars();
-    else new MutationObserver((_, o) => { if (document.documentElement) { applyVars(); o.disconnect(); } }).observe(document, { childList: true });
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-${kind}'));`;
-}
-
-type Posted = { type: string; [k: string]: unknown };
-const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted);
-const host = (p: Page, m: unknown) => p.evaluate((msg) => window.postMessage(msg, '*'), m);
 const setValue = (p: Page, sel: string, value: string) =>
   p.evaluate(
     ([s, v]) => {
@@ -97,45 +83,21 @@ const setValue = (p: Page, sel: string, value: string) =>
 
 describe('serving panel in a real Chromium (built bundle, strict CSP)', function () {
   this.timeout(120000);
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let rig: PanelRig;
   const problems: string[] = [];
 
-  async function open(kind: 'dark' | 'light'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text()))
-        problems.push(`${kind} console: ${m.text()}`);
+  const open = (kind: 'dark' | 'light'): Promise<Page> =>
+    openPanelPage(rig, vscodeInitScript(kind === 'dark' ? DARK : LIGHT_CONTROLS, `vscode-${kind}`), problems, {
+      label: kind,
+      viewport: { width: 1000, height: 1400 },
     });
-    page.on('pageerror', (e) => problems.push(`${kind} page error: ${e.stack ?? e.message}`));
-    await page.addInitScript(initScript(kind === 'dark' ? DARK : LIGHT_CONTROLS, kind));
-    await page.goto(server.url);
-    await page.waitForFunction(() =>
-      (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'ready'),
-    );
-    return page;
-  }
 
   before(async () => {
-    assert.ok(existsSync(path.join(REPO, 'dist', 'webview', 'serving.js')), 'run `node esbuild.mjs` first');
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    server = await servePanel(() =>
-      servingPanelHtml({
-        cspSource: server.url,
-        nonce: newNonce(),
-        scriptUri: `${server.url}/dist/webview/serving.js`,
-        styleUri: `${server.url}/dist/webview/serving.css`,
-      }),
-    );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    rig = await startPanelRig('serving', servingPanelHtml);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await rig?.close();
   });
 
   for (const kind of ['dark', 'light'] as const) {
@@ -195,7 +157,7 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
         for (const d of drawn) assert.ok(d.width > 100 && d.painted > 1000, `canvas drawn: ${JSON.stringify(d)}`);
         mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: path.join(SHOTS, `serving-panel-${kind}.png`), fullPage: true });
-        assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+        assert.deepEqual(await csp(page), []);
         await page.click('#export-csv');
         assert.deepEqual((await posted(page)).at(-1), { type: 'exportLoadTest', format: 'csv' });
       } finally {
