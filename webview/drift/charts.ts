@@ -12,7 +12,8 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { DriftResult, FeatureDrift } from '../../src/core/drift/result';
-import { type ChartTheme, readTheme, withAlpha } from './theme';
+import { withAlpha } from '../shared/themeVar';
+import { type ChartTheme, readTheme } from './theme';
 
 Chart.register(
   BarController,

@@ -15,7 +15,7 @@ import {
 } from '../../src/shared/driftProtocol';
 import { DriftCharts } from './charts';
 import { renderTable, sortFeatures } from './table';
-import { onThemeChange } from './theme';
+import { onThemeChange } from '../shared/themeVar';
 import { loadState, post, saveState } from './vscodeApi';
 
 /**

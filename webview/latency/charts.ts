@@ -12,7 +12,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { type LatencyLine, type LatencyPoint, type LatencyView, roleLabel } from '../../src/shared/latencyProtocol';
-import { themeVariables } from '../shared/themeVar';
+import { chartBase, themeVariables } from '../shared/themeVar';
 
 Chart.register(
   BarController,
@@ -48,9 +48,7 @@ function readColors(): Colors {
     queue: v('--latency-queue', '#cca700'),
     compute: v('--latency-compute', '#b180d7'),
     ok: v('--latency-ok', '#89d185'),
-    grid: v('--latency-grid', 'rgba(128,128,128,0.35)'),
-    muted: v('--vscode-descriptionForeground', '#9d9d9d'),
-    font: v('--vscode-font-family', 'sans-serif'),
+    ...chartBase(v, '--latency-grid'),
   };
 }
 

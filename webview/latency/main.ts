@@ -9,7 +9,7 @@ import {
   type LatencyViewState,
   parseHostMessage,
 } from '../../src/shared/latencyProtocol';
-import { onThemeChange } from '../drift/theme';
+import { onThemeChange } from '../shared/themeVar';
 import { LatencyCharts } from './charts';
 import { renderSummary, spanText } from './summary';
 import { loadState, post, saveState } from './vscodeApi';

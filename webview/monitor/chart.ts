@@ -14,8 +14,8 @@ import {
   type HistoryThresholds,
   type MonitorLevel,
 } from '../../src/shared/monitorProtocol';
-import { withAlpha } from '../drift/theme';
-import { themeVariables } from '../shared/themeVar';
+import { withAlpha } from '../shared/themeVar';
+import { chartBase, themeVariables } from '../shared/themeVar';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -40,10 +40,7 @@ function readColors(): Colors {
     critical: v('--monitor-critical', '#f14c4c'),
     ok: v('--monitor-ok', '#89d185'),
     nodata: v('--vscode-disabledForeground', '#8c8c8c'),
-    foreground: v('--vscode-foreground', '#cccccc'),
-    muted: v('--vscode-descriptionForeground', '#9d9d9d'),
-    grid: v('--monitor-grid', 'rgba(128,128,128,0.35)'),
-    font: v('--vscode-font-family', 'sans-serif'),
+    ...chartBase(v, '--monitor-grid'),
   };
 }
 

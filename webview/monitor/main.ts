@@ -7,7 +7,7 @@ import {
   type MonitorViewState,
   parseHostMessage,
 } from '../../src/shared/monitorProtocol';
-import { onThemeChange } from '../drift/theme';
+import { onThemeChange } from '../shared/themeVar';
 import { HistoryChart } from './chart';
 import { loadState, post, saveState } from './vscodeApi';
 

@@ -12,7 +12,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { LoadTestView } from '../../src/shared/servingProtocol';
-import { themeVariables } from '../shared/themeVar';
+import { chartBase, themeVariables } from '../shared/themeVar';
 
 Chart.register(
   BarController,
@@ -45,9 +45,7 @@ function readColors(): Colors {
     p95: v('--serving-p95', '#d18616'),
     p99: v('--serving-p99', '#f14c4c'),
     bar: v('--serving-bar', '#b180d7'),
-    grid: v('--serving-grid', 'rgba(128,128,128,0.35)'),
-    muted: v('--vscode-descriptionForeground', '#9d9d9d'),
-    font: v('--vscode-font-family', 'sans-serif'),
+    ...chartBase(v, '--serving-grid'),
   };
 }
 

@@ -22,7 +22,7 @@ import {
   type ServingViewState,
 } from '../../src/shared/servingProtocol';
 import { fieldText } from '../../src/shared/servingRequest';
-import { onThemeChange } from '../drift/theme';
+import { onThemeChange } from '../shared/themeVar';
 import { LoadCharts } from './charts';
 import { renderCompare } from './compare';
 import { exampleFields, formRequest, jsonRequest, renderFields, showFieldProblems, showJsonProblems } from './form';
