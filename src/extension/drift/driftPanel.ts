@@ -16,9 +16,8 @@ import {
 } from '../../shared/driftProtocol';
 import { showInfo } from '../ui/toast';
 import { openDataFile, pickReportTarget } from './fileDialogs';
-import { newNonce } from '../webviewPage';
 import { driftPanelHtml } from './html';
-import { panelOptions } from '../panelOptions';
+import { panelOptions, panelPageHtml } from '../panelOptions';
 
 export const DRIFT_VIEW_TYPE = 'mlops.driftPanel';
 
@@ -162,13 +161,7 @@ export class DriftPanel implements vscode.Disposable {
 
   private html(): string {
     const w = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
-    return driftPanelHtml({
-      cspSource: w.cspSource,
-      nonce: newNonce(),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'drift.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'drift.css')).toString(),
-    });
+    return panelPageHtml(w, this.context, 'drift', driftPanelHtml);
   }
 
   /** A watcher on one file (works for files outside the workspace too); changes are debounced. */

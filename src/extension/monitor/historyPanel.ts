@@ -7,11 +7,10 @@ import {
   parseWebviewMessage,
   type WebviewToHost,
 } from '../../shared/monitorProtocol';
-import { newNonce } from '../webviewPage';
 import { historyPanelHtml } from './historyHtml';
 import { loadMonitorCore } from './loadMonitorCore';
 import { checkSeries, dataWindow } from './monitorRows';
-import { panelOptions } from '../panelOptions';
+import { panelOptions, panelPageHtml } from '../panelOptions';
 
 export const HISTORY_VIEW_TYPE = 'mlops.checkHistory';
 /** The chart shows this many evaluations at most (the newest). */
@@ -125,14 +124,8 @@ export class CheckHistoryPanel implements vscode.Disposable {
     CheckHistoryPanel.open.set(this.key, this);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const w = panel.webview;
-    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     panel.webview.options = panelOptions(context);
-    w.html = historyPanelHtml({
-      cspSource: w.cspSource,
-      nonce: newNonce(),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'monitor.css')).toString(),
-    });
+    w.html = panelPageHtml(w, context, 'monitor', historyPanelHtml);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       w.onDidReceiveMessage((m: unknown) => this.receive(m)),

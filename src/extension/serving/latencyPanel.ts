@@ -9,10 +9,9 @@ import {
   parseWebviewMessage,
   type WebviewToHost,
 } from '../../shared/latencyProtocol';
-import { newNonce } from '../webviewPage';
 import type { Endpoint, EndpointManager } from './endpoints';
 import { latencyPanelHtml } from './latencyHtml';
-import { panelOptions } from '../panelOptions';
+import { panelOptions, panelPageHtml } from '../panelOptions';
 
 export const LATENCY_VIEW_TYPE = 'mlops.latencyPanel';
 
@@ -126,13 +125,7 @@ export class LatencyPanel implements vscode.Disposable {
     this.range = this.endpoint() ? 'live' : 'hour';
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const w = panel.webview;
-    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
-    w.html = latencyPanelHtml({
-      cspSource: w.cspSource,
-      nonce: newNonce(),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'latency.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'latency.css')).toString(),
-    });
+    w.html = panelPageHtml(w, context, 'latency', latencyPanelHtml);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       w.onDidReceiveMessage((m: unknown) => this.receive(m)),

@@ -11,7 +11,6 @@ import {
   type WebviewToHost,
 } from '../../shared/servingProtocol';
 import { checkRequest } from '../../shared/servingRequest';
-import { newNonce } from '../webviewPage';
 import { showInfo } from '../ui/toast';
 import type { Endpoint } from './endpoints';
 import { servingPanelHtml } from './html';
@@ -22,7 +21,7 @@ import { panelComparison } from './panelCompare';
 import { pickDataFile, requestsOrDataProblem } from './panelData';
 import { endpointSignature, type EndpointSignature } from './signature';
 import { curlFor, externalUrl } from './urls';
-import { panelOptions } from '../panelOptions';
+import { panelOptions, panelPageHtml } from '../panelOptions';
 
 export const SERVING_VIEW_TYPE = 'mlops.servingPanel';
 
@@ -133,13 +132,7 @@ export class ServingPanel implements vscode.Disposable {
     ServingPanel.open.set(endpoint.id, this);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const w = panel.webview;
-    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
-    w.html = servingPanelHtml({
-      cspSource: w.cspSource,
-      nonce: newNonce(),
-      scriptUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'serving.js')).toString(),
-      styleUri: w.asWebviewUri(vscode.Uri.joinPath(dist, 'serving.css')).toString(),
-    });
+    w.html = panelPageHtml(w, context, 'serving', servingPanelHtml);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       w.onDidReceiveMessage((m: unknown) => this.receive(m)),
