@@ -7,7 +7,7 @@ import type { ModelVersion } from '../registry/types';
 import { compareVersions, type Comparison, gateValue } from './compare';
 import { resolveData } from './data';
 import type { Workspace } from './evaluate';
-import { appendRetrainRun, readRetrainRuns, takeRetrainLock } from './retrainLock';
+import { appendRetrainRun, readRetrainRuns, type RetrainRecord, takeRetrainLock } from './retrainLock';
 import { runShell, substitute } from './runCommand';
 import type { BreachEvent, MonitorSpec } from './types';
 
@@ -73,13 +73,21 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
     const trigger = o.trigger
       ? `${o.trigger.check} ${o.trigger.severity}: ${o.trigger.value ?? 'n/a'} past ${o.trigger.threshold ?? 'n/a'}`
       : `manual by ${o.actor}`;
-    await appendRetrainRun(o.workspace.monitorDir, {
-      at: new Date(now).toISOString(),
-      model: m.modelName,
-      monitor: m.name,
-      trigger,
-      outcome: 'started',
-    });
+    // Each step of this run, with what every record of it shares.
+    const record = (
+      outcome: RetrainRecord['outcome'],
+      details: Pick<RetrainRecord, 'version' | 'error' | 'verdict' | 'challengerWins' | 'promoted'> = {},
+      at = Date.now(),
+    ) =>
+      appendRetrainRun(o.workspace.monitorDir, {
+        at: new Date(at).toISOString(),
+        model: m.modelName,
+        monitor: m.name,
+        trigger,
+        outcome,
+        ...details,
+      });
+    await record('started', {}, now);
     const parent = await resolveModelRef(o.registry, m.model);
     const data = await resolveData(m, {
       dir: o.dir,
@@ -90,14 +98,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
       signal: o.signal,
     });
     const fail = async (message: string, hint: string) => {
-      await appendRetrainRun(o.workspace.monitorDir, {
-        at: new Date().toISOString(),
-        model: m.modelName,
-        monitor: m.name,
-        trigger,
-        outcome: 'failed',
-        error: message,
-      });
+      await record('failed', { error: message });
       return new MlopsError('INVALID_STATE', message, hint);
     };
     if (!data.current)
@@ -152,14 +153,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
       { actor: o.actor, reason: `retrain: ${trigger}` },
       { signal: o.signal },
     );
-    await appendRetrainRun(o.workspace.monitorDir, {
-      at: new Date().toISOString(),
-      model: m.modelName,
-      monitor: m.name,
-      trigger,
-      outcome: 'registered',
-      version: version.version,
-    });
+    await record('registered', { version: version.version });
     const comparison = await compareVersions({
       registry: o.registry,
       production: parent,
@@ -189,12 +183,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainOutcome> {
         promoted = { alias, version: version.version };
       }
     }
-    await appendRetrainRun(o.workspace.monitorDir, {
-      at: new Date().toISOString(),
-      model: m.modelName,
-      monitor: m.name,
-      trigger,
-      outcome: 'compared',
+    await record('compared', {
       version: version.version,
       verdict: comparison.verdict,
       challengerWins: comparison.challengerWins,
