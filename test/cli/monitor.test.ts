@@ -179,48 +179,43 @@ describe('mlops monitor --once', () => {
     assert.match(r.stdout, /models:\/fraud@production v1: Critical/);
   });
 
-  it('--watch evaluates on the schedule until the command signal stops it', async () => {
+  /** `mlops monitor --watch` in this process on two data files, with its stderr and the history's line count. */
+  function watch(schedule: string) {
     p.write('reference.csv', featuresCsv(100, 1));
     p.write('current.csv', featuresCsv(100, 2));
-    p.write('mlops.yaml', filesYaml('      missing: { critical: 0.1 }\n', '    schedule: 1s\n'));
+    p.write('mlops.yaml', filesYaml('      missing: { critical: 0.1 }\n', `    schedule: ${schedule}\n`));
     const abort = new AbortController();
-    let err = '';
-    const running = runCli(['monitor', '--watch'], {
+    const w = { err: '', abort, running: Promise.resolve(0), lines: () => 0 };
+    w.running = runCli(['monitor', '--watch'], {
       stdout: () => undefined,
-      stderr: (s) => (err += s + '\n'),
+      stderr: (s) => (w.err += s + '\n'),
       env: {},
       cwd: p.dir,
       signal: abort.signal,
     });
     const history = path.join(p.dir, '.mlops', 'monitor', 'fraud.jsonl');
-    await waitFor('two evaluations', () => readFileSync(history, 'utf8').trim().split('\n').length >= 2, 20_000);
-    abort.abort();
-    assert.equal(await running, 0);
-    assert.match(err, /Watching 1 monitor\(s\) every 1 s[^]*Stopped watching\./);
+    w.lines = () => readFileSync(history, 'utf8').trim().split('\n').length;
+    return w;
+  }
+
+  it('--watch evaluates on the schedule until the command signal stops it', async () => {
+    const w = watch('1s');
+    await waitFor('two evaluations', () => w.lines() >= 2, 20_000);
+    w.abort.abort();
+    assert.equal(await w.running, 0);
+    assert.match(w.err, /Watching 1 monitor\(s\) every 1 s[^]*Stopped watching\./);
   });
 
   it('--watch evaluates at once when a data file changes, not only on the schedule', async () => {
-    p.write('reference.csv', featuresCsv(100, 1));
-    p.write('current.csv', featuresCsv(100, 2));
-    p.write('mlops.yaml', filesYaml('      missing: { critical: 0.1 }\n', '    schedule: 1h\n'));
-    const abort = new AbortController();
-    let err = '';
-    const running = runCli(['monitor', '--watch'], {
-      stdout: () => undefined,
-      stderr: (s) => (err += s + '\n'),
-      env: {},
-      cwd: p.dir,
-      signal: abort.signal,
-    });
-    const history = path.join(p.dir, '.mlops', 'monitor', 'fraud.jsonl');
-    const lines = () => readFileSync(history, 'utf8').trim().split('\n').length;
+    const w = watch('1h');
+    const lines = w.lines;
     await waitFor('the first evaluation', () => lines() === 1, 20_000);
     p.write('unrelated.txt', 'not a data file of the monitor');
     p.write('current.csv', featuresCsv(100, 3));
     await waitFor('an evaluation of the new file, long before the hourly schedule', () => lines() === 2, 20_000);
-    abort.abort();
-    assert.equal(await running, 0);
-    assert.match(err, /current\.csv changed: evaluating now\./);
+    w.abort.abort();
+    assert.equal(await w.running, 0);
+    assert.match(w.err, /current\.csv changed: evaluating now\./);
     assert.equal(lines(), 2, 'one burst of writes, one evaluation; the unrelated file none');
   });
 
