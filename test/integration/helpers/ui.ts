@@ -47,7 +47,6 @@ export const SEL = {
   menuItem: '.context-view .monaco-menu .action-item',
   quickInput: '.quick-input-widget',
   quickInputRow: '.quick-input-widget .monaco-list-row',
-  quickInputBox: '.quick-input-widget .quick-input-box input',
   notifications: '.notifications-center',
   notificationRow: '.notifications-center .notification-list-item',
   statusBar: '.part.statusbar',
@@ -57,3 +56,14 @@ export const SEL = {
   activeEditorText: '.editor-group-container.active .monaco-editor .view-lines',
   editorMessage: '.monaco-editor-overlaymessage',
 };
+
+/**
+ * Answers a transition's optional-reason box like a user: type, Enter. It waits for the box's own prompt: the
+ * quick-input widget (and its input) is already on screen while the alias picker before it is, so waiting for the
+ * widget alone lets Enter land on the picker and the command wait for ever.
+ */
+export async function giveReason(reason: string): Promise<void> {
+  await ui.waitFor(SEL.quickInput, { hasText: 'Reason (optional' });
+  if (reason) await ui.type(reason);
+  await ui.press('Enter');
+}

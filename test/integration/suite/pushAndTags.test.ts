@@ -6,7 +6,7 @@ import { mlops } from '../helpers/cli';
 import { WORKSPACE } from '../helpers/env';
 import { withRegistry, writeModel } from '../helpers/fixtures';
 import { waitForMarkdownPreview } from '../helpers/preview';
-import { SEL, ui, uiAvailable } from '../helpers/ui';
+import { giveReason, SEL, ui, uiAvailable } from '../helpers/ui';
 
 const REG = `${WORKSPACE}/.mlops`;
 
@@ -113,8 +113,7 @@ describe('push lineage, Edit Tags…, rendered reports', () => {
     assert.match(await ui.text(SEL.quickInputRow, { hasText: '@production' }), /v3 → v1/, 'not the archived v2');
     assert.match(await ui.text(SEL.quickInputRow, { hasText: '@staging' }), /no earlier holder/);
     await ui.click(SEL.quickInputRow, { hasText: '@production' });
-    await ui.waitFor(SEL.quickInputBox);
-    await ui.press('Enter'); // no reason
+    await giveReason(''); // no reason
     await running;
     await withRegistry(REG, async (r) => assert.equal((await r.getModel('rb')).aliases.production, 1));
   });

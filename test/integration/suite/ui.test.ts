@@ -5,7 +5,7 @@ import { mlops } from '../helpers/cli';
 import { SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, models, setSetting, treeSettled, waitForTree } from '../helpers/ext';
 import { withRegistry, writeModel } from '../helpers/fixtures';
-import { SEL, ui, uiAvailable } from '../helpers/ui';
+import { giveReason, SEL, ui, uiAvailable } from '../helpers/ui';
 import { waitFor } from '../../helpers/wait';
 
 const DEMO = path.join(WORKSPACE, 'registries', 'demo');
@@ -89,13 +89,6 @@ async function chooseMenuItem(label: string): Promise<void> {
   } catch {
     await ui.click(SEL.menuItem, { hasText: label });
   }
-}
-
-/** Answers a transition's optional-reason box like a user: type, Enter. */
-async function giveReason(reason: string): Promise<void> {
-  await ui.waitFor(SEL.quickInput, { hasText: 'Reason (optional' });
-  await ui.type(reason);
-  await ui.press('Enter');
 }
 
 describe('clicking through the Models view like a user', () => {
