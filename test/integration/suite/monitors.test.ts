@@ -11,7 +11,7 @@ import { mlops } from '../helpers/cli';
 import { REPO, SCREENSHOTS, WORKSPACE } from '../helpers/env';
 import { api, versions, waitForTree } from '../helpers/ext';
 import { withRegistry, writeModel } from '../helpers/fixtures';
-import { SEL, ui, uiAvailable } from '../helpers/ui';
+import { giveReason, SEL, ui, uiAvailable } from '../helpers/ui';
 import { waitFor } from '../../helpers/wait';
 
 const YAML = path.join(WORKSPACE, 'mlops.yaml');
@@ -296,9 +296,7 @@ describe('monitors: the Monitors view, the Critical notification, Retrain and th
       .actions.find((x) => x.title === 'Roll Back')!;
     assert.deepEqual(rollBack.args, [{ model: 'monview' }, { alias: 'production' }]);
     const done = vscode.commands.executeCommand(rollBack.command, ...rollBack.args);
-    await ui.waitFor(SEL.quickInput, { hasText: 'Reason (optional' });
-    await ui.type('the challenger drifts too');
-    await ui.press('Enter');
+    await giveReason('the challenger drifts too');
     await done;
     const last = (await withRegistry(path.join(WORKSPACE, '.mlops'), (r) => r.history('monview'))).at(-1);
     assert.deepEqual(
