@@ -33,6 +33,11 @@ export interface MlopsStudioApi extends MonitorsApi {
   servingPanels(): ServingPanelInfo[];
   /** The open Latency panels and what their webviews last drew. */
   latencyPanels(): LatencyPanelInfo[];
+  /**
+   * Hands a panel and the state its webview saved to the serializer registered for its view type, as VS
+   * Code does when it restores panels after a window reload (drift, check history, latency).
+   */
+  restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   /** Milliseconds activate() took. */
   activationMs: number;
 }

@@ -30,6 +30,7 @@ import type { TreeElement } from './tree/elements';
 import { ModelsTreeProvider } from './tree/modelsTree';
 import { userSentence } from './boundary';
 import { showError } from './ui/toast';
+import { restorePanel } from './panelSerializers';
 
 /**
  * Wires the adapter together. Activation stays cheap: nothing here opens the registry or loads sql.js /
@@ -167,6 +168,7 @@ function wire(context: vscode.ExtensionContext, log: Log): MlopsStudioApi {
     servingPanels: () => ServingPanel.describeOpen(),
     ...monitors.api,
     latencyPanels: () => LatencyPanel.describeOpen(),
+    restorePanel,
     activationMs: 0,
   };
 }

@@ -30,7 +30,20 @@ export interface LatencyView {
   snapshot: LatencySnapshot;
 }
 
+/**
+ * What the panel is about, kept by the webview with setState so VS Code can bring the panel back after a
+ * window reload: a version's log (version set), or an endpoint's model (version null; the endpoint itself
+ * does not outlive the reload, its prediction log does). `title` is the endpoint's label or "fraud v3".
+ */
+export interface LatencyAbout {
+  model: string;
+  version: number | null;
+  title: string;
+}
+
 export type HostToWebview =
+  /** Sent on every `ready`, before any data. */
+  | { type: 'about'; about: LatencyAbout }
   | { type: 'latency'; view: LatencyView }
   /** The range cannot be drawn (no prediction log yet, the endpoint stopped): a sentence saying what to do. */
   | { type: 'latencyError'; title: string; running: boolean; range: LatencyRange; message: string };
@@ -79,6 +92,12 @@ export const isSnapshot = hasFields<LatencySnapshot>({
   totals: isTotals,
   notes: isArrayOf(isString),
 });
+const MAX_TITLE = 500;
+export const isLatencyAbout = hasFields<LatencyAbout>({
+  model: (v): v is string => isString(v) && v.length > 0 && v.length <= MAX_TITLE,
+  version: (v): v is number | null => v === null || (isNumber(v) && Number.isInteger(v) && v >= 1),
+  title: (v): v is string => isString(v) && v.length <= MAX_TITLE,
+});
 export const isLatencyView = hasFields<LatencyView>({
   title: isString,
   running: isBoolean,
@@ -125,6 +144,8 @@ function percent(share: number): string {
 export function parseHostMessage(v: unknown): HostToWebview | undefined {
   if (!isRecord(v)) return undefined;
   switch (v.type) {
+    case 'about':
+      return isLatencyAbout(v.about) ? { type: 'about', about: v.about } : undefined;
     case 'latency':
       return isLatencyView(v.view) ? { type: 'latency', view: v.view } : undefined;
     case 'latencyError':
@@ -156,11 +177,15 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
   }
 }
 
-/** What the webview keeps with setState: the range chosen and the last view drawn (shown at once on show). */
+/**
+ * What the webview keeps with setState: the range chosen and the last view drawn (shown at once on show),
+ * and what the panel is about (its serializer reads it after a window reload).
+ */
 export interface LatencyViewState {
   protocol: typeof LATENCY_PROTOCOL;
   range: LatencyRange;
   last: LatencyView | null;
+  about: LatencyAbout | null;
 }
 
 export function parseViewState(v: unknown): LatencyViewState | undefined {
@@ -169,5 +194,6 @@ export function parseViewState(v: unknown): LatencyViewState | undefined {
     protocol: LATENCY_PROTOCOL,
     range: isRange(v.range) ? v.range : 'live',
     last: isLatencyView(v.last) ? v.last : null,
+    about: isLatencyAbout(v.about) ? v.about : null,
   };
 }

@@ -200,9 +200,11 @@ describe('latency panel in a real Chromium (built bundle, strict CSP)', function
     });
   }
 
-  it('asks the host for the last hour, draws the log with its gaps, and keeps it across a hide and show', async () => {
+  it('asks the host for the last hour, draws the log with its gaps, and keeps it (and what it is about) across a hide and show', async () => {
     const page = await open('dark');
     try {
+      const about = { model: 'fraud', version: 3, title: 'fraud v3' };
+      await host(page, { type: 'about', about });
       await host(page, { type: 'latency', view: LIVE });
       await page.click('#range-hour');
       assert.deepEqual((await posted(page)).at(-1), { type: 'setRange', range: 'hour' });
@@ -213,6 +215,12 @@ describe('latency panel in a real Chromium (built bundle, strict CSP)', function
       assert.match((await page.textContent('#span')) ?? '', /a point every 1 min · endpoint stopped$/);
       assert.notEqual(await page.getAttribute('#range-live', 'disabled'), null, 'no live data for a stopped endpoint');
       assert.match((await page.textContent('#notes')) ?? '', /only the requests it sampled/);
+      // What VS Code hands the serializer after a window reload: the subject, beside the range and the view.
+      const state = JSON.parse((await page.evaluate(() => sessionStorage.getItem('state'))) ?? '{}') as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual([state.about, state.range], [about, 'hour']);
       // Hidden and shown again: a new page with the saved state draws before the host says anything.
       await page.reload();
       await page.waitForSelector('#charts-section', { state: 'visible' });

@@ -21,7 +21,7 @@ import { loadState, post, saveState } from './vscodeApi';
  */
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-let state: LatencyViewState = loadState() ?? { protocol: LATENCY_PROTOCOL, range: 'live', last: null };
+let state: LatencyViewState = loadState() ?? { protocol: LATENCY_PROTOCOL, range: 'live', last: null, about: null };
 let running = state.last?.running ?? true;
 const charts = new LatencyCharts($('pct-chart'), $('tput-chart'), $('split-chart'), $('batch-chart'));
 
@@ -64,6 +64,9 @@ function draw(v: LatencyView, report: boolean): void {
 
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
+    case 'about':
+      setState({ about: m.about });
+      return;
     case 'latency':
       // A live sample for a range the user has left is not drawn.
       if (m.view.range !== state.range && !(state.range === 'live' && !m.view.running)) return;

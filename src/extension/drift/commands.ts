@@ -9,6 +9,7 @@ import { COMMANDS } from '../ids';
 import { pickOne } from '../ui/prompt';
 import { driftPanelSerializer, DRIFT_VIEW_TYPE, openDriftPanel, type DriftSubject } from './driftPanel';
 import { activeEditorFile, pickDataFile } from './fileDialogs';
+import { registerPanelSerializer } from '../panelSerializers';
 
 /** Files given up front (tests, other extensions), like the other commands' answers argument. */
 interface DriftFiles {
@@ -95,6 +96,6 @@ export function registerDriftCommands(context: vscode.ExtensionContext, d: Deps)
           : await currentFor(key, `Drift of ${v.model} v${v.version}: choose the CURRENT data`, reference));
       return open(reference, current, model);
     }),
-    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, driftPanelSerializer(context, d.log)),
+    registerPanelSerializer(DRIFT_VIEW_TYPE, driftPanelSerializer(context, d.log)),
   ];
 }

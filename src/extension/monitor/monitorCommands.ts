@@ -21,6 +21,7 @@ import {
 } from './monitorsTree';
 import { retrainFromEditor } from './retrainCommand';
 import { findMonitor, loadProject } from './monitorLookup';
+import { registerPanelSerializer } from '../panelSerializers';
 
 /** What the monitors part of the extension shows, for the exported API. */
 export interface MonitorsApi {
@@ -133,7 +134,7 @@ export function registerMonitors(
     registerCommand(d.log, COMMANDS.checkHistory, checkHistory),
     registerCommand(d.log, COMMANDS.createMonitorsConfig, createConfig),
     // A history panel open when the window reloads comes back showing the same check.
-    vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, checkHistorySerializer(context, d.log)),
+    registerPanelSerializer(HISTORY_VIEW_TYPE, checkHistorySerializer(context, d.log)),
   ];
   return {
     disposables,

@@ -11,7 +11,10 @@ import { pickOne } from '../ui/prompt';
 import { showInfo } from '../ui/toast';
 import { curlExample, externalUrl } from './urls';
 import type { Endpoint, EndpointManager, EndpointSpec } from './endpoints';
-import { endpointSubject, LatencyPanel, predictionsRoot, versionSubject } from './latencyPanel';
+import { LatencyPanel, LATENCY_VIEW_TYPE } from './latencyPanel';
+import { latencyPanelSerializer } from './latencyRestore';
+import { endpointSubject, predictionsRoot, versionSubject } from './latencySubject';
+import { registerPanelSerializer } from '../panelSerializers';
 import { ServingPanel } from './servingPanel';
 
 /** What Serve Locally returns to executeCommand callers (tests, other extensions). */
@@ -183,6 +186,8 @@ export function registerServingCommands(
 
   return [
     gone,
+    // A Latency panel open when the window reloads comes back on the same prediction log.
+    registerPanelSerializer(LATENCY_VIEW_TYPE, latencyPanelSerializer(context, endpoints, d.service, d.log)),
     registerCommand(d.log, COMMANDS.serveLocally, async (arg?: unknown) => {
       const clicked =
         arg instanceof vscode.Uri ? arg : Array.isArray(arg) && arg[0] instanceof vscode.Uri ? arg[0] : undefined;

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage, MlopsError } from '../../core/errors';
 import { latencyFromLog } from '../../core/serving/latency/fromLog';
-import { modelLogDir } from '../../core/serving/predlog/layout';
 import {
   type HostToWebview,
   type LatencyRange,
@@ -11,21 +9,10 @@ import {
 } from '../../shared/latencyProtocol';
 import type { Endpoint, EndpointManager } from './endpoints';
 import { latencyPanelHtml } from './latencyHtml';
+import type { LatencySubject } from './latencySubject';
 import { panelOptions, panelPageHtml } from '../panelOptions';
 
 export const LATENCY_VIEW_TYPE = 'mlops.latencyPanel';
-
-/** What a Latency panel is about: a running endpoint (live and its log) or a version's prediction log. */
-export interface LatencySubject {
-  key: string;
-  title: string;
-  /** Set when an endpoint serves it: live data comes from there, as long as it runs. */
-  endpointId?: string;
-  /** The model's prediction log folder, if it has one (an embedded registry, or the endpoint's log). */
-  logDir?: string;
-  /** Only this version's records from the log (a version's context menu). */
-  version?: number;
-}
 
 export interface LatencyPanelLog {
   info(msg: string): void;
@@ -40,26 +27,6 @@ export interface LatencyPanelInfo {
   rendered: { range: LatencyRange; charts: string[]; points: number }[];
   /** The totals of the last data sent (before the webview drew it). */
   lastSent: { range: LatencyRange; requests: number; p50: number; p99: number } | undefined;
-}
-
-/** The subject of an endpoint: live from its metrics, history from its prediction log (when it keeps one). */
-export function endpointSubject(e: Endpoint): LatencySubject {
-  return {
-    key: `endpoint:${e.id}`,
-    title: `${e.label} :${e.port}`,
-    endpointId: e.id,
-    logDir: e.server.logDir ? modelLogDir(e.server.logDir, e.model) : undefined,
-  };
-}
-
-/** The subject of a version nobody serves: its prediction log under the registry's predictions folder. */
-export function versionSubject(model: string, version: number, predictionsRoot: string | undefined): LatencySubject {
-  return {
-    key: `version:${model}/${version}`,
-    title: `${model} v${version}`,
-    logDir: predictionsRoot ? modelLogDir(predictionsRoot, model) : undefined,
-    version,
-  };
 }
 
 const NO_LOG = new MlopsError(
@@ -111,6 +78,27 @@ export class LatencyPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       panelOptions(context),
     );
+    return new LatencyPanel(panel, context, subject, endpoints, log);
+  }
+
+  /**
+   * Takes over a panel VS Code restored after a window reload (see latencyRestore.ts). A second restored
+   * panel on the same subject closes: one panel per subject, as show() keeps it.
+   */
+  static restore(
+    panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    subject: LatencySubject,
+    endpoints: EndpointManager,
+    log: LatencyPanelLog,
+  ): LatencyPanel {
+    const existing = LatencyPanel.open.get(subject.key);
+    if (existing) {
+      panel.dispose();
+      return existing;
+    }
+    panel.title = `Latency: ${subject.title}`;
+    panel.webview.options = panelOptions(context);
     return new LatencyPanel(panel, context, subject, endpoints, log);
   }
 
@@ -195,6 +183,7 @@ export class LatencyPanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        void this.panel.webview.postMessage({ type: 'about', about: this.subject.about } satisfies HostToWebview);
         // What was last sent comes back at once; fresh data follows.
         if (this.last) void this.panel.webview.postMessage(this.last);
         void this.publish();
@@ -216,9 +205,4 @@ export class LatencyPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
-}
-
-/** The predictions folder of an embedded registry (where endpoints served from it log), else undefined. */
-export function predictionsRoot(reg: { kind: string; location: string }, dirName: string): string | undefined {
-  return reg.kind === 'embedded' ? path.join(reg.location, dirName) : undefined;
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServeResult } from '../../../src/extension/serving/commands';
 import { COMMANDS } from '../../../src/extension/ids';
+import { LATENCY_VIEW_TYPE } from '../../../src/extension/serving/latencyPanel';
+import { LATENCY_PROTOCOL } from '../../../src/shared/latencyProtocol';
 import { runLoadTest } from '../../../src/core/serving/loadtest/engine';
 import { HttpTarget } from '../../../src/core/serving/loadtest/httpTarget';
 import { mlops } from '../helpers/cli';
@@ -255,6 +257,51 @@ describe('serving', function () {
     );
     assert.equal(fromLog.charts.length, 4);
     assert.ok((panel(`${MODEL} v1`)?.lastSent?.requests ?? 0) >= 1);
+  });
+
+  it('Latency panels VS Code restores after a window reload draw the same log again; a blank state closes', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the latency panels to close', () => a.latencyPanels().length === 0);
+    /** A panel of the view type once the workbench shows it, as VS Code makes one before asking the serializer. */
+    const restore = async (state: unknown) => {
+      const panel = vscode.window.createWebviewPanel(LATENCY_VIEW_TYPE, 'MLOps', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+      });
+      const up = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+      panel.webview.html = '<script>acquireVsCodeApi().postMessage("up")</script>';
+      await up;
+      let closed = false;
+      panel.onDidDispose(() => (closed = true));
+      await a.restorePanel(LATENCY_VIEW_TYPE, panel, state);
+      return { panel, closed: () => closed };
+    };
+    const saved = (about: unknown) => ({ protocol: LATENCY_PROTOCOL, range: 'live', last: null, about });
+    const version = await restore(saved({ model: MODEL, version: 1, title: `${MODEL} v1` }));
+    // The endpoint's panel: the endpoint is gone after a reload, its model's log is not.
+    const endpoint = await restore(saved({ model: MODEL, version: null, title: `${MODEL}@production` }));
+    try {
+      for (const title of [`${MODEL} v1`, `${MODEL}@production`]) {
+        const drawn = await waitFor(
+          `the restored panel "${title}" to draw its log`,
+          () => a.latencyPanels().find((p) => p.title === title && p.rendered.some((r) => r.points > 0)),
+          30_000,
+        );
+        assert.equal(drawn.range, 'hour', `${title}: nothing live to show after a reload`);
+        assert.ok((drawn.lastSent?.requests ?? 0) >= 1, `${title}: ${JSON.stringify(drawn.lastSent)}`);
+      }
+      const both = a.latencyPanels().find((p) => p.title === `${MODEL}@production`)!.lastSent!.requests;
+      const v1 = a.latencyPanels().find((p) => p.title === `${MODEL} v1`)!.lastSent!.requests;
+      assert.ok(both > v1, `the model's log has v2's requests too: ${both} vs ${v1}`);
+      // The page never started (no `about` saved), or the state is not the panel's: nothing to show, it closes.
+      for (const state of [{ protocol: LATENCY_PROTOCOL, range: 'hour' }, undefined, { about: 'fraud' }]) {
+        const blank = await restore(state);
+        assert.equal(blank.closed(), true, JSON.stringify(state));
+      }
+    } finally {
+      version.panel.dispose();
+      endpoint.panel.dispose();
+    }
   });
 
   it('the extension host stays responsive during a load test (a command round trip under 100 ms at the median)', async () => {

@@ -88,9 +88,9 @@ describe('package.json contributions match src/extension/ids.ts', () => {
     assert.equal(palette.get(COMMANDS.retrain), '!mlops.readOnly');
   });
 
-  it('activates to restore the panels that survive a window reload (drift, check history)', () => {
+  it('activates to restore the panels that survive a window reload (drift, check history, latency)', () => {
     // Their serializers (registerWebviewPanelSerializer) are only asked once the extension runs.
-    for (const viewType of ['mlops.driftPanel', 'mlops.checkHistory'])
+    for (const viewType of ['mlops.driftPanel', 'mlops.checkHistory', 'mlops.latencyPanel'])
       assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
   });
 });

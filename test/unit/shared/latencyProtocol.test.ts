@@ -76,6 +76,20 @@ describe('the Latency panel contract, validated both ways', () => {
     );
     assert.equal(parseHostMessage({ type: 'latencyError', title: 't', running: false, range: 'hour' }), undefined);
     assert.equal(parseHostMessage({ type: 'other' }), undefined);
+    // What the panel is about: a model and a version (or null for an endpoint's model), and a title.
+    const about = { model: 'fraud', version: 3, title: 'fraud v3' };
+    assert.deepEqual(parseHostMessage({ type: 'about', about }), { type: 'about', about });
+    assert.ok(parseHostMessage({ type: 'about', about: { ...about, version: null, title: 'fraud@production' } }));
+    for (const bad of [
+      { ...about, model: '' },
+      { ...about, model: 7 },
+      { ...about, version: 0 },
+      { ...about, version: 1.5 },
+      { ...about, version: '3' },
+      { ...about, title: undefined },
+      { ...about, title: 'x'.repeat(501) },
+    ])
+      assert.equal(parseHostMessage({ type: 'about', about: bad }), undefined, JSON.stringify(bad).slice(0, 80));
   });
 
   it('accepts what fits and drops the rest (webview to host)', () => {
@@ -96,16 +110,19 @@ describe('the Latency panel contract, validated both ways', () => {
   });
 
   it('restores a saved state, and starts afresh from one that does not fit', () => {
-    assert.deepEqual(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'hour', last: VIEW }), {
+    const about = { model: 'fraud', version: null, title: 'fraud@production' };
+    assert.deepEqual(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'hour', last: VIEW, about }), {
       protocol: LATENCY_PROTOCOL,
       range: 'hour',
       last: VIEW,
+      about,
     });
-    assert.deepEqual(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'x', last: { nope: 1 } }), {
-      protocol: LATENCY_PROTOCOL,
-      range: 'live',
-      last: null,
-    });
+    assert.deepEqual(
+      parseViewState({ protocol: LATENCY_PROTOCOL, range: 'x', last: { nope: 1 }, about: { model: 'fraud' } }),
+      { protocol: LATENCY_PROTOCOL, range: 'live', last: null, about: null },
+    );
+    // A state saved before panels were restored has no `about`: its panel cannot come back, the rest still fits.
+    assert.equal(parseViewState({ protocol: LATENCY_PROTOCOL, range: 'hour', last: VIEW })?.about, null);
     assert.equal(parseViewState({ protocol: 0 }), undefined);
     // A view saved before roles were sent is not drawn from the state: the host's next message redraws it.
     const { roles: _, ...before } = VIEW.snapshot;
