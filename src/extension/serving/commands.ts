@@ -166,7 +166,7 @@ export function registerServingCommands(
     const subject = endpoint
       ? endpointSubject(endpoint)
       : versionSubject(ref!.model, ref!.version, predictionsRoot(await d.service.get(), PREDICTIONS_DIR));
-    LatencyPanel.show(context, subject, endpoints, d.log);
+    LatencyPanel.show(subject, { context, endpoints, log: d.log });
     return { title: subject.title, live: endpoint !== undefined };
   };
 
@@ -220,7 +220,7 @@ export function registerServingCommands(
         { title: `${e.label} on :${e.port}` },
       );
       if (action === 'panel') ServingPanel.show(context, e, d.log);
-      else if (action === 'latency') LatencyPanel.show(context, endpointSubject(e), endpoints, d.log);
+      else if (action === 'latency') LatencyPanel.show(endpointSubject(e), { context, endpoints, log: d.log });
       else if (action === 'url') await vscode.env.clipboard.writeText(await externalUrl(e.url));
       else if (action === 'curl') await vscode.env.clipboard.writeText(await curlExample(e));
       else await stop(e);

@@ -19,6 +19,13 @@ export interface LatencyPanelLog {
   error(scope: string, e: unknown): void;
 }
 
+/** What every Latency panel works with: the extension (for its files), the running endpoints, the log. */
+export interface LatencyPanelDeps {
+  context: vscode.ExtensionContext;
+  endpoints: EndpointManager;
+  log: LatencyPanelLog;
+}
+
 /** What a panel shows and last drew, for the API and the integration suite. */
 export interface LatencyPanelInfo {
   title: string;
@@ -61,12 +68,8 @@ export class LatencyPanel implements vscode.Disposable {
     }));
   }
 
-  static show(
-    context: vscode.ExtensionContext,
-    subject: LatencySubject,
-    endpoints: EndpointManager,
-    log: LatencyPanelLog,
-  ): LatencyPanel {
+  /** Opens the subject's panel beside the editor, or reveals the one already open. */
+  static show(subject: LatencySubject, deps: LatencyPanelDeps): LatencyPanel {
     const existing = LatencyPanel.open.get(subject.key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside);
@@ -76,39 +79,36 @@ export class LatencyPanel implements vscode.Disposable {
       LATENCY_VIEW_TYPE,
       `Latency: ${subject.title}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      panelOptions(context),
+      panelOptions(deps.context),
     );
-    return new LatencyPanel(panel, context, subject, endpoints, log);
+    return new LatencyPanel(panel, subject, deps);
   }
 
   /**
    * Takes over a panel VS Code restored after a window reload (see latencyRestore.ts). A second restored
    * panel on the same subject closes: one panel per subject, as show() keeps it.
    */
-  static restore(
-    panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
-    subject: LatencySubject,
-    endpoints: EndpointManager,
-    log: LatencyPanelLog,
-  ): LatencyPanel {
+  static restore(panel: vscode.WebviewPanel, subject: LatencySubject, deps: LatencyPanelDeps): LatencyPanel {
     const existing = LatencyPanel.open.get(subject.key);
     if (existing) {
       panel.dispose();
       return existing;
     }
     panel.title = `Latency: ${subject.title}`;
-    panel.webview.options = panelOptions(context);
-    return new LatencyPanel(panel, context, subject, endpoints, log);
+    panel.webview.options = panelOptions(deps.context);
+    return new LatencyPanel(panel, subject, deps);
   }
+
+  private readonly endpoints: EndpointManager;
+  private readonly log: LatencyPanelLog;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
     private readonly subject: LatencySubject,
-    private readonly endpoints: EndpointManager,
-    private readonly log: LatencyPanelLog,
+    { context, endpoints, log }: LatencyPanelDeps,
   ) {
+    this.endpoints = endpoints;
+    this.log = log;
     LatencyPanel.open.set(subject.key, this);
     this.range = this.endpoint() ? 'live' : 'hour';
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');

@@ -36,7 +36,7 @@ export function latencyPanelSerializer(
         // The panel says there is no log to read; the Models view says why the registry does not open.
         log.error('restore latency panel', e);
       }
-      LatencyPanel.restore(panel, context, restoredSubject(about, root), endpoints, log);
+      LatencyPanel.restore(panel, restoredSubject(about, root), { context, endpoints, log });
     },
   };
 }
