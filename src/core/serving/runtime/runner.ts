@@ -112,7 +112,7 @@ class QueuedRunner implements Runner {
   ) {
     this.label = `${served.model} v${served.version}`;
     this.versionText = String(served.version);
-    this.queue = new RequestQueue(ref, batching, this.counters);
+    this.queue = new RequestQueue(ref, batching, this.counters, pool.workerCount);
     pool.addSource(this.queue);
   }
 

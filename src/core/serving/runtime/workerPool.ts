@@ -23,6 +23,8 @@ export interface JobSource {
   readyAt(): number | undefined;
   /** Arrival time of the oldest queued request: the oldest goes first across models. */
   oldest(): number;
+  /** The next batch is full: it may wait in a busy worker's queue, behind the run in progress. */
+  fullBatch(): boolean;
   take(): Job;
 }
 
@@ -110,9 +112,9 @@ export class WorkerPool {
     const loads = [...this.models.values()].map((m) =>
       fresh.call({ type: 'load', ...m.ref, warmup: copyTensors(m.warmup) }).catch(() => undefined),
     );
-    fresh.busy = loads.length > 0;
+    fresh.loading = loads.length > 0;
     void Promise.all(loads).then(() => {
-      fresh.busy = false;
+      fresh.loading = false;
       this.schedule();
     });
     this.schedule();
@@ -194,8 +196,12 @@ export class WorkerPool {
         job.settle({ error: this.broken }, now);
         continue;
       }
-      if (!slot) break;
-      this.dispatch(slot, best.take(), now);
+      // A full batch does not wait for a worker to come back: it goes behind a worker's run, so the worker
+      // starts it the moment that run ends instead of idling through the hand-off to this thread and back.
+      const behind =
+        slot ?? (best.fullBatch() ? this.slots.find((s) => s.jobs === 1 && !s.loading && !s.exited) : undefined);
+      if (!behind) break;
+      this.dispatch(behind, best.take(), now);
     }
     this.arm(next);
   }
@@ -223,21 +229,29 @@ export class WorkerPool {
    * requests back at the head of the queue to run alone.
    */
   private dispatch(slot: WorkerSlot, job: Job, at: number): void {
-    slot.busy = true;
+    const behind = slot.jobs > 0;
+    slot.jobs++;
+    // A batch queued behind another starts when that one ends (the worker runs them in order): its queue
+    // time runs until then, not until it was handed over.
+    const started = () => (behind ? Math.max(at, slot.lastEndedAt) : at);
     slot.call({ type: 'run', ...job.ref, feeds: job.feeds, outputs: job.outputs }, job.feeds).then(
       (m) => {
-        slot.busy = false;
+        const start = started();
+        slot.jobs--;
+        slot.lastEndedAt = performance.now();
         job.ended();
         this.schedule();
         const r = m as Extract<FromWorker, { type: 'result' }>;
-        job.settle({ outputs: r.outputs, runMs: r.runMs }, at);
+        job.settle({ outputs: r.outputs, runMs: r.runMs }, start);
         // Settling may requeue (outputs that do not split by rows) and frees the queue's delay hold.
         this.schedule();
       },
       (e: unknown) => {
-        slot.busy = false;
+        const start = started();
+        slot.jobs--;
+        slot.lastEndedAt = performance.now();
         job.ended();
-        job.settle({ error: e instanceof Error ? e : new Error(String(e)) }, at);
+        job.settle({ error: e instanceof Error ? e : new Error(String(e)) }, start);
         this.schedule();
       },
     );
@@ -256,6 +270,11 @@ export class WorkerPool {
   /** Which workers are running a batch now (for diagnostics and tests). */
   busyWorkers(): number[] {
     return this.slots.filter((s) => s.busy).map((s) => s.index);
+  }
+
+  /** Runs sent to each worker and not answered yet: 1 running, 2 with a full batch waiting behind it. */
+  runsInFlight(): number[] {
+    return this.slots.map((s) => s.jobs);
   }
 
   /** What each worker holds (for diagnostics and tests). */

@@ -18,8 +18,12 @@ export class WorkerSlot {
   private lastError: string | undefined;
   /** Whether the thread ever answered: one that dies before answering anything cannot start at all. */
   answered = false;
-  /** A run is in flight: the pool sends one run at a time so batches form while workers are busy. */
-  busy = false;
+  /** Runs sent and not answered: one, and at most one full batch queued behind it (WorkerPool.schedule). */
+  jobs = 0;
+  /** Loading the models in use after a restart: no run before that. */
+  loading = false;
+  /** performance.now() when the main thread saw this worker's last run end. */
+  lastEndedAt = 0;
   exited = false;
 
   constructor(
@@ -44,6 +48,11 @@ export class WorkerSlot {
       this.calls.clear();
       onExit(this, code);
     });
+  }
+
+  /** Running a batch, or loading. */
+  get busy(): boolean {
+    return this.jobs > 0 || this.loading;
   }
 
   call(msg: Request, tensors?: Record<string, Tensor>): Promise<FromWorker> {

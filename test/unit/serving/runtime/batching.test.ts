@@ -162,6 +162,31 @@ describe('serving runtime: dynamic batching', function () {
     await runner.close();
   });
 
+  it('under sustained traffic, keeps two batches per worker in flight instead of one taking every request', async () => {
+    // Eight clients in a closed loop on one worker: with every request in one batch the worker would idle
+    // while the answers go out and the requests come back (Triton: concurrency = 2 x max batch x instances).
+    const runner = await runnerFor(pool, t.dir, 'mlp', MLP, { maxQueueDelayMs: 1 });
+    const until = performance.now() + 1500;
+    const sizes: { at: number; size: number }[] = [];
+    const client = async (c: number) => {
+      for (let i = 0; performance.now() < until; i++) {
+        const { timing } = await runner.infer(fp32Request('input', 1, 8, c * 1000 + i));
+        sizes.push({ at: performance.now(), size: timing.batchSize });
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
+    // The first burst has no history and merges whole; after a window of sustained traffic, at most 8 / 2.
+    const late = sizes.filter((s) => s.at > started + 700).map((s) => s.size);
+    assert.ok(late.length > 100, `${late.length} answers after the first window`);
+    assert.ok(Math.max(...late) <= 4, `batch sizes after the first window: up to ${Math.max(...late)}`);
+    assert.ok(
+      late.some((n) => n > 1),
+      'still batched',
+    );
+    await runner.close();
+  });
+
   it('runs every request alone when batching is off', async () => {
     assert.equal(reference.batchable, false);
     const answers = await Promise.all([0, 1, 2, 3].map((i) => reference.infer(fp32Request('input', 2, 8, i))));

@@ -61,6 +61,32 @@ describe('serving runtime: the worker pool', function () {
     await runner.close();
   });
 
+  it('a whole batch waits in a busy worker behind its run, and its queue time runs until that run ends', async () => {
+    const pool = newPool({ workers: 1, intraOpThreads: 1 });
+    const runner = await runnerFor(pool, t.dir, 'big', BIG, { enabled: false });
+    const sent = [1, 2, 3].map((seed) => runner.infer(bigRequest(seed)));
+    await new Promise((r) => setImmediate(r)); // the pool hands out a turn's requests at the turn's end
+    // The first runs, the second waits in the worker (it starts as the first ends, with no hand-off
+    // through this thread), the third waits here, where it could still be cancelled or merged.
+    assert.deepEqual(pool.runsInFlight(), [2]);
+    assert.equal(runner.stats().pending, 3);
+    const [a, b, c] = await Promise.all(sent);
+    assert.deepEqual(
+      [a, b, c].map((x) => x.response.outputs[0].shape),
+      [
+        [256, 512],
+        [256, 512],
+        [256, 512],
+      ],
+    );
+    assert.ok(
+      b.timing.queueMs >= a.timing.computeMs * 0.8,
+      `second queued ${b.timing.queueMs} ms, first ran ${a.timing.computeMs} ms`,
+    );
+    assert.ok(b.timing.computeMs < a.timing.computeMs + b.timing.queueMs, 'its compute time excludes the wait');
+    assert.deepEqual(pool.runsInFlight(), [0]);
+  });
+
   it('stops replacing workers that die before answering anything (a broken worker script)', async () => {
     const script = path.join(t.dir, 'brokenWorker.js');
     writeFileSync(script, "throw new Error('this worker cannot start');\n");
