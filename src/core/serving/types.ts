@@ -77,6 +77,8 @@ export interface RequestTiming {
   totalMs: number;
   /** How many requests the run that computed this one held (1 without batching). */
   batchSize: number;
+  /** The first request of its run: /metrics counts the run once, on it (unset: every request is a run). */
+  firstInRun?: boolean;
 }
 
 /**

@@ -21,7 +21,8 @@ export interface BatchingOptions {
 const ACTIVITY_WINDOW_MS = 500;
 
 export type Outcome =
-  { outputs: ResponseOutput[]; queueMs: number; computeMs: number; batchSize: number } | { error: Error };
+  | { outputs: ResponseOutput[]; queueMs: number; computeMs: number; batchSize: number; firstInRun: boolean }
+  | { error: Error };
 
 export interface Pending {
   prepared: PreparedRequest;
@@ -228,7 +229,13 @@ export class RequestQueue implements JobSource {
             ? wholeOutputs(outcome.outputs, names)
             : sliceOutputs(outcome.outputs, names, start, p.prepared.rows);
         start += p.prepared.rows;
-        p.done({ outputs, queueMs: dispatchedAt - p.arrival, computeMs, batchSize: batch.length });
+        p.done({
+          outputs,
+          queueMs: dispatchedAt - p.arrival,
+          computeMs,
+          batchSize: batch.length,
+          firstInRun: p === batch[0],
+        });
       }
     }
     this.notifyIdle();

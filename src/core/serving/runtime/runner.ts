@@ -181,10 +181,10 @@ class QueuedRunner implements Runner {
     c.requestSuccess++;
     c.queueMsTotal += outcome.queueMs;
     c.computeMsTotal += outcome.computeMs;
-    const { queueMs, computeMs, batchSize } = outcome;
+    const { queueMs, computeMs, batchSize, firstInRun } = outcome;
     ticket.resolve({
       response,
-      timing: { queueMs, computeMs, totalMs: performance.now() - ticket.arrival, batchSize },
+      timing: { queueMs, computeMs, totalMs: performance.now() - ticket.arrival, batchSize, firstInRun },
     });
   }
 

@@ -201,8 +201,9 @@ export class ServingMetrics {
     const c = this.cellsOf(v);
     c.success.v++;
     c.inferenceCount.v += rows;
-    // Each of the n requests of a run adds 1/n, so a whole run adds one execution.
-    c.execCount.v += 1 / Math.max(1, t.batchSize);
+    // A run counts once, on its first request: whole numbers, where adding 1/n per request gave
+    // 4196.999999999 (rounding) or 5042.67 (a client gone before its answer was written).
+    if (t.firstInRun ?? true) c.execCount.v++;
     this.duration.observeIn(c.duration, t.totalMs / 1000);
     this.queue.observeIn(c.queue, t.queueMs / 1000);
     this.compute.observeIn(c.compute, t.computeMs / 1000);
