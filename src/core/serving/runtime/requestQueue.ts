@@ -136,11 +136,10 @@ export class RequestQueue implements JobSource {
   fullBatch(): boolean {
     const head = this.items[0];
     if (!head || this.flushing) return false;
-    // Unbatched, every request is a whole batch: it too may wait in a worker instead of here.
-    if (!this.opts.enabled) return true;
+    // A request that runs alone (batching off, a fixed first dimension, no merge partner possible) is a
+    // whole batch already: it too may wait in a worker instead of here.
     const key = head.prepared.mergeKey;
-    const cap = this.batchCap();
-    return (key === null ? head.prepared.rows : (this.rowsByKey.get(key) ?? 0)) >= cap;
+    return key === null || (this.rowsByKey.get(key) ?? 0) >= this.batchCap();
   }
 
   oldest(): number {
