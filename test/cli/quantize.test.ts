@@ -54,16 +54,19 @@ describe('mlops quantize', function () {
   });
   afterEach(() => t.cleanup());
 
-  it('a tiny model int8 makes slower: says why, registers nothing, exits 4', async () => {
+  it('a model int8 does not speed up enough: says why, registers nothing, exits 4', async () => {
+    // A speed-up no model reaches, so the verdict does not hang on this machine's timing (int8 usually
+    // slows a tiny model down, but a busy machine once measured it past the default 1.1x).
+    const SLOWER = ['--min-speedup', '1000'];
     const before = snapshot(reg);
-    const r = await mlops('quantize', 'models:/churn/1', '--push');
+    const r = await mlops('quantize', 'models:/churn/1', '--push', ...SLOWER);
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stdout, /^Quantize models:\/churn\/1 \(int8\) on .*\((AVX2|no VNNI|.*VNNI)/);
-    assert.match(r.stdout, /Not worth it: int8-dynamic-.*below the required 1\.1x/);
+    assert.match(r.stdout, /Not worth it: int8-dynamic-.*below the required 1000x/);
     assert.match(r.stdout, /Nothing registered\./);
     assert.deepEqual(snapshot(reg), before);
 
-    const j = await mlops('quantize', 'models:/churn/1', '--json');
+    const j = await mlops('quantize', 'models:/churn/1', '--json', ...SLOWER);
     assert.equal(j.code, 4);
     const report = JSON.parse(j.stdout) as Report;
     assert.equal(report.verdict.keep, false);

@@ -96,10 +96,11 @@ for (const b of backends()) {
     });
     afterEach(async () => cleanup());
 
-    it('a tiny model that int8 makes slower: not worth it, nothing registered', async () => {
-      const r = await request({ push: true, label: 'y', measure: { rounds: 150, budgetMs: 3000 } });
+    it('a model int8 does not speed up enough: not worth it, nothing registered', async () => {
+      // A speed-up no model reaches: the verdict must not hang on this machine's timing.
+      const r = await request({ push: true, label: 'y', rule: { minSpeedup: 1000 } });
       assert.equal(r.verdict.keep, false);
-      assert.match(r.verdict.sentence, /^Not worth it: .*below the required 1\.1x/);
+      assert.match(r.verdict.sentence, /^Not worth it: .*below the required 1000x/);
       assert.equal(r.registered, undefined);
       assert.equal((await reg.listVersions('fraud')).items.length, 1);
       assert.equal(r.data.kind, 'file', "the version's reference_data tag is used");
