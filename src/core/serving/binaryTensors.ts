@@ -1,6 +1,17 @@
 import os from 'node:os';
 import { MlopsError } from '../errors';
 import { fromHalfBits, toHalfBits } from '../util/float16';
+import {
+  allocate,
+  type ElemType,
+  elementBytes,
+  elemTypeOf,
+  isDatatype,
+  type NumericArray,
+  type TensorData,
+  viewOf,
+} from './runtime/datatypes';
+import { product } from './runtime/tensorCodec';
 import type { Datatype, InferRequest, InferResponse, ParameterValue, RequestInput, ResponseOutput } from './types';
 
 /**
@@ -17,34 +28,7 @@ import type { Datatype, InferRequest, InferResponse, ParameterValue, RequestInpu
 export const INFERENCE_HEADER_LENGTH = 'inference-header-content-length';
 
 /** Decoded tensor data: a typed array (FP16 as Float32Array values, BOOL as 0/1 bytes) or strings. */
-export type BinaryValues =
-  | Uint8Array
-  | Int8Array
-  | Uint16Array
-  | Int16Array
-  | Uint32Array
-  | Int32Array
-  | BigUint64Array
-  | BigInt64Array
-  | Float32Array
-  | Float64Array
-  | string[];
-
-/** Bytes per element on the wire; BYTES elements have their own length prefix. */
-const WIDTH: Record<Exclude<Datatype, 'BYTES'>, number> = {
-  BOOL: 1,
-  UINT8: 1,
-  INT8: 1,
-  UINT16: 2,
-  INT16: 2,
-  FP16: 2,
-  UINT32: 4,
-  INT32: 4,
-  FP32: 4,
-  UINT64: 8,
-  INT64: 8,
-  FP64: 8,
-};
+export type BinaryValues = TensorData;
 
 // The wire is little-endian and typed arrays use the host's order. Every platform onnxruntime-node ships
 // for (x64, arm64) is little-endian; a big-endian host gets a clear refusal rather than swapped numbers.
@@ -67,7 +51,12 @@ function requireLittleEndianHost(): void {
 }
 
 function isWidthType(d: unknown): d is Exclude<Datatype, 'BYTES'> {
-  return typeof d === 'string' && Object.prototype.hasOwnProperty.call(WIDTH, d);
+  return d !== 'BYTES' && isDatatype(d);
+}
+
+/** The element type of a fixed-width datatype, where its typed array and byte width come from. */
+function fixedElemType(d: Exclude<Datatype, 'BYTES'>): Exclude<ElemType, 'string'> {
+  return elemTypeOf(d) as Exclude<ElemType, 'string'>;
 }
 
 /** A copy in a fresh, aligned buffer: request slices can start at any byte, and typed arrays cannot. */
@@ -75,12 +64,6 @@ function aligned(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   return copy.buffer;
-}
-
-function product(dims: number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
 }
 
 /** One tensor's bytes as values of its datatype; `input` names it in errors. */
@@ -92,7 +75,7 @@ export function decodeBinaryTensor(input: string, datatype: unknown, shape: unkn
       `input '${input}': datatype ${JSON.stringify(datatype) ?? 'nothing'} cannot be sent as binary data`,
       'Give an OIP datatype: BOOL, INT8..INT64, UINT8..UINT64, FP16, FP32, FP64 or BYTES.',
     );
-  const width = WIDTH[datatype];
+  const width = elementBytes(fixedElemType(datatype));
   const dims = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0) ? (shape as number[]) : null;
   if (dims && product(dims) * width !== bytes.length)
     throw invalid(
@@ -105,40 +88,17 @@ export function decodeBinaryTensor(input: string, datatype: unknown, shape: unkn
       SIZE_HINT,
     );
   const buf = aligned(bytes);
-  switch (datatype) {
-    case 'BOOL': {
-      const b = new Uint8Array(buf);
-      const bad = b.findIndex((v) => v > 1);
-      if (bad >= 0)
-        throw invalid(
-          `input '${input}': BOOL element ${bad} is the byte ${b[bad]}; binary BOOL elements are 0 or 1`,
-          'Send false as the byte 0 and true as the byte 1.',
-        );
-      return b;
-    }
-    case 'UINT8':
-      return new Uint8Array(buf);
-    case 'INT8':
-      return new Int8Array(buf);
-    case 'UINT16':
-      return new Uint16Array(buf);
-    case 'INT16':
-      return new Int16Array(buf);
-    case 'FP16':
-      return Float32Array.from(new Uint16Array(buf), fromHalfBits);
-    case 'UINT32':
-      return new Uint32Array(buf);
-    case 'INT32':
-      return new Int32Array(buf);
-    case 'FP32':
-      return new Float32Array(buf);
-    case 'UINT64':
-      return new BigUint64Array(buf);
-    case 'INT64':
-      return new BigInt64Array(buf);
-    case 'FP64':
-      return new Float64Array(buf);
+  if (datatype === 'FP16') return Float32Array.from(new Uint16Array(buf), fromHalfBits);
+  const values = viewOf(fixedElemType(datatype), buf);
+  if (datatype === 'BOOL') {
+    const bad = values.findIndex((v: number | bigint) => v > 1);
+    if (bad >= 0)
+      throw invalid(
+        `input '${input}': BOOL element ${bad} is the byte ${values[bad]}; binary BOOL elements are 0 or 1`,
+        'Send false as the byte 0 and true as the byte 1.',
+      );
   }
+  return values;
 }
 
 function decodeStrings(input: string, bytes: Uint8Array): string[] {
@@ -192,17 +152,7 @@ export function encodeBinaryValues(datatype: Datatype, values: ArrayLike<unknown
       arr = BigInt64Array.from({ length: n }, (_, i) => BigInt(values[i] as number | bigint));
       break;
     default: {
-      const Ctor = {
-        UINT8: Uint8Array,
-        INT8: Int8Array,
-        UINT16: Uint16Array,
-        INT16: Int16Array,
-        UINT32: Uint32Array,
-        INT32: Int32Array,
-        FP32: Float32Array,
-        FP64: Float64Array,
-      }[datatype];
-      const typed = new Ctor(n);
+      const typed = allocate(elemTypeOf(datatype), n) as Exclude<NumericArray, BigInt64Array | BigUint64Array>;
       for (let i = 0; i < n; i++) typed[i] = values[i] as number;
       arr = typed;
     }

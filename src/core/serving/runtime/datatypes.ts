@@ -114,7 +114,11 @@ export function valueRule(t: ElemType): ValueRule {
   return RULES[t];
 }
 
-type ArrayCtor = new (n: number) => NumericArray;
+interface ArrayCtor {
+  new (n: number): NumericArray;
+  new (buffer: ArrayBuffer): NumericArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
 
 const CTORS: Record<Exclude<ElemType, 'string'>, ArrayCtor> = {
   bool: Uint8Array,
@@ -136,6 +140,16 @@ const CTORS: Record<Exclude<ElemType, 'string'>, ArrayCtor> = {
 export function allocate(t: ElemType, n: number): TensorData {
   if (t === 'string') return new Array<string>(n).fill('');
   return new CTORS[t](n);
+}
+
+/** Bytes per element of `t` in its typed array (and on the wire of Triton's binary tensor data). */
+export function elementBytes(t: Exclude<ElemType, 'string'>): number {
+  return CTORS[t].BYTES_PER_ELEMENT;
+}
+
+/** `t`'s typed array over `buffer` (no copy; the buffer's length must be a multiple of the element size). */
+export function viewOf(t: Exclude<ElemType, 'string'>, buffer: ArrayBuffer): NumericArray {
+  return new CTORS[t](buffer);
 }
 
 /** Whether `data` is the array type onnxruntime expects for `t`. */
