@@ -50,7 +50,7 @@ function mainHelp(): string {
     '  --json                machine-readable output on stdout',
     '  -h, --help            help for a command: mlops <command> --help',
     '',
-    'Exit codes: 0 success, 1 error (the message says what to do), 2 usage error, 3 drift found (--fail-on-drift), 4 quantization not worth it.',
+    'Exit codes: 0 success, 1 error (the message says what to do), 2 usage error, 3 drift found (--fail-on-drift), 4 quantization not worth it, 130 interrupted.',
     'The actor recorded in the audit history is MLOPS_ACTOR, else the OS user name.',
   ].join('\n');
 }

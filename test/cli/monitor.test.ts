@@ -29,6 +29,7 @@ describe('mlops monitor --once', () => {
     );
     const healthy = await p.cli(['monitor', '--once', '--json']);
     assert.equal(healthy.code, 0, healthy.err);
+    assert.equal(healthy.out.trimEnd().split('\n').length, 1, '--json is one line when piped, as in every command');
     const h = JSON.parse(healthy.out);
     assert.equal(h.evaluations[0].state, 'ok');
     assert.deepEqual(

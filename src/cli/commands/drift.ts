@@ -22,7 +22,7 @@ import { renderText } from '../../core/drift/report/text';
 import { type DriftProgress, runDrift } from '../../core/drift/run';
 import { fsError } from '../../core/util/fsx';
 import { formatBytes } from '../../core/util/format';
-import { parseKeyValues, UsageError } from '../args';
+import { asUsage, parseKeyValues, UsageError } from '../args';
 import type { CommandContext, CommandSpec, OptionValues } from '../context';
 
 const FORMATS = ['table', 'json', 'md', 'html'] as const;
@@ -106,6 +106,8 @@ export const driftCommand: CommandSpec = {
       });
       if (!values.quiet)
         ctx.err(`Wrote ${out}. ${result.dataset.drifted ? 'Dataset drift detected.' : 'No dataset drift.'}`);
+    } else if (ctx.json) {
+      ctx.print(result, () => text); // one line when piped, like every other command's --json
     } else {
       ctx.out(text);
     }
@@ -142,6 +144,12 @@ async function buildSettings(
       );
     s = driftSettingsFor(section, configFile, path.dirname(abs), files);
   }
+  // A flag value that does not parse is a usage error (exit 2), as in every other command; a bad config file
+  // above is a failed operation (exit 1).
+  return asUsage(() => applyFlags(s, values));
+}
+
+function applyFlags(s: DriftSettings, values: OptionValues): DriftSettings {
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
   // A flag names a column of these files: one that names no column is an error (compare.ts).
   const feature = (name: string, flag: string) =>

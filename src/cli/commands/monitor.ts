@@ -105,7 +105,7 @@ function exitCode(r: RoundResult): number {
 }
 
 function print(ctx: CommandContext, r: RoundResult, md: boolean): void {
-  if (ctx.json) return ctx.out(JSON.stringify(r, null, 2));
+  if (ctx.json) return ctx.print(r, () => '');
   const outcomes = r.retrains.flatMap((x) => (x.outcome ? [x.outcome] : []));
   if (md) return ctx.out(evaluationsMarkdown(r.evaluations, outcomes));
   ctx.out(evaluationsText(r.evaluations));

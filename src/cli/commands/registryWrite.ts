@@ -270,7 +270,7 @@ export const gcCommand: CommandSpec = {
     'Example: mlops gc --dry-run    then    mlops gc --grace 7d',
   ].join('\n'),
   async run(ctx, _args, values) {
-    const grace = parseDuration(String(values.grace ?? '1h'), '--grace');
+    const grace = asUsage(() => parseDuration(String(values.grace ?? '1h'), '--grace'));
     const dryRun = values['dry-run'] === true;
     const reg = await ctx.registry();
     if (!reg.collectGarbage) {

@@ -145,7 +145,7 @@ describe('drift: bad options', () => {
       ['--threshold', 'ks=1e9', /not a threshold/],
     ] as const) {
       const r = await cli(t.dir, [...base, flag, value]);
-      assert.equal(r.code, 1, `${flag} ${value}`);
+      assert.equal(r.code, 2, `${flag} ${value}: a flag value that does not parse is a usage error`);
       assert.match(r.err, re);
       assert.doesNotMatch(r.err, /unexpected failure/);
     }

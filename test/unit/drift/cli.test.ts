@@ -46,6 +46,7 @@ describe('mlops drift (CLI)', () => {
     try {
       const j = await cli(['drift', '--reference', 'large_reference.csv', '--current', 'large_current.csv', '--json']);
       assert.equal(JSON.parse(j.out).features.length, 9);
+      assert.equal(j.out.trimEnd().split('\n').length, 1, '--json is one line when piped, as in every command');
       const md = await cli([
         'drift',
         '--reference',
@@ -82,7 +83,7 @@ describe('mlops drift (CLI)', () => {
     }
   });
 
-  it('usage and input errors: exit 2 / 1 with a sentence', async () => {
+  it('usage errors (a missing or unparsable flag) exit 2, a bad config file 1, each with a sentence', async () => {
     const missing = await cli(['drift', '--reference', 'small_reference.csv']);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /--reference and --current are required/);
@@ -95,7 +96,7 @@ describe('mlops drift (CLI)', () => {
       '--window',
       'soon',
     ]);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.err, /--window "soon" is neither a duration nor a row count/);
     const yaml = tempFiles({ 'mlops.yaml': 'drift:\n  features:\n    age: {method: ks, threshold: [1}\n' });
     try {
