@@ -59,6 +59,32 @@ function commandHelp(c: CommandSpec): string {
   return [`Usage: mlops ${c.name} ${c.usage}`, '', c.summary, ...(c.help ? ['', c.help] : [])].join('\n');
 }
 
+/**
+ * `--limit -1`: node's parseArgs takes "-1" for an option and refuses the pair as ambiguous, so the user
+ * never hears what is wrong with the value. A negative number after an option that takes a value is that
+ * value (`--limit=-1`), and the command's own check then says what range it accepts.
+ */
+function attachNegativeValues(args: string[], options: Record<string, { type: string; short?: string }>): string[] {
+  const takesValue = (a: string) => {
+    if (a.startsWith('--')) return options[a.slice(2)]?.type === 'string';
+    return a.length === 2 && Object.values(options).some((o) => o.short === a[1] && o.type === 'string');
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (next !== undefined && /^-(\d|\.\d)/.test(next) && takesValue(a)) {
+      out.push(a.startsWith('--') ? `${a}=${next}` : `${a}${next}`); // -n-1: a short option's attached value
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -81,9 +107,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     let parsed;
     try {
+      const options = { ...GLOBAL_OPTIONS, ...cmd.options };
       parsed = parseArgs({
-        args: rest,
-        options: { ...GLOBAL_OPTIONS, ...cmd.options },
+        args: attachNegativeValues(rest, options),
+        options,
         allowPositionals: true,
         strict: true,
       });

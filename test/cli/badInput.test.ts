@@ -145,6 +145,18 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     assert.doesNotMatch(verify.stdout, /churn v[12]:/);
   });
 
+  it('a negative number after an option is its value, refused with the range (was: "argument is ambiguous")', async () => {
+    for (const [args, message] of [
+      [['versions', 'churn', '--limit', '-1'], /--limit expects a whole number, got "-1"/],
+      [['gc', '--grace', '-1h'], /--grace "-1h" is not a duration/],
+    ] as const) {
+      const r = await mlops(...args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /ambiguous/);
+    }
+  });
+
   it('gc with a grace period that is not a duration, or extra arguments', async () => {
     for (const [grace, message] of [
       ['soon', /--grace "soon" is not a duration\. Write a number and a unit/],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { quantizeOnnx } from '../../src/core/onnx/quantize';
 import { attrFloat, buildGraph, valueInfo, values } from '../builders/linearBuilder';
@@ -197,6 +197,39 @@ describe('mlops quantize', function () {
       const r = await mlops('quantize', 'tiny.onnx', '--mode', 'int4');
       assert.equal(r.code, 2);
       assert.match(r.stderr, /--mode must be int8 or fp16/);
+    });
+
+    it('--out that cannot or must not be written is refused before measuring (was: a stack trace after it)', async () => {
+      const source = readFileSync(path.join(t.dir, 'tiny.onnx'));
+      writeFileSync(path.join(t.dir, 'taken.onnx'), 'keep me');
+      mkdirSync(path.join(t.dir, 'folder'));
+      await refused(
+        ['quantize', 'tiny.onnx', ...KEEP, '--out', 'folder'],
+        /--out folder is a folder\. Give a file path/,
+      );
+      await refused(
+        ['quantize', 'tiny.onnx', ...KEEP, '--out', 'nowhere/q.onnx'],
+        /--out nowhere\/q\.onnx: the folder .*nowhere does not exist/,
+      );
+      await refused(
+        ['quantize', 'tiny.onnx', ...KEEP, '--out', './tiny.onnx', '--force'],
+        /--out \.\/tiny\.onnx is the model being quantized: writing there would replace it/,
+      );
+      await refused(
+        ['quantize', 'tiny.onnx', ...KEEP, '--out', 'taken.onnx'],
+        /--out taken\.onnx already exists\..*--force/,
+      );
+      assert.deepEqual(readFileSync(path.join(t.dir, 'tiny.onnx')), source, 'the source model is untouched');
+      assert.equal(readFileSync(path.join(t.dir, 'taken.onnx'), 'utf8'), 'keep me');
+      const forced = await mlops('quantize', 'tiny.onnx', '--mode', 'fp16', ...KEEP, '--out', 'taken.onnx', '--force');
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.notEqual(readFileSync(path.join(t.dir, 'taken.onnx'), 'utf8'), 'keep me');
+    });
+
+    it('--batch past 4096 is a usage error (was: minutes of full CPU, then out of memory)', async () => {
+      const r = await mlops('quantize', 'tiny.onnx', '--batch', '100000000');
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--batch must be at most 4096, got 100000000/);
     });
   });
 });

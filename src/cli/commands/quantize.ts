@@ -12,6 +12,8 @@ import type { CommandSpec } from '../context';
 
 /** Exit code when the measured verdict says the rewrite is not worth keeping (EXIT.NOT_WORTH_IT in cli.ts). */
 const NOT_WORTH_IT = 4;
+/** The largest --batch, as the serving's largest max batch size. */
+const MAX_BATCH = 4096;
 
 function parseNumber(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -77,7 +79,7 @@ export const quantizeCommand: CommandSpec = {
   name: 'quantize',
   summary: 'Quantize a model (int8 or fp16), measure it against its source, keep it only if worth it',
   usage:
-    '<models:/m/3 | file.onnx> [--push] [--model name] [--mode int8|fp16] [--batch N] [--data f | --generated-data] [--label col] [--min-speedup x] [--max-accuracy-drop x] [--out f] [--json]',
+    '<models:/m/3 | file.onnx> [--push] [--model name] [--mode int8|fp16] [--batch N] [--data f | --generated-data] [--label col] [--min-speedup x] [--max-accuracy-drop x] [--out f [--force]] [--json]',
   options: {
     push: { type: 'boolean' },
     model: { type: 'string', short: 'm' },
@@ -89,6 +91,7 @@ export const quantizeCommand: CommandSpec = {
     'min-speedup': { type: 'string' },
     'max-accuracy-drop': { type: 'string' },
     out: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
   },
   positionals: [1, 1],
   help: [
@@ -112,6 +115,9 @@ export const quantizeCommand: CommandSpec = {
       throw new UsageError(`--mode must be int8 or fp16, got "${mode}".`, 'quantize');
     const batch = parseIntOption('batch', values.batch as string | undefined);
     if (batch === 0) throw new UsageError('--batch must be at least 1.', 'quantize');
+    // Latency is measured at this batch: past it a run allocates gigabytes (a serving batch is at most 4096).
+    if (batch !== undefined && batch > MAX_BATCH)
+      throw new UsageError(`--batch must be at most ${MAX_BATCH}, got ${batch}.`, 'quantize');
     const minSpeedup = parseNumber('min-speedup', values['min-speedup'] as string | undefined, 0);
     const maxDrop = parseNumber('max-accuracy-drop', values['max-accuracy-drop'] as string | undefined, 0);
     if (values.model && source.startsWith('models:/'))
@@ -136,6 +142,7 @@ export const quantizeCommand: CommandSpec = {
       push: values.push === true,
       model: values.model as string | undefined,
       out: values.out as string | undefined,
+      force: values.force === true,
       actor: ctx.actor,
       signal: ctx.signal,
     });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MlopsError } from '../errors';
 import { readOnnxFile } from '../onnx/inspect';
+import { fsError } from '../util/fsx';
 import type { Registry } from '../registry/registry';
 import { resolveModelRef } from '../registry/resolve';
 import type { ModelSignature, ModelVersion } from '../registry/types';
@@ -12,6 +13,7 @@ import { quantizeAndCompare } from './compare';
 import { fileData, type InputSpec } from './inputs';
 import type { MeasureOptions } from './latency';
 import { registerKept } from './register';
+import { checkOutputFile } from './outputFile';
 import type { QuantizeReport } from './types';
 import type { VerdictRule } from './verdict';
 
@@ -36,6 +38,8 @@ export interface QuantizeRequest {
   model?: string;
   /** Write the kept model here. */
   out?: string;
+  /** Overwrite `out` if it exists (never the source model). */
+  force?: boolean;
   actor: string;
   maxRows?: number;
   measure?: MeasureOptions;
@@ -66,6 +70,7 @@ export async function runQuantize(q: QuantizeRequest): Promise<QuantizeReport> {
     filePath = path.resolve(q.cwd, q.source);
     label = q.source;
   }
+  const outPath = q.out === undefined ? undefined : checkOutputFile(q.out, q.cwd, filePath, q.force === true);
   const { bytes, inspection } = await readOnnxFile(filePath);
   signature = version?.signature ?? inspection.signature;
   if (signature.inputs.length === 0) signature = inspection.signature;
@@ -101,10 +106,11 @@ export async function runQuantize(q: QuantizeRequest): Promise<QuantizeReport> {
     if (!report.verdict.keep || !chosen) return report;
     const keptFile = path.join(workDir, `${report.chosen}.onnx`);
     await writeFile(keptFile, chosen.bytes);
-    if (q.out) {
-      const out = path.resolve(q.cwd, q.out);
-      await writeFile(out, chosen.bytes);
-      report.written = out;
+    if (outPath) {
+      await writeFile(outPath, chosen.bytes).catch((e: unknown) => {
+        throw fsError(e, 'write the quantized model to', outPath);
+      });
+      report.written = outPath;
     }
     if (q.push) {
       registry ??= await q.registry();

@@ -58,9 +58,12 @@ function warmupFeeds(plan: ModelPlan): Record<string, Tensor> | undefined {
   return feeds;
 }
 
+/** "churn v3", or the file's name alone for a bare .onnx file (served as version 0). */
+const servedLabel = (s: { model: string; version: number }) => (s.version > 0 ? `${s.model} v${s.version}` : s.model);
+
 export async function createModelRunner(pool: WorkerPool, o: RunnerOptions): Promise<Runner> {
   pool.assertOpen();
-  const label = `${o.served.model} v${o.served.version}`;
+  const label = servedLabel(o.served);
   const plan = planModel(o.signature, `The model ${label}`);
   const batching = batchingOptions(o.batching);
   try {
@@ -110,7 +113,7 @@ class QueuedRunner implements Runner {
     readonly batching: BatchingOptions,
     readonly load: LoadReport,
   ) {
-    this.label = `${served.model} v${served.version}`;
+    this.label = servedLabel(served);
     this.versionText = String(served.version);
     this.queue = new RequestQueue(ref, batching, this.counters, pool.workerCount);
     pool.addSource(this.queue);
@@ -198,10 +201,13 @@ class QueuedRunner implements Runner {
 
   private runError(e: Error): Error {
     if (e instanceof MlopsError) return e;
+    const outOfMemory = /failed to allocate memory|bad_alloc/i.test(e.message);
     return new MlopsError(
       'INTERNAL',
       `onnxruntime failed to run the model ${this.label}: ${e.message}`,
-      'The request matched the signature; check the model with these input values.',
+      outOfMemory
+        ? 'onnxruntime ran out of memory for this run: send fewer rows at once (a smaller batch).'
+        : 'The request matched the signature; check the model with these input values.',
     );
   }
 
