@@ -32,7 +32,9 @@ export type ErrorReason =
   /** NOT_FOUND: nothing is stored at the registry's location yet (it can be created). */
   | 'NO_REGISTRY'
   /** PERMISSION_DENIED: the remote server refused access with the credentials given (HTTP 403). */
-  | 'SERVER_DENIED';
+  | 'SERVER_DENIED'
+  /** UNAVAILABLE: a server could not listen because its port is taken (the extension then takes a free one). */
+  | 'PORT_IN_USE';
 
 export class MlopsError extends Error {
   override readonly name = 'MlopsError';

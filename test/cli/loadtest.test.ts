@@ -218,14 +218,14 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
     assert.match(wrong.stderr, /rows\.csv has 4 columns, the model's input takes 3 features/);
   });
 
-  it('export refuses a non-empty folder (exit 1, ALREADY_EXISTS) and writes with --force', async () => {
+  it('export writes beside what a folder holds, refuses to replace its own files (exit 1) unless --force', async () => {
     writeModel(t.dir, 'mlp.onnx');
-    mkdirSync(path.join(t.dir, 'out'));
+    mkdirSync(path.join(t.dir, 'out', 'mlp'), { recursive: true });
     writeFileSync(path.join(t.dir, 'out', 'x'), '');
     const refused = await mlops('export', 'mlp.onnx', '--format', 'triton', '-o', 'out', '--json');
     assert.equal(refused.code, 1);
     assert.equal((JSON.parse(refused.stderr) as { error: { code: string } }).error.code, 'ALREADY_EXISTS');
-    assert.deepEqual(readdirSync(path.join(t.dir, 'out')), ['x']);
+    assert.deepEqual(readdirSync(path.join(t.dir, 'out')).sort(), ['mlp', 'x']);
     const forced = await mlopsJson<{ files: string[] }>(
       ['export', 'mlp.onnx', '--format', 'kserve', '-o', 'out', '--force'],
       t.dir,
@@ -235,6 +235,7 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
       'repository/mlp/config.pbtxt',
       'repository/mlp/1/model.onnx',
     ]);
+    assert.deepEqual(readdirSync(path.join(t.dir, 'out')).sort(), ['inferenceservice.yaml', 'mlp', 'repository', 'x']);
     for (const [args, pattern] of [
       [['--format', 'docker', '-o', 'o2'], /--format must be triton or kserve/],
       [['-o', 'o2'], /--format is required/],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { runCli } from '../../src/cli/cli';
 import { CLI, mlopsJson, runMlops } from '../helpers/cli';
@@ -70,6 +71,29 @@ describe('mlops serve (the bundled CLI as a child process)', function () {
     const notAModel = await runMlops(['serve', 'data.csv'], { cwd: t.dir });
     assert.equal(notAModel.code, 1);
     assert.match(notAModel.stderr, /neither a models:\/ URI nor an \.onnx file/);
+  });
+
+  it('a port in use or a host that is not this machine: one sentence, exit 1 (was: a stack trace)', async () => {
+    writeModel(t.dir, 'm.onnx');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      for (const [args, message] of [
+        [
+          ['--port', port],
+          new RegExp(`^error: Port ${port} on 127\\.0\\.0\\.1 is already in use\\. Choose another port`),
+        ],
+        [['--port', '0', '--host', '192.0.2.1'], /192\.0\.2\.1 is not an address of this machine\. Use 127\.0\.0\.1/],
+      ] as const) {
+        const r = await runMlops(['serve', 'm.onnx', ...args], { cwd: t.dir });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, message);
+        assert.doesNotMatch(r.stderr, /unexpected failure|\n\s+at /);
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   it('serves a registry alias, drains in-flight requests on SIGTERM, flushes the log, exits 0; drift reads the log', async () => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, hasReason } from '../../core/errors';
 import type { Registry } from '../../core/registry/registry';
 import { LiveLatency } from '../../core/serving/latency/live';
 import { servedRoles } from '../../core/serving/latency/roles';
@@ -168,7 +168,7 @@ export class EndpointManager implements vscode.Disposable {
     try {
       server = await open(port);
     } catch (e) {
-      if (port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      if (port === 0 || !hasReason(e, 'PORT_IN_USE')) throw e;
       this.log.info(`serving ${spec.label}: port ${port} is taken (${errorMessage(e)}); using a free port.`);
       server = await open(0);
     }

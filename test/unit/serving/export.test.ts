@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMlopsError } from '../../../src/core/errors';
 import { EmbeddedRegistry } from '../../../src/core/registry/embedded/embeddedRegistry';
@@ -218,21 +218,53 @@ spec:
       assert.deepEqual(readFileSync(path.join(out, 'repository/fraud/1/model.onnx')), readFileSync(modelFile));
     });
 
-    it('refuses a non-empty folder without force, leaving it untouched; force replaces its contents', async () => {
+    it('adds a model beside others; refuses to replace its own model folder without force; force replaces only it', async () => {
       const out = path.join(t.dir, 'busy');
-      mkdirSync(out);
+      mkdirSync(path.join(out, 'other', '1'), { recursive: true });
       writeFileSync(path.join(out, 'keep.txt'), 'mine');
       const model = await open('fraud.onnx');
       const o = { format: 'triton' as const, outDir: out, maxBatchSize: 4, maxQueueDelayUs: 100 };
-      await assert.rejects(exportModel(model, o), (e) => isMlopsError(e, 'ALREADY_EXISTS'));
-      assert.deepEqual(readdirSync(out), ['keep.txt']);
+      await exportModel(model, o);
+      assert.deepEqual(readdirSync(out).sort(), ['fraud', 'keep.txt', 'other'], 'a repository holds many models');
+      writeFileSync(path.join(out, 'fraud', 'stale.txt'), '');
+      await assert.rejects(
+        exportModel(model, o),
+        (e) => isMlopsError(e, 'ALREADY_EXISTS') && /fraud already exists/.test(e.message),
+      );
+      assert.ok(existsSync(path.join(out, 'fraud', 'stale.txt')), 'refused: untouched');
       await exportModel(model, { ...o, force: true });
-      assert.deepEqual(readdirSync(out).sort(), ['fraud']);
-      assert.ok(existsSync(path.join(out, 'fraud/1/model.onnx')));
+      assert.deepEqual(readdirSync(out).sort(), ['fraud', 'keep.txt', 'other']);
+      assert.deepEqual(
+        readdirSync(path.join(out, 'fraud')).sort(),
+        ['1', 'config.pbtxt'],
+        'only its own folder replaced',
+      );
       // An output path that is a file is refused too.
       await assert.rejects(exportModel(model, { ...o, outDir: path.join(out, 'fraud/config.pbtxt') }), (e) =>
         isMlopsError(e, 'ALREADY_EXISTS'),
       );
+    });
+
+    it('force never deletes the folder that holds the source model (was: -o . --force deleted the registry)', async () => {
+      const out = path.join(t.dir, 'repo');
+      mkdirSync(path.join(out, 'fraud', '1'), { recursive: true });
+      const source = path.join(out, 'fraud', '1', 'model.onnx');
+      copyFileSync(modelFile, source);
+      const model = await open(source);
+      await assert.rejects(
+        exportModel(model, {
+          format: 'triton',
+          outDir: out,
+          name: 'fraud',
+          maxBatchSize: 4,
+          maxQueueDelayUs: 100,
+          force: true,
+        }),
+        (e) =>
+          isMlopsError(e, 'INVALID_ARGUMENT') &&
+          /--force would delete .*fraud, which holds .*model\.onnx/.test(e.message),
+      );
+      assert.deepEqual(readFileSync(source), readFileSync(modelFile), 'the source model is still there');
     });
 
     it('a model whose signature Triton cannot take writes nothing', async () => {

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlopsError } from '../../errors';
 import { fsError, isNodeError } from '../../util/fsx';
@@ -39,8 +40,10 @@ export async function exportModel(model: LocalModel, o: ExportOptions): Promise<
   const version = Math.max(1, model.served.version);
   // Everything that can be refused is checked before anything is written.
   const config = tritonConfig(name, model.signature, o, model.label);
-  await prepareOutDir(o.outDir, o.force === true);
   const repo = o.format === 'kserve' ? 'repository' : '';
+  // What this export owns in outDir: a model repository holds many models, so only these are replaced.
+  const owned = [path.join(repo, name), ...(o.format === 'kserve' ? ['inferenceservice.yaml'] : [])];
+  await prepareOutDir(o.outDir, owned, o.force === true, [model.modelPath, process.cwd()]);
   const files: string[] = [];
   const write = async (rel: string, content: string | { copyFrom: string }) => {
     const file = path.join(o.outDir, rel);
@@ -60,27 +63,49 @@ export async function exportModel(model: LocalModel, o: ExportOptions): Promise<
   return { name, version, files };
 }
 
-async function prepareOutDir(dir: string, force: boolean): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(dir);
-  } catch (e) {
-    if (isNodeError(e, 'ENOTDIR'))
-      throw new MlopsError(
-        'ALREADY_EXISTS',
-        `${dir} is a file, not a folder.`,
-        'Choose another output folder with -o.',
-      );
-    if (!isNodeError(e, 'ENOENT')) throw fsError(e, 'read', dir);
-  }
-  if (entries.length > 0 && !force)
+/**
+ * Makes outDir ready for the `owned` entries (relative paths). Other entries stay: a Triton repository
+ * gets a second model beside the first. An owned entry that exists is refused without `force` and replaced
+ * with it, unless it holds something that must survive (the source model file, which for a registered
+ * version sits in the registry's store, or the current folder): --force never deletes a registry.
+ */
+async function prepareOutDir(dir: string, owned: string[], force: boolean, keep: string[]): Promise<void> {
+  const st = await stat(dir).catch((e: unknown) => {
+    if (isNodeError(e, 'ENOENT')) return undefined;
+    if (isNodeError(e, 'ENOTDIR')) return 'file' as const;
+    throw fsError(e, 'read', dir);
+  });
+  if (st === 'file' || (st && !st.isDirectory()))
     throw new MlopsError(
       'ALREADY_EXISTS',
-      `The output folder ${dir} is not empty.`,
-      'Choose an empty or new folder with -o, or pass --force to replace its contents.',
+      st === 'file' ? `${dir} cannot be a folder: part of that path is a file.` : `${dir} is a file, not a folder.`,
+      'Choose another output folder with -o.',
     );
-  if (force) for (const e of entries) await rm(path.join(dir, e), { recursive: true, force: true });
+  const present = st ? owned.filter((rel) => existsSync(path.join(dir, rel))) : [];
+  if (present.length > 0 && !force)
+    throw new MlopsError(
+      'ALREADY_EXISTS',
+      `${present.map((rel) => path.join(dir, rel)).join(' and ')} already exist${present.length > 1 ? '' : 's'}.`,
+      'Choose another output folder or --name, or pass --force to replace them.',
+    );
+  for (const rel of present) {
+    const target = path.resolve(dir, rel);
+    const inside = keep.find((k) => isWithin(path.resolve(k), target));
+    if (inside)
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `--force would delete ${target}, which holds ${inside}.`,
+        'Export to a new folder with -o.',
+      );
+  }
+  for (const rel of present) await rm(path.join(dir, rel), { recursive: true, force: true });
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
     throw fsError(e, 'create', dir);
   });
+}
+
+/** `child` is `parent` or inside it. */
+function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

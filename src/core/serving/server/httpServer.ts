@@ -1,5 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { MlopsError } from '../../errors';
+import { isNodeError } from '../../util/fsx';
 import { HttpError, toHttpError } from './httpError';
 import { MLFLOW_ROUTES, mlflowErrorCode } from './mlflowRoutes';
 import { OIP_ROUTES } from './oipRoutes';
@@ -124,9 +126,10 @@ export class InferenceHttpServer {
   ): Promise<InferenceHttpServer> {
     const s = new InferenceHttpServer(state, metrics, opts);
     await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
+      const refuse = (e: unknown) => reject(listenError(e, opts.host, opts.port));
+      s.server.once('error', refuse);
       s.server.listen(opts.port, opts.host, () => {
-        s.server.off('error', reject);
+        s.server.off('error', refuse);
         resolve();
       });
     });
@@ -230,4 +233,42 @@ export class InferenceHttpServer {
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+/** Why the server could not listen, as one sentence with what to do (was: node's error and a stack trace). */
+function listenError(e: unknown, host: string, port: number): Error {
+  const code = isNodeError(e) ? e.code : undefined;
+  const at = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new MlopsError(
+      'UNAVAILABLE',
+      `Port ${port} on ${host} is already in use.`,
+      'Choose another port (0 picks a free one).',
+      {
+        cause: e,
+        reason: 'PORT_IN_USE',
+      },
+    );
+  if (code === 'EACCES')
+    return new MlopsError(
+      'PERMISSION_DENIED',
+      `Listening on ${at} needs privileges this process does not have.`,
+      'Choose a port above 1023 (0 picks a free one).',
+      { cause: e },
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new MlopsError(
+      'INVALID_ARGUMENT',
+      `${host} is not an address of this machine.`,
+      "Use 127.0.0.1 (the default), 0.0.0.0 for every interface, or one of this machine's addresses.",
+      { cause: e },
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new MlopsError(
+      'INVALID_ARGUMENT',
+      `The host "${host}" does not resolve to an address.`,
+      'Give an IP address such as 127.0.0.1, or a name this machine resolves.',
+      { cause: e },
+    );
+  return e instanceof Error ? e : new Error(String(e));
 }
