@@ -84,9 +84,13 @@ export const serveCommand: CommandSpec = {
       pollMs: poll === undefined ? undefined : poll * 1000,
       version: '0.1.0',
       onEvent: (e) => {
-        if (e.type === 'swap' && e.from !== null)
+        if (e.type === 'swap' && e.from !== null) {
           ctx.err(`${e.model}: ${e.role} now serves v${e.to} (was v${e.from}).`);
-        else if (e.type === 'refresh-failed')
+          if (e.inputsChanged)
+            ctx.err(
+              `warning: ${e.model} v${e.to} takes other inputs than v${e.from} (${e.inputsChanged.join('; ')}): requests for v${e.from}'s inputs now fail with 400.`,
+            );
+        } else if (e.type === 'refresh-failed')
           ctx.err(`warning: ${e.target} could not be reloaded; still serving the current version: ${e.message}`);
         else if (e.type === 'log-error') ctx.err(`warning: ${e.message}`);
       },

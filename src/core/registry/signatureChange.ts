@@ -17,6 +17,12 @@ export function signatureChanges(before: ModelSignature | null, after: ModelSign
   ];
 }
 
+/** What changes for a request: inputs added, removed or reshaped (outputs do not make a request fail). */
+export function inputChanges(before: ModelSignature | null, after: ModelSignature | null): string[] {
+  if (!before || !after) return [];
+  return tensorChanges('input', before.inputs, after.inputs);
+}
+
 /** One sentence for a warning, or undefined when nothing changes for a caller of `model@alias`. */
 export function signatureWarning(
   model: string,

@@ -160,6 +160,10 @@ export class EndpointManager implements vscode.Disposable {
           if (e.type === 'log-error') this.log.info(`serving ${spec.label}: prediction log: ${e.message}`);
           else if (e.type === 'swap') {
             this.log.info(`serving ${spec.label}: now v${e.to}${e.from !== null ? ` (was v${e.from})` : ''}`);
+            if (e.inputsChanged)
+              void vscode.window.showWarningMessage(
+                `${spec.label} now serves v${e.to}, which takes other inputs than v${e.from} (${e.inputsChanged.join('; ')}): requests for the old inputs fail.`,
+              );
             this.changed.fire();
           } else this.log.info(`serving ${spec.label}: ${JSON.stringify(e)}`);
         },

@@ -213,6 +213,47 @@ describe('serving: alias-following rollouts, canary and shadow (embedded registr
     }
   });
 
+  it('refuses a canary or shadow taking other inputs; an alias moving to one is followed with a warning', async () => {
+    const wide = writeModel(tmp.dir, 'wide.onnx', { seed: 4, inputDim: 6, outputDim: 3 });
+    const v = (await registry.pushVersion({ filePath: wide, model: 'fraud' }, ctx)).version;
+    for (const role of ['canary', 'shadow'] as const) {
+      await assert.rejects(
+        startServing({
+          models: ['models:/fraud@production'],
+          ...(role === 'canary'
+            ? { canary: [{ uri: `models:/fraud/${v}`, share: 0.1 }] }
+            : { shadow: [`models:/fraud/${v}`] }),
+          registry,
+          workers: 1,
+          logRate: 0,
+        }),
+        new RegExp(
+          `The ${role} models:/fraud/${v} \\(v${v}\\) takes other inputs than models:/fraud@production \\(v1\\): input "input" float32\\[batch,4\\] → float32\\[batch,6\\]`,
+        ),
+      );
+    }
+    await registry.promote('fraud', 'moving', 1, ctx);
+    const swaps: { to: number; inputsChanged?: string[] }[] = [];
+    const server = await startServing({
+      models: ['models:/fraud@moving'],
+      registry,
+      workers: 1,
+      logRate: 0,
+      pollMs: 0,
+      onEvent: (e) => void (e.type === 'swap' && e.from !== null && swaps.push(e)),
+    });
+    try {
+      await registry.promote('fraud', 'moving', v, ctx);
+      await waitFor('the swap', () => swaps.length > 0, 15_000);
+      assert.deepEqual(
+        { to: swaps[0].to, inputsChanged: swaps[0].inputsChanged },
+        { to: v, inputsChanged: ['input "input" float32[batch,4] → float32[batch,6]'] },
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps serving the current version when its alias disappears, and says so', async () => {
     const events: string[] = [];
     await registry.promote('fraud', 'staging', 2, ctx);

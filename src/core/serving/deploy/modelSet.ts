@@ -1,5 +1,6 @@
 import { MlopsError } from '../../errors';
 import type { Disposable, Registry } from '../../registry/registry';
+import { inputChanges } from '../../registry/signatureChange';
 import { RunnerCache, type RunnerFactory } from './liveRunner';
 import { ServedModel } from './servedModel';
 import { type DeployEvent, Slot } from './slot';
@@ -65,6 +66,7 @@ export class ModelSet {
     }
     try {
       for (const m of set.models.values()) for (const s of m.slots) await s.start();
+      for (const m of set.models.values()) checkSameInputs(m.slots);
     } catch (e) {
       await set.close();
       throw e;
@@ -110,5 +112,23 @@ export class ModelSet {
     this.watcher?.dispose();
     if (this.timer) clearInterval(this.timer);
     await Promise.all([...this.models.values()].flatMap((m) => m.slots).map((s) => s.close()));
+  }
+}
+
+/**
+ * A canary or shadow must take the primary's inputs: a canary taking others fails its share of requests
+ * that the primary would answer, and a shadow fails every copy, so neither compares anything.
+ */
+function checkSameInputs(slots: Slot[]): void {
+  const [primary, ...others] = slots;
+  for (const other of others) {
+    const changes = inputChanges(primary.live?.info.signature ?? null, other.live?.info.signature ?? null);
+    if (changes.length === 0) continue;
+    const version = (s: Slot) => (s.live ? ` (v${s.live.served.version})` : '');
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The ${other.role} ${other.target.label}${version(other)} takes other inputs than ${primary.target.label}${version(primary)}: ${changes.join('; ')}. Requests sent to it would fail.`,
+      `Give --${other.role} a version with the same inputs.`,
+    );
   }
 }

@@ -1,11 +1,20 @@
 import { errorMessage } from '../../errors';
+import { inputChanges } from '../../registry/signatureChange';
 import type { LiveRunner, RunnerCache } from './liveRunner';
 import type { Target } from './target';
 
 export type Role = 'primary' | 'canary' | 'shadow';
 
 export type DeployEvent =
-  | { type: 'swap'; model: string; role: Role; from: number | null; to: number }
+  | {
+      type: 'swap';
+      model: string;
+      role: Role;
+      from: number | null;
+      to: number;
+      /** The new version takes other inputs than the one it replaces: its callers' requests may fail. */
+      inputsChanged?: string[];
+    }
   | { type: 'refresh-failed'; model: string; role: Role; target: string; message: string };
 
 /**
@@ -83,12 +92,14 @@ export class Slot {
     }
     const old = this.live_;
     this.live_ = next; // the switch: requests picked from here on go to the new version
+    const changed = old ? inputChanges(old.info.signature, next.info.signature) : [];
     this.onEvent({
       type: 'swap',
       model: this.target.model,
       role: this.role,
       from: old?.served.version ?? null,
       to: next.served.version,
+      ...(changed.length > 0 ? { inputsChanged: changed } : {}),
     });
     if (old) this.cache.release(old).catch(() => undefined);
   }
