@@ -51,7 +51,9 @@ export class MlopsError extends Error {
 
   /** One line for humans: what is wrong, then what to do. */
   describe(): string {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
+    if (!this.hint) return this.message;
+    // Messages built from parts may end without a full stop; the hint is a sentence of its own.
+    return `${this.message}${/[.!?]['")\]]?$/.test(this.message) ? '' : '.'} ${this.hint}`;
   }
 }
 

@@ -97,6 +97,10 @@ describe('serving: MLflow scoring protocol (/invocations) on the same port', fun
     const badCsv = await invoke('a,b,c,d\n1,2,x,4\n', 'text/csv');
     assert.equal(badCsv.status, 400);
     assert.match(badCsv.json().message, /"x" is not a number/);
+    // 20,000 nested lists: flattening them overflowed the stack (was: 500 "Maximum call stack size exceeded").
+    const deep = await invoke(`{"inputs": ${'['.repeat(20_000)}1${']'.repeat(20_000)}}`);
+    assert.equal(deep.status, 400);
+    assert.match(deep.json().message, /is nested 20000 lists deep; it takes 2 dimensions/);
   });
 
   it('answers 415 to other content types, charsets and parameters', async () => {

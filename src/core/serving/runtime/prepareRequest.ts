@@ -63,6 +63,12 @@ function prepareInput(p: InputPlan, input: RequestInput): Tensor {
   if (!convertible(dt === 'FP16' ? 'FP32' : dt, p.type))
     throw invalid(`input '${p.name}': expected ${describeSpec(p)}, got ${dt}`);
   const dims = checkShape(p, input);
+  if (input.data === undefined)
+    throw invalid(
+      input.parameters?.binary_data_size !== undefined
+        ? `input '${p.name}': parameters.binary_data_size is set, but the request has no binary part (send the Inference-Header-Content-Length header with the JSON part's byte length, the tensor's bytes after it)`
+        : `input '${p.name}': 'data' is missing`,
+    );
   const flat = flatten(p.name, input.data, dims);
   return { type: p.type, dims, data: encodeElements(p.name, flat, dt, p.type) };
 }
@@ -86,6 +92,26 @@ function requestedOutputs(plan: ModelPlan, request: InferRequest): string[] {
   return names;
 }
 
+/**
+ * A dimension name shared by several inputs ("batch" in a[batch, 2] and b[batch, 2]) is one size, as ONNX
+ * means it: onnxruntime would otherwise broadcast a 1 against a 3 and answer for rows nobody sent.
+ */
+function checkNamedDims(plan: ModelPlan, feeds: Record<string, Tensor>): void {
+  const seen = new Map<string, { input: string; size: number }>();
+  for (const p of plan.inputs) {
+    p.shape?.forEach((d, i) => {
+      if (typeof d !== 'string' || d === '') return;
+      const size = feeds[p.name].dims[i];
+      const first = seen.get(d);
+      if (!first) seen.set(d, { input: p.name, size });
+      else if (first.size !== size)
+        throw invalid(
+          `input '${p.name}': dimension '${d}' is ${size}, but input '${first.input}' has '${d}' = ${first.size} (inputs that share a dimension name must agree on its size)`,
+        );
+    });
+  }
+}
+
 export function prepareRequest(plan: ModelPlan, request: InferRequest, batching: boolean): PreparedRequest {
   if (request === null || typeof request !== 'object' || !Array.isArray(request.inputs))
     throw invalid(`the request must be an object with an 'inputs' list`);
@@ -106,6 +132,7 @@ export function prepareRequest(plan: ModelPlan, request: InferRequest, batching:
     if (!input) throw invalid(`input '${p.name}' is missing: expected ${describeSpec(p)}`);
     feeds[p.name] = prepareInput(p, input);
   }
+  checkNamedDims(plan, feeds);
   const outputs = requestedOutputs(plan, request);
   const tensors = plan.inputs.map((p) => feeds[p.name]);
   const rows = tensors[0]?.dims[0] ?? 1;

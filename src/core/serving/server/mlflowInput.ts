@@ -113,11 +113,19 @@ function shapeOf(v: unknown): number[] {
   return shape;
 }
 
+/** Deeper nesting than any input's rank is refused before flattening (flat(Infinity) recursed out of stack). */
+const MAX_RANK = 32;
+
 function tensorInput(spec: TensorSpec, value: unknown): RequestInput {
   let shape = shapeOf(value);
+  const rank = spec.shape?.length ?? MAX_RANK;
+  if (shape.length > rank)
+    throw bad(
+      `Input "${spec.name}" is nested ${shape.length} lists deep; it takes ${spec.shape ? `${rank} dimensions` : `at most ${MAX_RANK}`}.`,
+    );
   // A single row given flat ([1, 2, 3]) for a [batch, n] input.
   if (shape.length === 1 && spec.shape?.length === 2) shape = [1, shape[0]];
-  const data = Array.isArray(value) ? (value.flat(Infinity) as unknown[]) : [value];
+  const data = Array.isArray(value) ? (value.flat(rank) as unknown[]) : [value];
   return { name: spec.name, datatype: oipDatatype(spec.elemType) as Datatype, shape, data };
 }
 

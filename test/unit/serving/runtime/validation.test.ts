@@ -123,6 +123,23 @@ describe('serving runtime: requests checked against the signature', () => {
     fails({ inputs: [x({ shape: undefined as never }), ids()] }, /input 'x': 'shape' must be a list/);
   });
 
+  it('refuses inputs that disagree on the size of a dimension they share by name (was: broadcast, 200)', () => {
+    fails(
+      { inputs: [x(), ids({ shape: [1, 2], data: [1, 2] })] },
+      "input 'ids': dimension 'batch' is 1, but input 'x' has 'batch' = 2 (inputs that share a dimension name must agree on its size)",
+    );
+  });
+
+  it("a missing 'data' says so, and names the binary part when binary_data_size promised one", () => {
+    fails({ inputs: [x({ data: undefined }), ids()] }, "input 'x': 'data' is missing");
+    fails(
+      { inputs: [x({ data: undefined, parameters: { binary_data_size: 24 } }), ids()] },
+      /input 'x': parameters\.binary_data_size is set, but the request has no binary part \(send the Inference-Header-Content-Length header/,
+    );
+    const e = new MlopsError('INVALID_ARGUMENT', "input 'x': 'data' is missing", 'Fix the request.');
+    assert.equal(e.describe(), "input 'x': 'data' is missing. Fix the request.", 'the hint is a sentence of its own');
+  });
+
   it('refuses missing, unknown and repeated inputs', () => {
     fails({ inputs: [x()] }, "input 'ids' is missing: expected INT64 [batch, 2]");
     fails(
@@ -227,7 +244,18 @@ describe('serving runtime: requests checked against the signature', () => {
     assert.equal(a.mergeKey, b.mergeKey, 'rows do not matter');
     assert.notEqual(prep({ outputs: [{ name: 'y' }] }).mergeKey, a.mergeKey, 'an outputs filter does');
     assert.equal(prep({}, false).mergeKey, null);
-    const unequalRows = prep({ inputs: [x(), ids({ shape: [1, 2], data: [1, 2] })] });
+    // Inputs whose first dims have different names may differ in size; such a request runs alone.
+    const apart = planModel(
+      {
+        inputs: [
+          { name: 'x', elemType: 'float32', shape: ['n', 3] },
+          { name: 'ids', elemType: 'int64', shape: ['m', 2] },
+        ],
+        outputs: SIG.outputs,
+      },
+      'm',
+    );
+    const unequalRows = prepareRequest(apart, { inputs: [x(), ids({ shape: [1, 2], data: [1, 2] })] }, true);
     assert.equal(unequalRows.mergeKey, null);
     const fixed = planModel({ inputs: [{ name: 'x', elemType: 'float32', shape: [2, 3] }], outputs: SIG.outputs }, 'm');
     const p = prepareRequest(fixed, { inputs: [x()] }, true);
