@@ -73,6 +73,17 @@ describe('mlops serve (the bundled CLI as a child process)', function () {
     assert.match(notAModel.stderr, /neither a models:\/ URI nor an \.onnx file/);
   });
 
+  it('a --log-dir that is a file is refused at start (was: served, every record lost with a warning)', async () => {
+    writeModel(t.dir, 'm.onnx');
+    writeFileSync(path.join(t.dir, 'afile'), '');
+    const r = await runMlops(['serve', 'm.onnx', '--port', '0', '--log-dir', 'afile'], { cwd: t.dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: --log-dir afile: .*afile is a file, not a folder\. Give a folder for the prediction log\./,
+    );
+  });
+
   it('a port in use or a host that is not this machine: one sentence, exit 1 (was: a stack trace)', async () => {
     writeModel(t.dir, 'm.onnx');
     const taken = createServer();

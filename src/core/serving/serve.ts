@@ -1,5 +1,8 @@
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, MlopsError } from '../errors';
+import { fsError, isNodeError } from '../util/fsx';
 import type { Registry } from '../registry/registry';
 import { ModelSet, type ModelSpec } from './deploy/modelSet';
 import type { DeployEvent } from './deploy/slot';
@@ -88,9 +91,30 @@ function logRoot(o: ServeOptions): string | undefined {
   return undefined;
 }
 
+/**
+ * A --log-dir that cannot take files is refused before anything loads: the log is written off the
+ * request path, so a bad folder would otherwise show up only as a warning per flush, every record lost.
+ */
+async function checkLogDir(dir: string, given: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, fsConstants.W_OK);
+  } catch (e) {
+    if (isNodeError(e, 'EEXIST', 'ENOTDIR'))
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `--log-dir ${given}: ${dir} is a file, not a folder.`,
+        'Give a folder for the prediction log.',
+        { cause: e },
+      );
+    throw fsError(e, 'write the prediction log to', dir);
+  }
+}
+
 /** Starts serving: loads and warms every model, then listens. Rejects (and frees everything) if any fails. */
 export async function startServing(o: ServeOptions): Promise<RunningServer> {
   const cwd = o.cwd ?? process.cwd();
+  if (o.logDir && (o.logRate ?? 1) > 0) await checkLogDir(path.resolve(cwd, o.logDir), o.logDir);
   const specs: ModelSpec[] = o.models.map((m) => ({ primary: target(m, o.registry, cwd) }));
   const forModel = (t: Target, what: string) => {
     const spec = specs.find((s) => s.primary.model === t.model);
