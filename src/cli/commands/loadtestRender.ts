@@ -42,7 +42,7 @@ export function reportText(r: LoadTestReport, requestsFrom: string): string {
     ),
     '',
     `Requests:   ${int(ok + r.errorCount)} in ${(r.durationMs / 1000).toFixed(1)} s (${int(ok)} ok, ${int(r.errorCount)} errors)`,
-    `Throughput: ${int(r.throughput)} req/s${r.plan.batch && r.plan.batch > 1 ? ` (${int(r.throughput * r.plan.batch)} rows/s)` : ''}`,
+    `Throughput: ${int(r.throughput)} req/s${r.plan.batch && r.plan.batch > 1 ? ` (${int(r.throughput * r.plan.batch)} rows/s)` : ''}${okRate(r)}`,
   ];
   if (r.lateSends !== undefined && r.lateSends > 0)
     lines.push(
@@ -59,8 +59,15 @@ export function reportText(r: LoadTestReport, requestsFrom: string): string {
           .map(([k, n]) => [k, int(n), `${((n / total) * 100).toFixed(1)}%`]),
       ),
     );
+    for (const [kind, message] of Object.entries(r.errorSamples ?? {})) lines.push(`  ${kind}: ${message}`);
   }
   return lines.join('\n');
+}
+
+/** Throughput counts every answer; when some were errors, say how many of them were answered well. */
+function okRate(r: LoadTestReport): string {
+  if (r.errorCount === 0 || r.durationMs <= 0) return '';
+  return `, of which ${int(r.latency.count / (r.durationMs / 1000))} req/s answered OK`;
 }
 
 export function progressLine(p: LoadTestProgress): string {

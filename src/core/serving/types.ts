@@ -169,6 +169,8 @@ export interface LoadTestReport {
   latency: LatencySummary;
   /** Error kind ('http_503', 'http_400', 'timeout', 'connection', ...) -> count. */
   errors: Record<string, number>;
+  /** Error kind -> the first message the server or runtime gave for it (absent when none said anything). */
+  errorSamples?: Record<string, string>;
   errorCount: number;
   perSecond: LoadTestSecond[];
   /** Log-spaced latency histogram (upper bound in ms -> count), for the panel's histogram. */

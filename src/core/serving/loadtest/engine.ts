@@ -216,7 +216,8 @@ class LoadTestRun {
 
   private record(startMs: number, outcome: SendOutcome): void {
     const end = now();
-    this.tally.add((end - this.t0) / 1000, end - startMs, outcome.ok ? undefined : outcome.kind);
+    if (outcome.ok) this.tally.add((end - this.t0) / 1000, end - startMs);
+    else this.tally.add((end - this.t0) / 1000, end - startMs, outcome.kind, outcome.message);
   }
 
   private async maybeYield(): Promise<void> {
@@ -251,6 +252,7 @@ class LoadTestRun {
       throughput: durationMs > 0 ? Math.round((t.completed / (durationMs / 1000)) * 100) / 100 : 0,
       latency: t.latency.summary(),
       errors: { ...t.errors },
+      ...(Object.keys(t.errorSamples).length > 0 ? { errorSamples: { ...t.errorSamples } } : {}),
       errorCount: t.errorCount,
       perSecond: t.series(),
       histogram: t.latency.logHistogram(),

@@ -72,8 +72,13 @@ export class HttpTarget implements LoadTarget {
       signal.addEventListener('abort', onAbort, { once: true });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
-        res.on('data', () => undefined);
-        res.on('end', () => done(status >= 200 && status < 300 ? OK : failed(`http_${status}`)));
+        const ok = status >= 200 && status < 300;
+        // A failure's body says why (OIP {"error"}, MLflow {"message"}); only failures are read, and only their start.
+        let said = '';
+        res.on('data', (chunk: Buffer) => {
+          if (!ok && said.length < MAX_ERROR_TEXT) said += chunk.toString('utf8', 0, MAX_ERROR_TEXT - said.length);
+        });
+        res.on('end', () => done(ok ? OK : failed(`http_${status}`, errorText(said))));
         res.on('error', () => done(failed('connection')));
       });
       // Refused, reset, closed mid-answer, unknown host: all the connection failing.
@@ -86,4 +91,20 @@ export class HttpTarget implements LoadTarget {
     this.agent.destroy();
     return Promise.resolve();
   }
+}
+
+const MAX_ERROR_TEXT = 2048;
+
+/** The message of an error body: OIP's {"error": ...}, MLflow's {"message": ...}, or its text. */
+function errorText(body: string): string | undefined {
+  const text = body.trim();
+  if (!text) return undefined;
+  try {
+    const j = JSON.parse(text) as { error?: unknown; message?: unknown };
+    if (typeof j.error === 'string') return j.error;
+    if (typeof j.message === 'string') return j.message;
+  } catch {
+    // not JSON (or cut at MAX_ERROR_TEXT): the text itself
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

@@ -1,4 +1,4 @@
-import { isMlopsError } from '../../errors';
+import { errorMessage, isMlopsError } from '../../errors';
 import type { InferRequest, ModelRunner } from '../types';
 import { failed, type LoadTarget, OK, type SendOutcome } from './target';
 
@@ -27,7 +27,7 @@ export class RunnerTarget implements LoadTarget {
     const timeout = new Promise<SendOutcome>((r) => (timer = setTimeout(() => r(failed('timeout')), this.timeoutMs)));
     const run = this.runner.infer(this.requests[seq % this.requests.length], signal).then(
       (): SendOutcome => OK,
-      (e: unknown) => failed(isMlopsError(e) ? e.code.toLowerCase() : 'internal'),
+      (e: unknown) => failed(isMlopsError(e) ? e.code.toLowerCase() : 'internal', errorMessage(e)),
     );
     try {
       return await Promise.race([run, timeout]);

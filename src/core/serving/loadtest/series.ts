@@ -14,12 +14,14 @@ interface Second {
 export class LoadTestTally {
   readonly latency = new LatencyRecorder();
   readonly errors: Record<string, number> = {};
+  /** The first message seen per error kind: what the user needs to fix a failing run. */
+  readonly errorSamples: Record<string, string> = {};
   errorCount = 0;
   completed = 0;
   private readonly seconds: (Second | undefined)[] = [];
 
   /** One answered request: `latencyMs` counts toward the percentiles only when it succeeded. */
-  add(second: number, latencyMs: number, errorKind?: string): void {
+  add(second: number, latencyMs: number, errorKind?: string, message?: string): void {
     const s = this.second(second);
     s.requests++;
     this.completed++;
@@ -30,6 +32,7 @@ export class LoadTestTally {
       s.errors++;
       this.errorCount++;
       this.errors[errorKind] = (this.errors[errorKind] ?? 0) + 1;
+      if (message !== undefined) this.errorSamples[errorKind] ??= message;
     }
   }
 

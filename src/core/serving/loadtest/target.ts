@@ -5,12 +5,13 @@
  */
 
 /** How one request ended: answered well, or failed with a kind ('http_503', 'timeout', 'connection', ...). */
-export type SendOutcome = { ok: true } | { ok: false; kind: string };
+export type SendOutcome = { ok: true } | { ok: false; kind: string; message?: string };
 
 export const OK: SendOutcome = Object.freeze({ ok: true });
 
-export function failed(kind: string): SendOutcome {
-  return { ok: false, kind };
+/** `message`: what the server or runtime said, when it said something (the report keeps one per kind). */
+export function failed(kind: string, message?: string): SendOutcome {
+  return message === undefined ? { ok: false, kind } : { ok: false, kind, message };
 }
 
 export interface LoadTarget {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpTarget } from '../../../../src/core/serving/loadtest/httpTarget';
 import { runLoadTest } from '../../../../src/core/serving/loadtest/engine';
 
-/** A real HTTP server on 127.0.0.1: /ok 200, /busy 503, /bad 400, /hang never answers. */
+/** A real HTTP server on 127.0.0.1: /ok 200, /busy 503 (text), /bad 400 (OIP error), /hang never answers. */
 async function startServer(): Promise<{
   url: string;
   bodies: string[];
@@ -24,7 +24,7 @@ async function startServer(): Promise<{
       if (req.url === '/hang') return;
       const status = req.url === '/ok' ? 200 : req.url === '/busy' ? 503 : 400;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? '{"outputs":[]}' : '{"error":"no"}');
+      res.end(status === 200 ? '{"outputs":[]}' : status === 503 ? 'try later' : '{"error":"input \'x\' is missing"}');
     });
   });
   server.on('connection', () => sockets++);
@@ -67,13 +67,19 @@ describe('serving: HTTP load target (real node:http server)', () => {
     }
   });
 
-  it('names errors by kind: http_503, http_400, timeout, connection', async () => {
+  it("names errors by kind (http_503, http_400, timeout, connection) with the server's message", async () => {
     const mk = (path: string, timeoutMs = 5000) =>
       new HttpTarget({ url: `${srv.url}${path}`, bodies: [Buffer.from('{}')], connections: 1, timeoutMs });
     const targets = [mk('/busy'), mk('/bad'), mk('/hang', 200)];
     try {
-      assert.deepEqual(await targets[0].send(0, never), { ok: false, kind: 'http_503' });
-      assert.deepEqual(await targets[1].send(0, never), { ok: false, kind: 'http_400' });
+      assert.deepEqual(await targets[0].send(0, never), { ok: false, kind: 'http_503', message: 'try later' });
+      assert.deepEqual(await targets[1].send(0, never), {
+        ok: false,
+        kind: 'http_400',
+        message: "input 'x' is missing",
+      });
+      const r = await runLoadTest(targets[1], { mode: 'closed', concurrency: 1, requests: 5, warmupRequests: 0 });
+      assert.deepEqual(r.errorSamples, { http_400: "input 'x' is missing" }, 'the report keeps one message per kind');
       assert.deepEqual(await targets[2].send(0, never), { ok: false, kind: 'timeout' });
     } finally {
       for (const t of targets) await t.close();
