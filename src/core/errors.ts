@@ -47,9 +47,13 @@ export class MlopsError extends Error {
     if (options?.reason !== undefined) this.reason = options.reason;
   }
 
-  /** One line for humans: what is wrong, then what to do. */
+  /**
+   * For humans: what is wrong, then what to do. A message that quotes lines (a command's last output)
+   * keeps the hint on a line of its own, so it is not read as part of the quote.
+   */
   describe(): string {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
+    if (!this.hint) return this.message;
+    return this.message.includes('\n') ? `${this.message}\n${this.hint}` : `${this.message} ${this.hint}`;
   }
 }
 
