@@ -49,10 +49,14 @@ export class MlopsError extends Error {
     if (options?.reason !== undefined) this.reason = options.reason;
   }
 
-  /** One line for humans: what is wrong, then what to do. */
+  /**
+   * For humans: what is wrong, then what to do. A message that quotes lines (a command's last output)
+   * keeps the hint on a line of its own, so it is not read as part of the quote.
+   */
   describe(): string {
     if (!this.hint) return this.message;
-    // Messages built from parts may end without a full stop; the hint is a sentence of its own.
+    // A message built from parts may end without a full stop: the hint is a sentence of its own.
+    if (this.message.includes('\n')) return `${this.message}\n${this.hint}`;
     return `${this.message}${/[.!?]['")\]]?$/.test(this.message) ? '' : '.'} ${this.hint}`;
   }
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { featuresCsv, type Project, project, records } from '../unit/monitor/fixtures';
 import { runCli } from '../../src/cli/cli';
+import { inputFeatureNames, recordFeatureNames } from '../../src/core/serving/predlog/features';
 import { runMlops } from '../helpers/cli';
 import { waitFor } from '../helpers/wait';
 
@@ -127,6 +128,62 @@ describe('mlops monitor --once', () => {
     const bad = await p.cli(['monitor', '--once']);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /mlops\.yaml:6:26: monitors\[0\]\.checks\.drift\.critical must be a number/);
+  });
+
+  it('a check that cannot be measured shows its error; the other checks keep their values (exit 1)', async () => {
+    await p.log(records(50, { latencyMs: 30 }));
+    p.write('labels.csv', 'id,label\nr0,1\n');
+    p.write(
+      'mlops.yaml',
+      'monitors:\n  - model: models:/fraud@production\n    current: { predictions: 1h }\n    checks:\n      performance: { labels: labels.csv, metric: accuracy, critical: 0.7 }\n      latency: { percentile: p95, warning: 10, critical: 200 }\n      error_rate: { critical: 0.2 }\n',
+    );
+    const r = await p.cli(['monitor', '--once', '--json']);
+    assert.equal(r.code, 1, 'the broken check is an error');
+    const e = JSON.parse(r.out).evaluations[0];
+    assert.equal(e.error, undefined, 'the monitor itself was evaluated');
+    assert.equal(e.state, 'warning', 'the latency warning is not hidden by the broken check');
+    assert.deepEqual(
+      e.checks.map((c: { kind: string; state: string; value: number | null }) => [c.kind, c.state, c.value]),
+      [
+        ['latency', 'warning', 30],
+        ['error_rate', 'ok', 0],
+        ['performance', 'nodata', null],
+      ],
+    );
+    assert.match(e.checks[2].error, /labels\.csv has no column "request_id"/);
+    const text = await p.cli(['monitor', '--once']);
+    assert.equal(text.code, 1);
+    assert.match(text.out, /latency\s+Warning\s+30\.0 ms/);
+    assert.match(text.out, /performance\s+No data\s+n\/a\s+.*error: labels\.csv has no column "request_id"/);
+  });
+
+  it("prediction-log columns that are not the reference's: named as the log, with the tag or drift.columns to fix", async () => {
+    await p.log(records(50));
+    p.write('reference.csv', featuresCsv(100, 1));
+    p.write(
+      'mlops.yaml',
+      'monitors:\n  - model: models:/fraud@production\n    reference: reference.csv\n    current: { predictions: 1h }\n    checks:\n      drift: { critical: 0.5 }\n',
+    );
+    const r = await p.cli(['monitor', '--once', '--json']);
+    assert.equal(r.code, 1);
+    const error = String(JSON.parse(r.out).evaluations[0].checks[0].error);
+    assert.match(error, /^prediction log of fraud, last 1h: there is no column "a", which reference\.csv has/);
+    assert.match(error, /by position \(input_0, input_1, …\)/, 'the names the log reader gives the input');
+    assert.match(error, /mlops tag models:\/fraud\/1 feature_names=a,b,c/);
+    assert.match(error, /checks\.drift\.columns \(or drift\.columns\) in mlops\.yaml/);
+    assert.doesNotMatch(error, /window|--columns/, 'no internal file, no flag that monitor lacks');
+    // The advice works: the tag, recorded beside the log as `mlops serve` does when the version starts.
+    assert.equal((await p.cli(['tag', 'models:/fraud/1', 'feature_names=a,b,c,d'])).code, 0);
+    const v = await p.registry.getVersion('fraud', 1);
+    await recordFeatureNames(
+      path.join(p.dir, '.mlops', 'predictions'),
+      'fraud',
+      1,
+      inputFeatureNames(v.signature, v.tags),
+    );
+    const named = await p.cli(['monitor', '--once', '--json']);
+    assert.equal(named.code, 0, named.out);
+    assert.equal(JSON.parse(named.out).evaluations[0].checks[0].error, undefined);
   });
 
   it('POSTs each state change to the webhook (Slack text + fields), retrying a failed delivery', async () => {

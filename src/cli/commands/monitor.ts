@@ -100,7 +100,8 @@ function firingBreach(m: MonitorSpec, e: Evaluation) {
 }
 
 function exitCode(r: RoundResult): number {
-  if (r.evaluations.some((e) => e.error) || r.retrains.some((x) => x.error)) return EXIT_ERROR;
+  const failed = (e: Evaluation) => e.error !== undefined || e.checks.some((c) => c.error !== undefined);
+  if (r.evaluations.some(failed) || r.retrains.some((x) => x.error)) return EXIT_ERROR;
   return r.evaluations.some((e) => e.state === 'warning' || e.state === 'critical') ? EXIT_BREACHED : EXIT_HEALTHY;
 }
 

@@ -16,6 +16,11 @@ function thresholdText(c: CheckResult): string {
   return c.threshold === null ? '-' : valueText({ value: c.threshold, unit: c.unit });
 }
 
+/** A check that could not be measured says so in its detail, so it does not read as a quiet "no data". */
+function detailText(c: CheckResult): string {
+  return c.error !== undefined ? `error: ${c.error}` : c.message;
+}
+
 export function evaluationsText(evals: Evaluation[]): string {
   const out: string[] = [];
   for (const e of evals) {
@@ -31,7 +36,7 @@ export function evaluationsText(evals: Evaluation[]): string {
             STATE_LABEL[c.state] + (c.raw !== c.state ? ` (${c.raw} now)` : ''),
             valueText(c),
             thresholdText(c),
-            c.message,
+            detailText(c),
           ]),
         )
           .split('\n')
@@ -59,7 +64,7 @@ export function evaluationsMarkdown(evals: Evaluation[], retrains: RetrainOutcom
       out.push('| Check | State | Value | Threshold | Detail |', '|---|---|---|---|---|');
       for (const c of e.checks)
         out.push(
-          `| ${c.kind} | ${ICON[c.state]} ${STATE_LABEL[c.state]} | ${valueText(c)} | ${thresholdText(c)} | ${c.message.replace(/\|/g, '\\|')} |`,
+          `| ${c.kind} | ${ICON[c.state]} ${STATE_LABEL[c.state]} | ${valueText(c)} | ${thresholdText(c)} | ${detailText(c).replace(/\|/g, '\\|')} |`,
         );
       out.push('');
     }

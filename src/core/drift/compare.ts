@@ -15,7 +15,7 @@ import type { CompareJob } from './workerProtocol';
 export function compareDatasets(ref: PreparedDataset, cur: PreparedDataset, job: CompareJob): DriftResult {
   const started = Date.now();
   const s = job.settings;
-  if (!s.columns) checkSameColumns(ref, cur);
+  if (!s.columns) checkSameColumns(ref, cur, job.columnsHint);
   const notes: string[] = [...job.notes];
   checkFeatureNames(ref, cur, s, notes);
   const timestamp = findTimestamp(cur, s, notes);
@@ -96,7 +96,11 @@ function info(d: PreparedDataset): DatasetInfo {
 }
 
 /** A column present in one dataset and not the other is an error naming both files. */
-function checkSameColumns(ref: PreparedDataset, cur: PreparedDataset): void {
+function checkSameColumns(
+  ref: PreparedDataset,
+  cur: PreparedDataset,
+  hint = 'Compare files with the same columns, or list the shared ones with --columns (drift.columns in mlops.yaml).',
+): void {
   const place = (d: PreparedDataset) => (d.format === 'csv' ? `${d.file}, line 1` : d.file);
   for (const [a, b] of [
     [ref, cur],
@@ -109,7 +113,7 @@ function checkSameColumns(ref: PreparedDataset, cur: PreparedDataset): void {
       throw new MlopsError(
         'INVALID_ARGUMENT',
         `${place(b)}: there is no column "${missing}", which ${a.file} has (column ${pos} of its ${a.format === 'csv' ? 'header, line 1' : 'columns'}).`,
-        'Compare files with the same columns, or list the shared ones with --columns (drift.columns in mlops.yaml).',
+        hint,
       );
     }
   }

@@ -14,6 +14,11 @@ export interface RunRequest {
   /** How the files are named in messages and the result (default: the paths). */
   referenceName?: string;
   currentName?: string;
+  /**
+   * What to do when one side has a column the other lacks (default: compare files with the same columns or
+   * list the shared ones with --columns); a caller whose data is not a file the user made says its own fix.
+   */
+  columnsHint?: string;
   settings: DriftSettings;
   /** Clock for the staleness check (tests pin it). */
   now?: number;
@@ -75,7 +80,12 @@ export async function runDrift(opts: RunOptions): Promise<DriftResult> {
   }
 
   opts.onProgress?.({ phase: 'compare', message: 'Comparing features' });
-  const job: CompareJob = { settings: s, now: opts.now ?? Date.now(), notes };
+  const job: CompareJob = {
+    settings: s,
+    now: opts.now ?? Date.now(),
+    notes,
+    ...(opts.columnsHint ? { columnsHint: opts.columnsHint } : {}),
+  };
   const script = threads === 'all' ? scriptFor(threads) : undefined;
   return script ? compareInWorker(script, ref, cur, job, opts.signal) : compareDatasets(ref, cur, job);
 }

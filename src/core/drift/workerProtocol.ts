@@ -26,6 +26,8 @@ export interface CompareJob {
   now: number;
   /** Notes found before the comparison (column types decided from both files ...). */
   notes: string[];
+  /** The hint of the error for a column only one side has (RunRequest.columnsHint). */
+  columnsHint?: string;
 }
 
 export type WorkerRequest =

@@ -3,7 +3,10 @@ import { applyDriftConfig, type DriftSettings } from '../drift/config';
 import { readDataset } from '../drift/read/index';
 import { runDrift } from '../drift/run';
 import type { Dataset } from '../drift/types';
-import { MlopsError } from '../errors';
+import { errorMessage, isMlopsError, MlopsError } from '../errors';
+import type { ModelVersion } from '../registry/types';
+import { versionUri } from '../registry/uri';
+import { FEATURE_NAMES_TAG, featureNamesFromTag } from '../serving/predlog/features';
 import type { PredictionRecord } from '../serving/types';
 import type { MonitorData } from './data';
 import { cellText, findColumn, percentile, type PerformanceMetric, scorePerformance, type Scored } from './metrics';
@@ -19,6 +22,8 @@ export interface Measure {
 export interface CheckContext {
   dir: string;
   data: MonitorData;
+  /** The watched version (its tags name the prediction log's columns). */
+  version: ModelVersion;
   /** The project's drift settings (mlops.yaml `drift:` over the defaults). */
   drift: DriftSettings;
   now: number;
@@ -28,6 +33,27 @@ export interface CheckContext {
 }
 
 const none = (unit: string, message: string): Measure => ({ value: null, unit, message });
+
+/** The unit a check's values are in (a check that failed still charts on the same axis as its history). */
+export function unitOf(spec: CheckSpec): string {
+  if (spec.kind === 'performance') return String(spec.options.metric ?? '');
+  return spec.kind === 'stale' || spec.kind === 'latency' ? 'ms' : 'share';
+}
+
+/**
+ * Measures one check, turning a failure of its own (a labels file without the id column, a stale column
+ * holding no timestamps) into "no data" with the error: one broken check must not hide the others.
+ * Cancellation and bugs still end the evaluation.
+ */
+export async function measureOrError(spec: CheckSpec, ctx: CheckContext): Promise<Measure & { error?: string }> {
+  try {
+    return await measure(spec, ctx);
+  } catch (e) {
+    if (!isMlopsError(e) || e.code === 'CANCELLED') throw e;
+    const error = errorMessage(e);
+    return { value: null, unit: unitOf(spec), message: error, error };
+  }
+}
 
 export async function measure(spec: CheckSpec, ctx: CheckContext): Promise<Measure> {
   const d = ctx.data;
@@ -45,6 +71,14 @@ export async function measure(spec: CheckSpec, ctx: CheckContext): Promise<Measu
       const r = await runDrift({
         reference: d.reference,
         current: d.current,
+        // The window is a file of our own: messages name the log and its fix, not the file.
+        ...(d.records
+          ? {
+              referenceName: d.window.reference,
+              currentName: d.window.current,
+              columnsHint: logColumnsHint(ctx.version),
+            }
+          : {}),
         settings,
         signal: ctx.signal,
         now: ctx.now,
@@ -111,6 +145,25 @@ export async function measure(spec: CheckSpec, ctx: CheckContext): Promise<Measu
       return performanceOf(spec, ctx.dir, preds, ctx.signal);
     }
   }
+}
+
+/**
+ * What to do when the prediction log's columns are not the reference's: the log names a version's inputs
+ * by its feature_names tag (recorded when `mlops serve` starts the version), else by position as the log
+ * reader does (<input>_0, <input>_1, …; a 1-D input by its name).
+ */
+export function logColumnsHint(v: ModelVersion): string {
+  const byPosition = (v.signature?.inputs ?? [])
+    .map((i) => (i.shape && i.shape.length <= 1 ? i.name : `${i.name}_0, ${i.name}_1, …`))
+    .join('; ');
+  const tag = featureNamesFromTag(v.tags);
+  return (
+    `The log names the inputs by the version's ${FEATURE_NAMES_TAG} tag` +
+    (tag ? ` (now ${tag.join(',')})` : '') +
+    `, else by position${byPosition ? ` (${byPosition})` : ''}: ` +
+    `set the tag to the reference's column names (mlops tag ${versionUri(v.model, v.version)} ${FEATURE_NAMES_TAG}=a,b,c) ` +
+    'and serve the version again, or name the columns to compare with checks.drift.columns (or drift.columns) in mlops.yaml.'
+  );
 }
 
 /** The first row of the chosen output (default: the first) of each logged request that has an id. */

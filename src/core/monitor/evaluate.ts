@@ -5,7 +5,7 @@ import { errorMessage, isMlopsError } from '../errors';
 import type { Registry } from '../registry/registry';
 import { resolveModelRef } from '../registry/resolve';
 import type { ModelVersion } from '../registry/types';
-import { measure } from './checks';
+import { measureOrError } from './checks';
 import { resolveData } from './data';
 import { appendEvaluation, readHistory } from './history';
 import { breachDecision, checkState, rawLevel, worstLevel } from './policy';
@@ -36,8 +36,9 @@ export async function evaluateAll(o: EvaluateOptions): Promise<Evaluation[]> {
 
 /**
  * Measures every check of a monitor, applies the policy against its history (for:, cool-down), records
- * the evaluation and returns it. A failure to measure (a missing model, an unreadable file) is recorded
- * as the evaluation's error with state "No data", so the history shows the gap.
+ * the evaluation and returns it. A failure to evaluate the monitor at all (a missing model, unreadable
+ * data) is recorded as the evaluation's error with state "No data", so the history shows the gap; a
+ * failure of one check is that check's error (measureOrError), and the other checks keep their values.
  */
 export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promise<Evaluation> {
   const now = o.now ?? Date.now();
@@ -65,13 +66,14 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
     const ctx = {
       dir: o.project.dir,
       data,
+      version,
       drift,
       now,
       signal: o.signal,
       dataset: () => (ds ??= readDataset(data.current!, { displayName: data.window.current, signal: o.signal })),
     };
     for (const spec of m.checks) {
-      const got = await measure(spec, ctx);
+      const got = await measureOrError(spec, ctx);
       const { level: raw, threshold } = rawLevel(spec, got.value);
       const earlier = history.map((e) => e.checks.find((c) => c.kind === spec.kind)?.raw ?? 'nodata');
       const state = checkState(raw, earlier, spec.for);
@@ -87,6 +89,7 @@ export async function evaluateMonitor(m: MonitorSpec, o: EvaluateOptions): Promi
         threshold,
         unit: got.unit,
         message: got.message,
+        ...(got.error ? { error: got.error } : {}),
         pos: spec.pos,
       });
       const decision = breachDecision(state, previous, past, spec.cooldownMs, now);

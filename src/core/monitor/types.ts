@@ -91,6 +91,8 @@ export interface CheckResult {
   threshold: number | null;
   unit: string;
   message: string;
+  /** Why the check could not be measured (its state is then "No data"); the other checks still were. */
+  error?: string;
   pos: Position;
 }
 
@@ -132,5 +134,6 @@ export interface Evaluation {
   suppressed: number;
   /** The data it looked at (absent when it could not resolve any, and in histories written before). */
   window?: DataWindow;
+  /** Why the monitor could not be evaluated at all (no check was measured); a check's own is in its result. */
   error?: string;
 }

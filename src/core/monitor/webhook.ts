@@ -25,8 +25,10 @@ export function webhookPayload(e: Evaluation): WebhookPayload {
           : ':grey_question:';
   const was = e.previousState ? ` (was ${STATE_LABEL[e.previousState]})` : '';
   const why = e.events.map((b) => `${b.check} ${fmt(b.value)} past ${fmt(b.threshold)} ${b.unit}`.trim()).join('; ');
+  // The monitor's failure, or each check's: the channel learns why a state is "No data".
+  const errors = [e.error, ...e.checks.map((c) => c.error && `${c.kind}: ${c.error}`)].filter(Boolean);
   return {
-    text: `${icon} ${e.monitor}: ${STATE_LABEL[e.state]}${was}${why ? ` - ${why}` : ''}${e.error ? ` - ${e.error}` : ''}`,
+    text: `${icon} ${e.monitor}: ${STATE_LABEL[e.state]}${was}${why ? ` - ${why}` : ''}${errors.map((x) => ` - ${x}`).join('')}`,
     monitor: e.monitor,
     model: e.model,
     version: e.version,

@@ -24,7 +24,8 @@ const fmt = (v: number | null, unit: string) =>
 /**
  * One entry per breached check (its state after the policy): Warning or Error on the check's line, naming
  * the check, the measured value and the threshold crossed. A monitor that could not be evaluated is an
- * Error on its own line (its checks have no value to show).
+ * Error on its own line (its checks have no value to show); a check that could not be measured is an
+ * Error on the check's line.
  */
 export function resultSpecs(
   evaluations: readonly Evaluation[],
@@ -42,6 +43,13 @@ export function resultSpecs(
       });
     }
     for (const c of e.checks) {
+      if (c.error !== undefined)
+        out.push({
+          line: c.pos.line,
+          col: c.pos.col,
+          severity: 'error',
+          message: `${e.monitor}: ${c.kind} could not be measured: ${c.error}`,
+        });
       if (c.state !== 'warning' && c.state !== 'critical') continue;
       out.push({
         line: c.pos.line,

@@ -56,7 +56,7 @@ describe('mlops.yaml Problems: core issues and results as diagnostic specs', () 
     assert.equal(worstState([e]), 'critical');
   });
 
-  it('warnings are Warnings; an evaluation error is an Error on the monitor line; worst state ranks', () => {
+  it('warnings are Warnings; an evaluation error is an Error on the monitor line, a check error on the check line; worst state ranks', () => {
     const base: Evaluation = {
       at: '',
       monitor: 'm',
@@ -86,6 +86,19 @@ describe('mlops.yaml Problems: core issues and results as diagnostic specs', () 
           ],
         },
         { ...base, monitor: 'n', state: 'nodata', error: 'the model is gone' },
+        {
+          ...base,
+          monitor: 'o',
+          checks: [
+            {
+              ...check,
+              state: 'nodata',
+              value: null,
+              error: 'labels.csv has no column "request_id".',
+              pos: { line: 12, col: 7 },
+            },
+          ],
+        },
       ],
       (name) => (name === 'n' ? { line: 9, col: 5 } : undefined),
     );
@@ -94,10 +107,12 @@ describe('mlops.yaml Problems: core issues and results as diagnostic specs', () 
       [
         [4, 'warning'],
         [9, 'error'],
+        [12, 'error'],
       ],
     );
     assert.match(specs[0].message, /80 ms crossed the threshold 50 ms/);
     assert.match(specs[1].message, /the model is gone/);
+    assert.match(specs[2].message, /^o: latency could not be measured: labels\.csv has no column "request_id"/);
     assert.equal(
       worstState([
         { ...base, state: 'nodata' },

@@ -140,6 +140,27 @@ describe('mlops.yaml monitors', () => {
     assert.equal(twice[0].line, 6);
   });
 
+  it('performance on a data file is a load-time error at its line, as latency is: it needs the prediction log', async () => {
+    const text =
+      'monitors:\n  - model: models:/a@p\n    current: current.csv\n    checks:\n      performance: { labels: labels.csv, metric: auc, critical: 0.8 }\n';
+    const issue = issuesOf(text)[0];
+    assert.match(issue.message, /^checks\.performance .*prediction log: set current: \{ predictions: 24h \}\.$/);
+    assert.equal(issue.line, 5);
+    assert.deepEqual(issuesOf(text.replace('current.csv', '{ predictions: 24h }')), []);
+    const t = tempDir();
+    try {
+      for (const f of ['current.csv', 'labels.csv']) writeFileSync(path.join(t.dir, f), 'a\n1\n');
+      writeFileSync(path.join(t.dir, 'mlops.yaml'), text);
+      await assert.rejects(readMonitors(path.join(t.dir, 'mlops.yaml'), 'mlops.yaml'), (e: unknown) => {
+        assert.ok(isMlopsError(e, 'INVALID_ARGUMENT'));
+        assert.match(e.message, /^mlops\.yaml:5:\d+: checks\.performance .*current: \{ predictions/);
+        return true;
+      });
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('bounds YAML alias expansion', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 0; i < 8; i++)

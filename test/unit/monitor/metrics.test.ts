@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { percentile, scorePerformance } from '../../../src/core/monitor/metrics';
 import { shellQuote, substitute } from '../../../src/core/monitor/runCommand';
-import { postWebhook } from '../../../src/core/monitor/webhook';
+import { postWebhook, webhookPayload } from '../../../src/core/monitor/webhook';
 import { isMlopsError } from '../../../src/core/errors';
 
 describe('monitor metrics, quoting and webhook delivery', () => {
@@ -62,6 +62,35 @@ describe('monitor metrics, quoting and webhook delivery', () => {
       `train --data '/d/x y.csv' --ref \${reference} --out \${other}`,
     );
     assert.equal(substitute('x ${current}', { current: '$(rm -rf /)' }), `x '$(rm -rf /)'`);
+  });
+
+  it('the webhook text says why a check has no data when it could not be measured', () => {
+    const check = {
+      raw: 'nodata',
+      state: 'nodata',
+      value: null,
+      threshold: 0.8,
+      unit: 'auc',
+      pos: { line: 1, col: 1 },
+    };
+    const text = webhookPayload({
+      at: '',
+      monitor: 'fraud',
+      model: 'fraud',
+      version: 1,
+      state: 'nodata',
+      previousState: 'ok',
+      checks: [
+        { ...check, kind: 'performance', message: 'no column', error: 'labels.csv has no column "request_id".' },
+        { ...check, kind: 'latency', message: 'no answered request in the window' },
+      ] as never,
+      events: [],
+      suppressed: 0,
+    }).text;
+    assert.equal(
+      text,
+      ':grey_question: fraud: No data (was Healthy) - performance: labels.csv has no column "request_id".',
+    );
   });
 
   it('does not retry a webhook that refuses the request (4xx), and gives up with UNAVAILABLE after the retries', async () => {

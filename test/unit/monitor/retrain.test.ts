@@ -145,7 +145,12 @@ describe('retraining', function () {
     p.write('mlops.yaml', PRED_MONITOR.replace('node train.js --data ${current}', 'node fail.js'));
     const r = await p.cli(['retrain', 'fraud']);
     assert.equal(r.code, 1);
-    assert.match(r.err, /exited with 2; nothing was registered\. Last output:\nstep 1\nboom: no data/);
+    assert.match(r.err, /exited with 2; nothing was registered\. Last output:\nstep 1\nboom: no data\n/);
+    assert.match(
+      r.err,
+      /\nFix the training command \(retrain\.command/,
+      'the hint on a line of its own, not the output',
+    );
     assert.equal((await p.registry.listVersions('fraud')).items.length, 1);
     await assert.rejects(p.registry.getVersionByAlias('fraud', 'challenger'));
     // A command that exits 0 without writing the model registers nothing either.
@@ -154,6 +159,29 @@ describe('retraining', function () {
     assert.equal(silent.code, 1);
     assert.match(silent.err, /did not write artifacts\/model\.onnx/);
     assert.equal((await p.registry.listVersions('fraud')).items.length, 1);
+  });
+
+  it('an output that is not a model points at retrain: in mlops.yaml, and the run is recorded as failed', async () => {
+    p = await project();
+    await predictionProject(p);
+    p.write(
+      'mlops.yaml',
+      PRED_MONITOR.replace('node train.js --data ${current}', '"echo garbage > artifacts/model.onnx"'),
+    );
+    p.write('artifacts/.keep', '');
+    const r = await p.cli(['retrain', 'fraud']);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /is not a valid ONNX model/);
+    assert.match(r.err, /Make retrain\.command in mlops\.yaml write an ONNX model .* to retrain\.output/);
+    assert.doesNotMatch(r.err, /push the \.onnx file/, 'not the hint for a person pushing a file');
+    assert.equal((await p.registry.listVersions('fraud')).items.length, 1);
+    const runs = await readRetrainRuns(path.join(p.dir, '.mlops', 'monitor'), 'fraud');
+    assert.deepEqual(
+      runs.map((x) => x.outcome),
+      ['started', 'failed'],
+      'every started run ends with an outcome',
+    );
+    assert.match(String(runs[1].error), /is not a valid ONNX model/);
   });
 
   it('two monitors firing at once retrain once (cool-down), and the lock refuses a concurrent retrain', async () => {
