@@ -65,6 +65,8 @@ export const loadtestCommand: CommandSpec = {
     const http = /^https?:\/\//i.test(where);
     if (/^https:/i.test(where))
       throw new UsageError('https is not supported yet: load-test the server over http.', 'loadtest');
+    if (http && !URL.canParse(where.replace(/^http:\/\/$/i, '')))
+      throw new UsageError(`"${where}" is not a URL: give the server's, e.g. http://127.0.0.1:8080.`, 'loadtest');
     if (!http && !isModelUri(where) && !/\.onnx$/i.test(where))
       throw new UsageError(`"${where}" is not a URL, a models:/ URI nor a .onnx file.`, 'loadtest');
     if (http && (o.workers !== undefined || !o.batching))
@@ -95,7 +97,14 @@ export const loadtestCommand: CommandSpec = {
       return 1;
     }
     if (answered === 0 && report.errorCount > 0) {
-      ctx.err('error: no request was answered successfully; see the errors above.');
+      const why = Object.entries(report.errorSamples ?? {}).map(([kind, message]) => `${kind}: ${message}`)[0];
+      if (ctx.json)
+        ctx.err(
+          JSON.stringify({
+            error: { code: 'FAILED', message: `No request was answered successfully.${why ? ` ${why}` : ''}` },
+          }),
+        );
+      else ctx.err(`error: no request was answered successfully${why ? ` (${why})` : ''}; see the errors above.`);
       return 1;
     }
     return 0;

@@ -50,7 +50,7 @@ async function onlyModel(base: string): Promise<string> {
 }
 
 /** Model names from the repository index, or undefined when the server has no index. */
-async function servedModels(base: string): Promise<string[] | undefined> {
+export async function servedModels(base: string): Promise<string[] | undefined> {
   const res = await call(base, '/v2/repository/index', 'POST', '{}');
   if (res.status !== 200 || !Array.isArray(res.body)) return undefined;
   const names = (res.body as { name?: unknown }[])

@@ -6,7 +6,7 @@ import { HttpTarget } from './httpTarget';
 import type { InputSpec } from './inputSpec';
 import { mlflowBody, oipBody, randomRequestPool, rowRequestPool, singleMatrixInput } from './requests';
 import { RunnerTarget } from './runnerTarget';
-import { fetchServerModel } from './serverMetadata';
+import { fetchServerModel, servedModels } from './serverMetadata';
 
 /** Building targets and their request pools from what the user names (a server, a model, a data file). */
 
@@ -65,11 +65,12 @@ export interface HttpTargetSetup extends RequestSource {
 export async function prepareHttpTarget(
   setup: HttpTargetSetup,
 ): Promise<{ target: HttpTarget; model: string; description: string }> {
-  const base = setup.baseUrl.replace(/\/+$/, '');
+  const { base, model: inUrl } = serverOf(setup.baseUrl);
+  const wanted = setup.model ?? inUrl;
   let specs: InputSpec[];
-  let model = setup.model ?? '';
+  let model = wanted ?? '';
   try {
-    const served = await fetchServerModel(base, setup.model);
+    const served = await fetchServerModel(base, wanted);
     specs = served.inputs;
     model = served.model;
   } catch (e) {
@@ -77,6 +78,7 @@ export async function prepareHttpTarget(
     if (!(setup.protocol === 'mlflow' && setup.data && noMetadata)) throw e;
     specs = [{ name: 'input', datatype: 'FP32', shape: [null, null] }];
   }
+  if (setup.protocol === 'mlflow' && wanted) await checkInvocationsModel(base, wanted);
   const prepared = await prepareRequests(specs, setup);
   if (setup.protocol === 'oip' && !model)
     throw new MlopsError('INVALID_ARGUMENT', 'No model name to send OIP requests to.', 'Name it with --model.');
@@ -98,6 +100,32 @@ export async function prepareHttpTarget(
     timeoutMs: setup.timeoutMs,
   });
   return { target, model, description: prepared.description };
+}
+
+/**
+ * The server's base URL and the model a URL names: the infer URL `mlops serve` prints
+ * (`…/v2/models/fraud/infer`), a model's metadata URL, `/v2` or `/invocations` all name the same server.
+ */
+export function serverOf(url: string): { base: string; model?: string } {
+  const trimmed = url.replace(/\/+$/, '');
+  const m = /^(.*?)\/v2\/models\/([^/]+)(?:\/versions\/[^/]+)?(?:\/(?:infer|ready))?$/.exec(trimmed);
+  if (m) return { base: m[1], model: decodeURIComponent(m[2]) };
+  const root = /^(.*?)\/(?:v2|invocations)$/.exec(trimmed);
+  return { base: root ? root[1] : trimmed };
+}
+
+/**
+ * MLflow's /invocations has no model in its path: a server of several models answers it with the first
+ * one (as `mlops serve` does). Load-testing another one that way would measure the wrong model.
+ */
+async function checkInvocationsModel(base: string, model: string): Promise<void> {
+  const names = await servedModels(base);
+  if (names && names.length > 1 && names[0] !== model)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The server at ${base} answers /invocations with "${names[0]}", not "${model}" (it serves ${names.join(', ')}).`,
+      `Load-test "${model}" with --protocol oip, or serve it first.`,
+    );
 }
 
 /** Binary request bodies, each with the header saying where its JSON part ends. */
