@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlopsError } from '../../core/errors';
 import {
@@ -14,7 +14,7 @@ import {
   parseWindow,
 } from '../../core/drift/config';
 import { driftSection, driftSettingsFor, readProjectFile } from '../../core/drift/configFile';
-import { notComparedSentence } from '../../core/drift/report/format';
+import { notComparedReasons, notComparedSentence } from '../../core/drift/report/format';
 import { DRIFT_METHODS, type DriftMethod, type DriftResult } from '../../core/drift/result';
 import { renderHtml } from '../../core/drift/report/html';
 import { renderMarkdown } from '../../core/drift/report/markdown';
@@ -88,6 +88,8 @@ export const driftCommand: CommandSpec = {
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
     const files = { reference: path.resolve(ctx.cwd, reference), current: path.resolve(ctx.cwd, current) };
+    const out = values.out as string | undefined;
+    if (out) await checkOut(out, path.resolve(ctx.cwd, out), files, format);
     const settings = await buildSettings(ctx, values, files);
     const result = await runDrift({
       ...files,
@@ -98,7 +100,6 @@ export const driftCommand: CommandSpec = {
       onProgress: values.quiet ? undefined : progressPrinter(ctx),
     });
     const text = render(result, format);
-    const out = values.out as string | undefined;
     if (out) {
       const target = path.resolve(ctx.cwd, out);
       await writeFile(target, text).catch((e: unknown) => {
@@ -113,10 +114,48 @@ export const driftCommand: CommandSpec = {
     }
     const failing = result.dataset.drifted || result.staleness?.stale === true || result.dataset.notCompared.length > 0;
     if (values['fail-on-drift'] && result.dataset.notCompared.length > 0)
-      ctx.err(`--fail-on-drift: ${notComparedSentence(result)} Failing: nothing shows they did not drift.`);
+      ctx.err(
+        `--fail-on-drift: ${notComparedSentence(result)} ${notComparedReasons(result)}. Failing: nothing shows they did not drift.`,
+      );
     return values['fail-on-drift'] && failing ? 3 : 0;
   },
 };
+
+/**
+ * `--out` is checked before the comparison, which can take minutes: it must not be one of the data files
+ * (the report would overwrite it), a folder, or a path in a folder that does not exist.
+ */
+async function checkOut(
+  out: string,
+  target: string,
+  files: { reference: string; current: string },
+  format: Format,
+): Promise<void> {
+  const st = await stat(target).catch(() => undefined);
+  for (const which of ['reference', 'current'] as const) {
+    const data = await stat(files[which]).catch(() => undefined);
+    const same = target === files[which] || (st && data && st.dev === data.dev && st.ino === data.ino);
+    if (same)
+      throw new UsageError(
+        `--out ${out} is the ${which} data file: writing the report there would overwrite the data.`,
+        'drift',
+        `Write the report to another file, e.g. --out drift.${format === 'table' ? 'txt' : format}.`,
+      );
+  }
+  if (st?.isDirectory())
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `Cannot write the report to ${out}: it is a folder, not a file.`,
+      `Give a file path, e.g. --out ${path.join(out, `drift.${format === 'table' ? 'txt' : format}`)}.`,
+    );
+  const dir = await stat(path.dirname(target)).catch(() => undefined);
+  if (!dir?.isDirectory())
+    throw new MlopsError(
+      dir ? 'INVALID_ARGUMENT' : 'NOT_FOUND',
+      `Cannot write the report to ${out}: ${dir ? `${path.dirname(out)} is a file, not a folder` : `the folder ${path.dirname(out)} does not exist`}.`,
+      'Create the folder first, or give a path in an existing folder.',
+    );
+}
 
 function render(r: DriftResult, format: Format): string {
   if (format === 'json') return JSON.stringify(r, null, 2);
@@ -154,13 +193,10 @@ function applyFlags(s: DriftSettings, values: OptionValues): DriftSettings {
   // A flag names a column of these files: one that names no column is an error (compare.ts).
   const feature = (name: string, flag: string) =>
     (s.features[name] = { ...s.features[name], setBy: `${flag} ${name}`, workspaceDefault: false });
-  if (values.columns !== undefined)
-    s.columns = String(values.columns)
-      .split(',')
-      .map((c) => c.trim())
-      .filter(Boolean);
+  if (values.columns !== undefined) s.columns = parseColumnsFlag(String(values.columns));
   if (values.timestamp !== undefined) {
     s.timestamp = String(values.timestamp);
+    s.timestampSetBy = '--timestamp';
     s.timestampDefault = false;
   }
   if (values.window !== undefined) s.window = parseWindow(String(values.window), '--window');
@@ -178,6 +214,21 @@ function applyFlags(s: DriftSettings, values: OptionValues): DriftSettings {
   }
   for (const k of list(values.ignore)) feature(k, '--ignore').ignore = true;
   return s;
+}
+
+/** `--columns a,b`: an empty list (`--columns ''`, `--columns ,`) would compare nothing and pass any gate. */
+function parseColumnsFlag(text: string): string[] {
+  const names = text
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `--columns names no column (got "${text}").`,
+      'List the columns to compare, e.g. --columns age,income, or leave --columns out to compare all of them.',
+    );
+  return names;
 }
 
 /** Progress on stderr for large files: a line every ~2 s per file (a live line on a terminal). */

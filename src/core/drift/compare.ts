@@ -4,6 +4,7 @@ import { type ComparableColumn, compareFeature } from './feature';
 import type { PreparedColumn, PreparedDataset, PreparedTimestamp } from './prepare';
 import { type DatasetInfo, type DriftResult, type FeatureDrift, RESULT_VERSION } from './result';
 import { where } from './read/errors';
+import { fmtDuration } from './report/format';
 import { checkStaleness } from './staleness';
 import { computeWindows } from './windows';
 import type { CompareJob } from './workerProtocol';
@@ -16,23 +17,27 @@ export function compareDatasets(ref: PreparedDataset, cur: PreparedDataset, job:
   const started = Date.now();
   const s = job.settings;
   if (!s.columns) checkSameColumns(ref, cur, job.columnsHint);
-  const notes: string[] = [...job.notes];
+  // A file given as both reference and current has its reader's notes once.
+  const notes: string[] = [...new Set([...job.notes, ...(ref.notes ?? []), ...(cur.notes ?? [])])];
   checkFeatureNames(ref, cur, s, notes);
+  checkTimestampExists(ref, cur, s);
   const timestamp = findTimestamp(cur, s, notes);
   const refByName = new Map(ref.columns.map((c) => [c.name, c]));
   const curByName = new Map(cur.columns.map((c) => [c.name, c]));
   const features: FeatureDrift[] = [];
-  const skipped: DriftResult['skipped'] = [...ref.skipped.map((x) => ({ ...x, reason: `reference: ${x.reason}` }))];
+  const skipped: DriftResult['skipped'] = ref.skipped.map((x) => ({ name: x.name, reason: `reference: ${x.reason}` }));
   const notCompared: string[] = [];
   const comparableRefs = new Map<string, ComparableColumn>();
   for (const name of ref.header) {
     const r = refByName.get(name);
     const c = curByName.get(name);
     if (!r || !c) {
-      if (r && !c && cur.skipped.some((x) => x.name === name)) {
-        skipped.push({ name, reason: 'current: every value is missing' });
-        if (!s.features[name]?.ignore) notCompared.push(name);
-      }
+      // A column with no value at all in either file cannot be compared, whichever side it is: a gate
+      // that passed on an empty reference would call data "no drift" that nothing was compared with.
+      const curEmpty = !c && cur.skipped.find((x) => x.name === name && x.allMissing);
+      if (curEmpty) skipped.push({ name, reason: `current: ${curEmpty.reason}` });
+      const refEmpty = !r && ref.skipped.some((x) => x.name === name && x.allMissing);
+      if ((curEmpty || refEmpty) && !s.features[name]?.ignore) notCompared.push(name);
       continue;
     }
     if (s.features[name]?.ignore) {
@@ -52,7 +57,7 @@ export function compareDatasets(ref: PreparedDataset, cur: PreparedDataset, job:
     const f = compareFeature(r, c, s);
     features.push(f);
     if (f.status === 'compared') comparableRefs.set(name, r);
-    else if (f.reference.count > 0) notCompared.push(name); // the reference has values the current cannot match
+    else notCompared.push(name); // its notes say why: no usable value on one side, or values that overflow
   }
   const compared = features.filter((f) => f.status === 'compared');
   const driftedFeatures = compared.filter((f) => f.drifted).length;
@@ -62,7 +67,13 @@ export function compareDatasets(ref: PreparedDataset, cur: PreparedDataset, job:
 
   const windowed = s.window && (s.window.by === 'rows' || timestamp);
   const windows = windowed && s.window ? computeWindows(s.window, comparableRefs, cur, compared, s, timestamp) : null;
+  if (windows?.rowsWithoutTimestamp && timestamp)
+    notes.push(noTimestampNote(windows.rowsWithoutTimestamp, timestamp, cur));
   const staleness = s.ttl && timestamp ? checkStaleness(timestamp, s.ttl, job.now) : null;
+  if (staleness?.ageMs !== null && staleness?.ageMs !== undefined && staleness.ageMs < 0)
+    notes.push(
+      `the newest "${staleness.column}" (${staleness.newest}) is ${fmtDuration(-staleness.ageMs)} in the future (now: ${staleness.now}): check the clock, or the time zone the timestamps are written in.`,
+    );
   return {
     version: RESULT_VERSION,
     generatedAt: new Date().toISOString(),
@@ -139,6 +150,38 @@ function checkFeatureNames(ref: PreparedDataset, cur: PreparedDataset, s: DriftS
       `Columns: ${[...names].filter(Boolean).join(', ')}.`,
     );
   }
+}
+
+/** Rows that fall in no time window are said, with why: else data would leave the windows silently. */
+function noTimestampNote(n: number, ts: PreparedTimestamp, cur: PreparedDataset): string {
+  const parts: string[] = [];
+  if (ts.missing > 0) parts.push(`${ts.missing} missing`);
+  const ex = ts.invalid.example;
+  if (ts.invalid.count > 0)
+    parts.push(`${ts.invalid.count} not a time, e.g. "${ex?.value ?? ''}"${ex ? ` at ${where(cur.file, ex)}` : ''}`);
+  return `${n} current row${n === 1 ? ' has' : 's have'} no valid "${ts.name}" timestamp (${parts.join('; ')}) and ${n === 1 ? 'is' : 'are'} in no window.`;
+}
+
+/**
+ * A timestamp named by a flag or by a dataset's or model's own settings must be a column of the current
+ * data (where windows and the staleness check read it), whether or not windows or a TTL are asked for:
+ * a typo would otherwise pass unnoticed until they are. A workspace-wide default may be absent.
+ */
+function checkTimestampExists(ref: PreparedDataset, cur: PreparedDataset, s: DriftSettings): void {
+  const name = s.timestamp;
+  if (!name || s.timestampDefault) return;
+  const has = (d: PreparedDataset) => d.header.includes(name) || d.columns.some((c) => c.name === name);
+  if (has(cur)) return;
+  const files = has(ref) || ref.file === cur.file ? cur.file : `${ref.file} and ${cur.file}`;
+  const looksLikeTime = [...ref.columns, ...cur.columns].filter((c) => c.type === 'timestamp').map((c) => c.name);
+  const candidates = [...new Set(looksLikeTime)];
+  throw new MlopsError(
+    'INVALID_ARGUMENT',
+    `${files}: there is no timestamp column "${name}"${s.timestampSetBy ? ` (set by ${s.timestampSetBy})` : ''}.`,
+    candidates.length
+      ? `Columns that look like timestamps: ${candidates.join(', ')}.`
+      : `No column looks like a timestamp; columns: ${cur.header.filter(Boolean).join(', ')}.`,
+  );
 }
 
 /** The timestamp column of the current data, when windows over time or the staleness check need one. */

@@ -54,6 +54,8 @@ export interface DriftSettings {
   timestamp?: string;
   /** The timestamp is the workspace-wide default: a dataset without that column has no windows / TTL. */
   timestampDefault?: boolean;
+  /** Where the timestamp was set ("--timestamp", "mlops.yaml: drift.datasets.a.csv.timestamp"), for messages. */
+  timestampSetBy?: string;
   window?: WindowSpec;
   ttl?: { ms: number; label: string };
   features: Record<string, FeatureOverride>;
@@ -142,7 +144,7 @@ export function parseThreshold(v: unknown, what: string): number {
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > LIMITS.threshold) {
     throw new MlopsError(
       'INVALID_ARGUMENT',
-      `${what}: "${String(v)}" is not a threshold.`,
+      `${what}: ${quoted(v)} is not a threshold.`,
       `Thresholds are numbers from 0 to ${LIMITS.threshold}: a p-value such as 0.05, or a distance such as 0.1.`,
     );
   }
@@ -208,11 +210,14 @@ export function applyDriftConfig(
       s.thresholds[parseMethod(m, at('thresholds'))] = parseThreshold(v, at(`thresholds.${m}`));
   }
   if (config.timestamp !== undefined) {
-    s.timestamp = String(config.timestamp);
+    s.timestamp = scalarText(config.timestamp, at('timestamp'), 'a column name', 'For example timestamp: event_time.');
+    s.timestampSetBy = at('timestamp');
     s.timestampDefault = opts.workspaceDefault === true;
   }
-  if (config.window !== undefined) s.window = parseWindow(String(config.window), at('window'));
-  if (config.ttl !== undefined) s.ttl = parseTtl(String(config.ttl), at('ttl'));
+  if (config.window !== undefined)
+    s.window = parseWindow(scalarText(config.window, at('window'), 'a window size', WINDOW_HINT), at('window'));
+  if (config.ttl !== undefined)
+    s.ttl = parseTtl(scalarText(config.ttl, at('ttl'), 'a duration', 'For example ttl: 24h.'), at('ttl'));
   if (config.columns !== undefined) {
     if (!Array.isArray(config.columns))
       throw new MlopsError(
@@ -220,7 +225,9 @@ export function applyDriftConfig(
         `${at('columns')} must be a list of column names.`,
         'For example columns: [age, income].',
       );
-    s.columns = config.columns.map(String);
+    s.columns = config.columns.map((c, i) =>
+      scalarText(c, `${at('columns')}[${i}]`, 'a column name', 'For example columns: [age, income].'),
+    );
   }
   if (config.features !== undefined) {
     if (!isObj(config.features))
@@ -235,14 +242,52 @@ export function applyDriftConfig(
         throw new MlopsError('INVALID_ARGUMENT', `${w} must be a mapping.`, 'Keys: type, method, threshold, ignore.');
       checkKeys(f, ['type', 'method', 'threshold', 'ignore'], w);
       const o: FeatureOverride = { ...s.features[name], setBy: w, workspaceDefault: opts.workspaceDefault === true };
-      if (f.type !== undefined) o.type = parseColumnType(String(f.type), `${w}.type`);
-      if (f.method !== undefined) o.method = parseMethod(String(f.method), `${w}.method`);
+      if (f.type !== undefined)
+        o.type = parseColumnType(scalarText(f.type, `${w}.type`, 'a type', TYPES_HINT), `${w}.type`);
+      if (f.method !== undefined)
+        o.method = parseMethod(scalarText(f.method, `${w}.method`, 'a method name', METHODS_HINT), `${w}.method`);
       if (f.threshold !== undefined) o.threshold = parseThreshold(f.threshold, `${w}.threshold`);
-      if (f.ignore !== undefined) o.ignore = f.ignore === true;
+      if (f.ignore !== undefined) o.ignore = parseBoolean(f.ignore, `${w}.ignore`);
       s.features[name] = o;
     }
   }
   return s;
+}
+
+const WINDOW_HINT = 'For example window: 1d (time windows) or window: 5000rows.';
+const TYPES_HINT = `Types: ${COLUMN_TYPES.join(', ')}.`;
+const METHODS_HINT = `Methods: ${DRIFT_METHODS.join(', ')}.`;
+
+/** How a parsed YAML/JSON value is named in a type error ("a mapping", "a list", "true"). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'nothing (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v === 'string' ? `"${v}"` : String(v)} (${typeof v})`;
+}
+
+/** A value as quoted in messages: scalars as written ("2"), anything else by its kind (a mapping). */
+function quoted(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? `"${String(v)}"` : describeValue(v);
+}
+
+/**
+ * A setting written as text: a string, or a number (YAML reads `timestamp: 2024` or `window: 5000` as
+ * numbers). A mapping, list, boolean or null is a type error naming the key, not "[object Object]".
+ */
+function scalarText(v: unknown, what: string, expected: string, hint: string): string {
+  if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+  throw new MlopsError('INVALID_ARGUMENT', `${what} must be ${expected}, got ${describeValue(v)}.`, hint);
+}
+
+/** `ignore: true` / `false` only: "yes" or 1 would otherwise silently mean false. */
+function parseBoolean(v: unknown, what: string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw new MlopsError(
+    'INVALID_ARGUMENT',
+    `${what} must be true or false, got ${describeValue(v)}.`,
+    'For example ignore: true (YAML true/false, not "yes" or 1).',
+  );
 }
 
 export function parseDriftShare(v: unknown, what: string): number {
@@ -250,7 +295,7 @@ export function parseDriftShare(v: unknown, what: string): number {
   if (!(n > 0 && n <= 1))
     throw new MlopsError(
       'INVALID_ARGUMENT',
-      `${what} must be a share in (0, 1], got "${String(v)}".`,
+      `${what} must be a share in (0, 1], got ${quoted(v)}.`,
       'For example 0.5: dataset drift when half of the features drift.',
     );
   return n;
@@ -262,7 +307,7 @@ export function boundedInt(v: unknown, what: string, max: number): number {
   if (!Number.isInteger(n) || n < 1 || n > max)
     throw new MlopsError(
       'INVALID_ARGUMENT',
-      `${what} must be a whole number from 1 to ${max}, got "${String(v)}".`,
+      `${what} must be a whole number from 1 to ${max}, got ${quoted(v)}.`,
       what.endsWith('bins') ? 'The default is 30 bins; 10 to 100 suit most data.' : undefined,
     );
   return n;

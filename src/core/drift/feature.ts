@@ -5,7 +5,7 @@ import { chooseMethod, isDrifted, METHOD_LABELS, needsNumeric, ruleOf } from './
 import type { PreparedCategorical, PreparedNumeric } from './prepare';
 import { type FeatureDrift, type FeatureHistogram, num, psiLevel, type SideSummary } from './result';
 import { binnedShares, runTest, type Sample } from './statTests';
-import type { ColumnType } from './types';
+import type { ColumnType, InvalidValues } from './types';
 
 /** Categories shown in a categorical histogram; the rest are summed as "other". */
 const MAX_CATEGORIES_SHOWN = 20;
@@ -90,6 +90,33 @@ function placeOf(p: { line?: number; column?: number; row?: number }): string {
   return p.row !== undefined ? ` in row ${p.row + 1}` : '';
 }
 
+/** "3 current values overflow a double (beyond ±1.8e308, e.g. "1e400" at line 2)". */
+function overflowText(side: string, over: InvalidValues): string {
+  const ex = over.example;
+  const n = over.count;
+  // A JSON number past the range is already Infinity when read: its place is known, its text is not.
+  const shown = !ex
+    ? ''
+    : /^[+-]?Infinity$/.test(ex.value)
+      ? `, first${placeOf(ex)}`
+      : `, e.g. "${ex.value}"${placeOf(ex)}`;
+  return `${n} ${side} value${n > 1 ? 's overflow' : ' overflows'} a double (beyond ±1.8e308${shown})`;
+}
+
+/**
+ * Why one side has no value to compare. Values past a double are named as such: calling them missing
+ * would send the user looking for empty cells that are not there.
+ */
+function emptyReason(side: string, s: SideSummary, col: ComparableColumn, type: ColumnType): string {
+  if (col.overflow) {
+    const rest = s.missing - col.overflow.count;
+    return `no ${side} value can be compared: ${overflowText(side, col.overflow)}${rest > 0 ? `, ${rest} missing` : ''}${s.invalid > 0 ? `, ${s.invalid} not ${type}` : ''}`;
+  }
+  if (s.invalid > 0)
+    return `no ${side} value is ${type} (${s.invalid} not ${type}${s.missing > 0 ? `, ${s.missing} missing` : ''})`;
+  return `every ${side} value is missing`;
+}
+
 /** The method and threshold a feature gets: its override, else the default rule. */
 export function resolveMethod(
   kind: 'numeric' | 'categorical',
@@ -145,10 +172,13 @@ export function compareFeature(
   const kind = ref.kind;
   const refSummary = summary(refCol, ref);
   const curSummary = summary(curCol, cur);
-  for (const [side, s] of [
-    ['reference', refSummary],
-    ['current', curSummary],
+  for (const [side, s, col] of [
+    ['reference', refSummary, refCol],
+    ['current', curSummary, curCol],
   ] as const) {
+    const over = col.overflow;
+    if (over && s.count > 0)
+      notes.push(`${overflowText(side, over)} and ${over.count > 1 ? 'were' : 'was'} left out like missing values`);
     if (s.invalid > 0) {
       const ex = s.invalidExample;
       const at = ex ? placeOf(ex) : '';
@@ -170,8 +200,11 @@ export function compareFeature(
     notes,
   };
   if (refSummary.count === 0 || curSummary.count === 0) {
-    const which = refSummary.count === 0 ? 'reference' : 'current';
-    notes.push(`every ${which} value is missing: nothing to compare`);
+    const [which, s, col] =
+      refSummary.count === 0
+        ? (['reference', refSummary, refCol] as const)
+        : (['current', curSummary, curCol] as const);
+    notes.push(`${emptyReason(which, s, col, type)}: nothing to compare`);
     return { ...base, ...NOT_COMPARED };
   }
   if (ref.kind === 'numeric' && cur.kind === 'numeric' && !spreadIsFinite(ref.sorted, cur.sorted)) {

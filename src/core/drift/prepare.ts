@@ -14,6 +14,7 @@ interface PreparedBase {
   missing: number;
   invalid: InvalidValues;
   typeForced: boolean;
+  overflow?: InvalidValues;
 }
 
 export interface PreparedNumeric extends PreparedBase {
@@ -46,6 +47,7 @@ export interface PreparedDataset {
   skipped: Dataset['skipped'];
   header: string[];
   columns: PreparedColumn[];
+  notes?: string[];
 }
 
 export interface PrepareOptions {
@@ -64,11 +66,20 @@ export function prepareDataset(ds: Dataset, opts: PrepareOptions): PreparedDatas
     skipped: ds.skipped,
     header: ds.header,
     columns: ds.columns.map((c) => prepareColumn(c, ds.rows, opts)),
+    ...(ds.notes?.length ? { notes: ds.notes } : {}),
   };
 }
 
 function prepareColumn(c: Column, rows: number, opts: PrepareOptions): PreparedColumn {
-  const base = { name: c.name, index: c.index, rows, missing: c.missing, invalid: c.invalid, typeForced: c.typeForced };
+  const base = {
+    name: c.name,
+    index: c.index,
+    rows,
+    missing: c.missing,
+    invalid: c.invalid,
+    typeForced: c.typeForced,
+    ...(c.overflow ? { overflow: c.overflow } : {}),
+  };
   if (!('values' in c)) {
     const counts = new Float64Array(c.dictionary.length);
     for (const code of c.codes) if (code >= 0) counts[code]++;

@@ -31,6 +31,11 @@ interface ColumnBase {
   invalid: InvalidValues;
   /** True when the type was given by the user rather than inferred. */
   typeForced: boolean;
+  /**
+   * Numbers too large for a double (1e400, or infinite): stored as missing and counted among `missing`
+   * too, but named apart so a report says they overflow rather than that they are missing.
+   */
+  overflow?: InvalidValues;
 }
 
 export interface NumericColumn extends ColumnBase {
@@ -54,8 +59,13 @@ export interface Dataset {
   columns: Column[];
   /** Every column name in the file (header / keys / schema), in order, read or not. */
   header: string[];
-  /** Columns present in the file but not read, with the reason (no header name, not selected ...). */
-  skipped: { name: string; reason: string }[];
+  /**
+   * Columns present in the file but not read, with the reason (no header name, not selected ...).
+   * `allMissing`: the column has no value at all, so it cannot be compared (the drift gate fails on it).
+   */
+  skipped: { name: string; reason: string; allMissing?: boolean }[];
+  /** What the reader left out and a report should say (corrupt lines of a prediction log ...). */
+  notes?: string[];
 }
 
 export interface ReadOptions {

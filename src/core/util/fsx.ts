@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { MlopsError } from '../errors';
 
@@ -61,9 +61,24 @@ export function fsError(e: unknown, action: string, target: string): MlopsError 
     });
   }
   if (isNodeError(e, 'ENOENT')) {
-    return new MlopsError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, 'Check the path.', {
-      cause: e,
-    });
+    // Writing a file into a missing folder also fails with ENOENT: "it does not exist" would blame the file.
+    const folder = missingFolder(e, target);
+    return folder === undefined
+      ? new MlopsError('NOT_FOUND', `Cannot ${action} ${target}: it does not exist.`, 'Check the path.', { cause: e })
+      : new MlopsError(
+          'NOT_FOUND',
+          `Cannot ${action} ${target}: the folder ${folder} does not exist.`,
+          'Create the folder first, or give a path in an existing folder.',
+          { cause: e },
+        );
+  }
+  if (isNodeError(e, 'EISDIR')) {
+    return new MlopsError(
+      'INVALID_ARGUMENT',
+      `Cannot ${action} ${target}: it is a folder, not a file.`,
+      'Give the path of a file, not of a folder.',
+      { cause: e },
+    );
   }
   const code = isNodeError(e) ? ` (${e.code})` : '';
   return new MlopsError(
@@ -72,6 +87,18 @@ export function fsError(e: unknown, action: string, target: string): MlopsError 
     undefined,
     { cause: e },
   );
+}
+
+/**
+ * The folder of a path that failed with ENOENT, as the user named it, when that folder is missing
+ * (undefined when the folder exists, so the path itself is what is missing).
+ */
+function missingFolder(e: NodeJS.ErrnoException, target: string): string | undefined {
+  if (!e.path) return undefined;
+  const dir = path.dirname(e.path);
+  if (dir === e.path || existsSync(dir)) return undefined;
+  // `target` is the path as the user wrote it when it names the same file; else show the folder as is.
+  return path.basename(target) === path.basename(e.path) ? path.dirname(target) : dir;
 }
 
 /** Is this process alive? EPERM means it exists but belongs to someone else. */

@@ -119,6 +119,33 @@ describe('project drift settings (mlops.yaml)', () => {
     }
   });
 
+  it('a value of the wrong type is a type error naming its key, not "[object Object]" or a silent false', async () => {
+    for (const [yaml, re] of [
+      ['columns: [{x: 1}]', /drift\.columns\[0\] must be a column name, got a mapping/],
+      ['timestamp: {x: 1}', /drift\.timestamp must be a column name, got a mapping/],
+      ['timestamp:', /drift\.timestamp must be a column name, got nothing \(null\)/],
+      ['window: {x: 1}', /drift\.window must be a window size, got a mapping/],
+      ['ttl: [1d]', /drift\.ttl must be a duration, got a list/],
+      ['features:\n    a: { method: {x: 1} }', /drift\.features\.a\.method must be a method name, got a mapping/],
+      ['features:\n    a: { type: [numeric] }', /drift\.features\.a\.type must be a type, got a list/],
+      ['features:\n    a: { threshold: {x: 1} }', /drift\.features\.a\.threshold: a mapping is not a threshold/],
+      ['bins: {x: 1}', /drift\.bins must be a whole number from 1 to 1000, got a mapping/],
+      ['features:\n    a: { ignore: "yes" }', /drift\.features\.a\.ignore must be true or false, got "yes" \(string\)/],
+      ['features:\n    a: { ignore: 1 }', /drift\.features\.a\.ignore must be true or false, got 1 \(number\)/],
+    ] as const) {
+      writeFileSync(file, `drift:\n  ${yaml}\n`);
+      await assert.rejects(
+        projectDriftSettings(file),
+        (e: unknown) => isMlopsError(e, 'INVALID_ARGUMENT') && re.test(e.message) && !/object Object/.test(e.message),
+        yaml,
+      );
+    }
+    // Numbers stay usable as names and sizes (YAML reads `timestamp: 2024` as a number).
+    writeFileSync(file, 'drift:\n  timestamp: 2024\n  columns: [1, b]\n  features:\n    a: { ignore: false }\n');
+    const s = await projectDriftSettings(file);
+    assert.deepEqual([s.timestamp, s.columns, s.features.a?.ignore], ['2024', ['1', 'b'], false]);
+  });
+
   it('a YAML anchor bomb is refused naming the file, before it expands', async () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) {

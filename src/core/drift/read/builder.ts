@@ -42,6 +42,8 @@ export class ColumnBuilder {
   private samples: Sample[] = [];
   private invalidRows: number[] = [];
   private firstInvalid: InvalidValues['example'];
+  private overflowRows: number[] = [];
+  private firstOverflow: InvalidValues['example'];
   private capacity: number;
 
   constructor(
@@ -121,6 +123,7 @@ export class ColumnBuilder {
       const v = parseNumberBytes(b, s, e);
       if (v === v) {
         this.values![row] = Number.isFinite(v) ? v : NaN;
+        if (!Number.isFinite(v)) this.overflowed(row, Buffer.from(b.subarray(s, e)).toString('latin1'), pos());
         return;
       }
     } else if (this.kind === KIND_TIMESTAMP) {
@@ -146,6 +149,7 @@ export class ColumnBuilder {
         const v = kind === 'missing' ? NaN : parseNumberText(text);
         if (kind !== 'missing' && v !== v) return this.invalid(row, text, pos);
         this.values![row] = Number.isFinite(v) ? v : NaN;
+        if (v === Infinity || v === -Infinity) this.overflowed(row, text, pos);
         return;
       }
       case 'timestamp': {
@@ -170,8 +174,11 @@ export class ColumnBuilder {
   /** A JSON / Parquet number. */
   acceptNumber(row: number, v: number): void {
     if (this.kind === KIND_UNKNOWN) return this.acceptText(row, String(v), Number.isNaN(v) ? 'missing' : 'number');
-    if (this.type === 'numeric') this.values![row] = Number.isFinite(v) ? v : NaN;
-    else if (this.type === 'timestamp') this.values![row] = Number.isFinite(v) ? epochToMs(v) : NaN;
+    if (this.type === 'numeric') {
+      this.values![row] = Number.isFinite(v) ? v : NaN;
+      // JSON has no infinity: an infinite JSON number is a literal past the largest double (1e400).
+      if (v === Infinity || v === -Infinity) this.overflowed(row, String(v), { row });
+    } else if (this.type === 'timestamp') this.values![row] = Number.isFinite(v) ? epochToMs(v) : NaN;
     else this.store(row, String(v), Number.isNaN(v) ? 'missing' : 'number', { row });
   }
 
@@ -196,10 +203,19 @@ export class ColumnBuilder {
       this.firstInvalid = { value: text.slice(0, 80), ...pos, row };
   }
 
-  /** Forgets what was written for rows >= `row` that is not idempotent (samples, invalid marks). */
+  /** A number too large for a double, stored as missing (NaN) but counted apart (once per row, like `invalid`). */
+  private overflowed(row: number, text: string, pos?: SourcePosition): void {
+    if (this.overflowRows.length === 0 || this.overflowRows[this.overflowRows.length - 1] < row)
+      this.overflowRows.push(row);
+    if (!this.firstOverflow || (this.firstOverflow.row ?? Infinity) > row)
+      this.firstOverflow = { value: text.slice(0, 80), ...pos, row };
+  }
+
+  /** Forgets what was written for rows >= `row` that is not idempotent (samples, invalid and overflow marks). */
   rollback(row: number): void {
     while (this.samples.length && this.samples[this.samples.length - 1].row >= row) this.samples.pop();
     while (this.invalidRows.length && this.invalidRows[this.invalidRows.length - 1] >= row) this.invalidRows.pop();
+    while (this.overflowRows.length && this.overflowRows[this.overflowRows.length - 1] >= row) this.overflowRows.pop();
   }
 
   /** The finished column over `rows` rows; undefined when no value was ever present. */
@@ -212,7 +228,15 @@ export class ColumnBuilder {
       count: this.invalidRows.length,
       ...(this.firstInvalid ? { example: this.firstInvalid } : {}),
     };
-    const base = { name: this.name, index: this.index, invalid, typeForced: this.forced !== undefined };
+    const base = {
+      name: this.name,
+      index: this.index,
+      invalid,
+      typeForced: this.forced !== undefined,
+      ...(this.overflowRows.length && this.type === 'numeric'
+        ? { overflow: { count: this.overflowRows.length, example: this.firstOverflow } }
+        : {}),
+    };
     if (this.values) {
       const values = this.values.subarray(0, rows);
       let nan = 0;

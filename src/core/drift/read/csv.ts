@@ -396,7 +396,7 @@ class CsvReader {
       if (bc.kind === KIND_SKIP) continue;
       const col = bc.finish(this.row);
       if (col) columns.push(col);
-      else skipped.push({ name: bc.name, reason: 'every value is missing' });
+      else skipped.push({ name: bc.name, reason: 'every value is missing', allMissing: true });
     }
     return {
       file: this.display,

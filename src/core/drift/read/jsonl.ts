@@ -149,7 +149,7 @@ async function readOpen(fh: FileHandle, display: string, opts: ReadOptions): Pro
   for (const b of builders.values()) {
     const c = b.finish(rows);
     if (c) columns.push(c);
-    else skipped.push({ name: b.name, reason: 'every value is missing' });
+    else skipped.push({ name: b.name, reason: 'every value is missing', allMissing: true });
   }
   return {
     file: display,

@@ -30,19 +30,45 @@ async function fileBuffer(fh: FileHandle): Promise<AsyncBuffer> {
   };
 }
 
+const NOT_PARQUET_HINT =
+  'Check that the file was written completely and really is Parquet; CSV and JSON Lines files need a .csv / .jsonl extension.';
+/** "PAR1" + the metadata's 4-byte length + "PAR1": the least a Parquet file holds besides its data. */
+const MIN_PARQUET_BYTES = 12;
+
+/** A Parquet file starts and ends with "PAR1"; a file cut short while being written does not end with it. */
+async function checkFraming(buf: AsyncBuffer, display: string): Promise<void> {
+  const n = buf.byteLength;
+  const fail = (why: string) =>
+    dataError(display, {}, `the file is not a valid or complete Parquet file (${why}).`, NOT_PARQUET_HINT);
+  const magic = (b: ArrayBuffer) => Buffer.from(b).toString('latin1') === 'PAR1';
+  if (n < 4 || !magic(await buf.slice(0, 4)))
+    throw dataError(
+      display,
+      {},
+      'this is not a readable Parquet file: it does not start with "PAR1", as every Parquet file does.',
+      NOT_PARQUET_HINT,
+    );
+  if (n < MIN_PARQUET_BYTES) throw fail(`it is only ${n} bytes; a Parquet file has at least ${MIN_PARQUET_BYTES}`);
+  if (!magic(await buf.slice(n - 4, n))) throw fail('it does not end with "PAR1": cut short while being written?');
+}
+
 async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOptions): Promise<Dataset> {
   if (asyncBuffer.byteLength === 0)
     throw dataError(display, {}, 'the file is empty.', 'A Parquet file needs at least one row group.');
+  await checkFraming(asyncBuffer, display);
   let metadata;
   try {
     metadata = await parquetMetadataAsync(asyncBuffer);
   } catch (e) {
-    throw dataError(
-      display,
-      {},
-      `this is not a readable Parquet file (${e instanceof Error ? e.message : String(e)}).`,
-      'Check that the file is complete and really Parquet; CSV and JSON Lines files need a .csv / .jsonl extension.',
-    );
+    // hyparquet's own messages name the problem; a TypeError or RangeError from deep inside it
+    // ("Offset is outside the bounds of the DataView") only says that the metadata is cut short or garbled.
+    const detail =
+      e instanceof TypeError || e instanceof RangeError
+        ? 'its metadata is cut short or corrupt'
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw dataError(display, {}, `the file is not a valid or complete Parquet file (${detail}).`, NOT_PARQUET_HINT);
   }
   const rows = Number(metadata.num_rows);
   if (rows === 0)
@@ -106,7 +132,7 @@ async function readOpen(asyncBuffer: AsyncBuffer, display: string, opts: ReadOpt
   for (const b of builders.values()) {
     const c = b.finish(rows);
     if (c) out.push(c);
-    else skipped.push({ name: b.name, reason: 'every value is missing' });
+    else skipped.push({ name: b.name, reason: 'every value is missing', allMissing: true });
   }
   return {
     file: display,

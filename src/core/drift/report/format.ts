@@ -48,16 +48,44 @@ export function notComparedSentence(r: DriftResult): string {
   return `${n.length} feature${n.length === 1 ? '' : 's'} could not be compared (${list}).`;
 }
 
+/**
+ * Why each feature that could not be compared was not ("a: reference: every value is missing"), at most
+ * five: a failed gate says what to fix. A skipped feature's last note is its reason (feature.ts).
+ */
+export function notComparedReasons(r: DriftResult): string {
+  const reasonOf = (name: string) => {
+    const f = r.features.find((x) => x.name === name && x.status === 'skipped');
+    if (f?.notes.length) return f.notes[f.notes.length - 1];
+    return r.skipped
+      .filter((x) => x.name === name)
+      .map((x) => x.reason)
+      .join(', ');
+  };
+  return r.dataset.notCompared
+    .slice(0, 5)
+    .map((name) => `${name}: ${reasonOf(name) || 'not compared'}`)
+    .join('; ');
+}
+
 export function datasetLine(d: DriftResult['reference']): string {
   return `${d.file} (${d.format}, ${d.rows.toLocaleString('en-US')} rows, ${formatBytes(d.bytes)})`;
+}
+
+/** An age or a lead in hours, or in days past two days: "5.0 hours", "98.6 days". */
+export function fmtDuration(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 48 ? `${(hours / 24).toFixed(1)} days` : `${hours.toFixed(1)} hours`;
 }
 
 export function stalenessSentence(r: DriftResult): string | undefined {
   const s = r.staleness;
   if (!s) return undefined;
   if (s.newest === null) return `Stale data: "${s.column}" has no timestamp at all (TTL ${s.ttl}).`;
-  const hours = (s.ageMs ?? 0) / 3_600_000;
-  const age = hours >= 48 ? `${(hours / 24).toFixed(1)} days` : `${hours.toFixed(1)} hours`;
+  const ageMs = s.ageMs ?? 0;
+  // A negative age is a clock or time-zone problem, not freshness: say so rather than "-8521154.0 hours old".
+  if (ageMs < 0)
+    return `Fresh data? The newest "${s.column}" is ${s.newest}, ${fmtDuration(-ageMs)} in the future (TTL ${s.ttl}).`;
+  const age = fmtDuration(ageMs);
   return s.stale
     ? `Stale data: the newest "${s.column}" is ${s.newest}, ${age} old — older than the TTL of ${s.ttl}.`
     : `Fresh data: the newest "${s.column}" is ${s.newest}, ${age} old (TTL ${s.ttl}).`;

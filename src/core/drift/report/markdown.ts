@@ -11,18 +11,31 @@ import {
   stalenessSentence,
 } from './format';
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text from the data (column names, file names, notes) in Markdown: `|` would end a table cell, and `<`,
+ * `>`, `&` would be read as HTML by a PR comment or chat renderer (a column named `<script>` or `<!--`).
+ * Such text is never put in a code span (where entities show as written); a backtick is escaped so it
+ * cannot open one.
+ */
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`')
+    .replace(/\n/g, ' ');
 
 /** Markdown for tickets, pull requests and chat alerts. */
 export function renderMarkdown(r: DriftResult): string {
   const out = [
-    `## ${r.dataset.drifted ? '⚠️ ' : ''}${datasetSentence(r)}`,
+    `## ${r.dataset.drifted ? '⚠️ ' : ''}${esc(datasetSentence(r))}`,
     '',
-    `- Reference: \`${esc(datasetLine(r.reference))}\``,
-    `- Current: \`${esc(datasetLine(r.current))}\``,
+    `- Reference: ${esc(datasetLine(r.reference))}`,
+    `- Current: ${esc(datasetLine(r.current))}`,
   ];
   const stale = stalenessSentence(r);
-  if (stale) out.push(`- ${stale}`);
+  if (stale) out.push(`- ${esc(stale)}`);
   out.push(
     '',
     '| feature | type | method | score | drift when | verdict | PSI | missing |',
@@ -49,7 +62,7 @@ export function renderMarkdown(r: DriftResult): string {
   }
   if (r.skipped.length || r.notes.length) {
     out.push('');
-    for (const s of r.skipped) out.push(`- Not compared: \`${esc(s.name)}\` — ${esc(s.reason)}`);
+    for (const s of r.skipped) out.push(`- Not compared: ${esc(s.name)} — ${esc(s.reason)}`);
     for (const n of r.notes) out.push(`- Note: ${esc(n)}`);
   }
   return out.join('\n') + '\n';

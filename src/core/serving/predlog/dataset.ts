@@ -6,7 +6,7 @@ import { MlopsError } from '../../errors';
 import type { PredictionRecord } from '../types';
 import { readFeatureNames, type FeatureNames } from './features';
 import { LOG_EXTENSION } from './layout';
-import { listLogFiles, readPredictionLog } from './reader';
+import { listLogFiles, type LogReadStats, readPredictionLog } from './reader';
 
 /** The timestamp column: each row's request time, for windows and staleness (not compared as a feature). */
 export const TS_COLUMN = 'ts';
@@ -145,10 +145,11 @@ export async function readPredictionLogDataset(target: string, opts: ReadOptions
   for (const b of builders.values()) {
     const c = b.finish(rows);
     if (c) columns.push(c);
-    else skipped.push({ name: b.name, reason: 'every value is missing' });
+    else skipped.push({ name: b.name, reason: 'every value is missing', allMissing: true });
   }
   const tsColumn = ts.finish(rows);
   if (tsColumn) columns.push(tsColumn);
+  const notes = logNotes(display, stats, skippedRecords);
   return {
     file: display,
     format: 'jsonl',
@@ -157,5 +158,29 @@ export async function readPredictionLogDataset(target: string, opts: ReadOptions
     columns,
     header: [...builders.keys()],
     skipped,
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/** What the log reader skipped, said in the drift report: a drift run must not drop data silently. */
+function logNotes(display: string, stats: LogReadStats, skippedRecords: number): string[] {
+  const notes: string[] = [];
+  const { badLines, tornLines, firstBad } = stats;
+  if (badLines + tornLines > 0) {
+    const parts: string[] = [];
+    if (badLines > 0)
+      parts.push(
+        `${badLines} not a prediction record${firstBad ? `, e.g. ${path.basename(firstBad.file)} line ${firstBad.line}: ${firstBad.reason}` : ''}`,
+      );
+    if (tornLines > 0) parts.push(`${tornLines} cut short at the end of a file (a crash mid-write)`);
+    const n = badLines + tornLines;
+    notes.push(
+      `${display}: ${n} line${n === 1 ? ' was' : 's were'} skipped as corrupt (${parts.join('; ')}); their requests are not in the comparison.`,
+    );
+  }
+  if (skippedRecords > 0)
+    notes.push(
+      `${display}: ${skippedRecords} request${skippedRecords === 1 ? ' was' : 's were'} skipped: inputs of mismatched shapes.`,
+    );
+  return notes;
 }
