@@ -279,6 +279,32 @@ describe('serving: binary tensor data over HTTP, real onnxruntime sessions', fun
     );
   });
 
+  it('a half-float model takes numbers in JSON: loadtest requests and MLflow bodies state FP32 (were 100% 400)', async () => {
+    const { target } = await prepareHttpTarget({
+      baseUrl: base,
+      model: 'id-float16',
+      protocol: 'oip',
+      batch: 2,
+      connections: 1,
+      timeoutMs: 10_000,
+    });
+    try {
+      for (let seq = 0; seq < 3; seq++) assert.deepEqual(await target.send(seq, new AbortController().signal), OK);
+    } finally {
+      await target.close();
+    }
+    const alone = await startServing({ models: [path.join(tmp.dir, 'id-float16.onnx')], workers: 1, logRate: 0 });
+    try {
+      for (const body of [{ instances: [[0.5, 0.25, 1]] }, { inputs: [[0.5, 0.25, 1]] }]) {
+        const r = await request('POST', `${alone.url}/invocations`, body);
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.json().predictions, [[0.5, 0.25, 1]]);
+      }
+    } finally {
+      await alone.close();
+    }
+  });
+
   it('logs binary inputs as plain values, as a JSON request would be logged', async () => {
     const { body, jsonLength } = binaryRequestBody(
       { id: 'logged', inputs: [{ name: 'x', shape: [1, 3], datatype: 'BOOL', data: [true, false, true] }] },

@@ -42,6 +42,12 @@ function randomValue(datatype: Datatype, rand: () => number): number | boolean |
   }
 }
 
+/**
+ * The datatype a request states for its values, which are JavaScript numbers: a half-float input takes them
+ * as FP32 (the server converts, as OIP servers do); JSON has no halves to send as FP16.
+ */
+const numbersAs = (d: Datatype): Datatype => (d === 'FP16' ? 'FP32' : d);
+
 /** One valid random request: every input, its free dims set to 1 and its first free dim to `batch`. */
 export function exampleRequest(specs: InputSpec[], batch = 1, rand: () => number = Math.random): InferRequest {
   return {
@@ -49,7 +55,7 @@ export function exampleRequest(specs: InputSpec[], batch = 1, rand: () => number
       const shape = requestShape(s, batch);
       const n = shape.reduce((a, b) => a * b, 1);
       const data = Array.from({ length: n }, () => randomValue(s.datatype, rand));
-      return { name: s.name, shape, datatype: s.datatype, data };
+      return { name: s.name, shape, datatype: numbersAs(s.datatype), data };
     }),
   };
 }
@@ -85,7 +91,9 @@ export function rowRequestPool(specs: InputSpec[], rows: number[][], batch: numb
   for (let r = 0; r < count; r++) {
     const data: number[] = [];
     for (let k = 0; k < shape0; k++) data.push(...rows[(r * shape0 + k) % rows.length]);
-    pool.push({ inputs: [{ name: spec.name, shape: [shape0, rows[0].length], datatype: spec.datatype, data }] });
+    pool.push({
+      inputs: [{ name: spec.name, shape: [shape0, rows[0].length], datatype: numbersAs(spec.datatype), data }],
+    });
   }
   return pool;
 }

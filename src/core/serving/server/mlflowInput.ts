@@ -80,7 +80,7 @@ function tableRequest(
   }
   return {
     name: t.spec.name,
-    datatype: oipDatatype(t.spec.elemType) as Datatype,
+    datatype: jsonDatatype(t.spec.elemType),
     shape: [rows.length, order.length],
     data,
   };
@@ -100,6 +100,12 @@ function recordsRequest(records: unknown[], t: ReturnType<typeof tableInput>): R
     });
   });
   return tableRequest(rows, columns, { ...t, names: t.names ? columns : undefined });
+}
+
+/** MLflow's JSON and CSV carry plain numbers: a half-float input takes them as FP32, converted by the server. */
+function jsonDatatype(elemType: string): Datatype {
+  const d = oipDatatype(elemType) as Datatype;
+  return d === 'FP16' ? 'FP32' : d;
 }
 
 /** Shape of a nested array, following first elements (a ragged array is caught by the runtime's count check). */
@@ -126,7 +132,7 @@ function tensorInput(spec: TensorSpec, value: unknown): RequestInput {
   // A single row given flat ([1, 2, 3]) for a [batch, n] input.
   if (shape.length === 1 && spec.shape?.length === 2) shape = [1, shape[0]];
   const data = Array.isArray(value) ? (value.flat(rank) as unknown[]) : [value];
-  return { name: spec.name, datatype: oipDatatype(spec.elemType) as Datatype, shape, data };
+  return { name: spec.name, datatype: jsonDatatype(spec.elemType), shape, data };
 }
 
 function params(p: unknown): Record<string, ParameterValue> | undefined {
