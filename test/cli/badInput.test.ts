@@ -105,6 +105,11 @@ describe('mlops CLI: bad input is refused clearly and changes nothing', function
     await refused(['promote', 'churn', '1', '--alias', 'prod env'], /not valid: only letters, digits/);
     await refused(['push', 'a.onnx', '--model', 'team/churn'], /contains '\/' or ':'/);
     await refused(['push', 'a.onnx', '--model', 'churn:v2'], /contains '\/' or ':'/);
+    await refused(['push', 'a.onnx', '--model', '..'], /The model name "\.\." is only dots/);
+    await refused(
+      ['push', 'a.onnx', '--model', 'churn', '--run-id', 'ci-1\nv9 promoted'],
+      /The run id "ci-1\\nv9 promoted" is not valid: it must be 1-250 printable characters/,
+    );
   });
 
   it('promoting an archived version', async () => {

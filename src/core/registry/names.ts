@@ -75,6 +75,12 @@ export function validateModelName(name: string): string {
  */
 export function validateEmbeddedModelName(name: string): string {
   validateModelName(name);
+  if (/^\.+$/.test(name))
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The model name "${name}" is only dots, which reads as a folder in paths and URIs.`,
+      'Use letters, digits, "-", "_" or "." instead, e.g. "team-churn".',
+    );
   if (/[/:]/.test(name)) {
     throw new MlopsError(
       'INVALID_ARGUMENT',

@@ -40,11 +40,23 @@ export function pushKeyOf(sha256: string, idempotencyKey: string): string {
   return sha256Hex(Buffer.from(`${sha256}:${idempotencyKey}`, 'utf8'));
 }
 
+/** A run id is one printable token of a CI system or tracker: a line break would forge lines in the history. */
+function validateRunId(runId: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (runId.length === 0 || runId.length > 250 || /[\u0000-\u001f\u007f]/.test(runId))
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `The run id ${JSON.stringify(runId.slice(0, 60))} is not valid: it must be 1-250 printable characters.`,
+      'Pass the CI run id as it is, e.g. --run-id "$GITHUB_RUN_ID".',
+    );
+}
+
 export async function preparePush(input: PushInput, opts: OperationOptions = {}): Promise<PreparedPush> {
   validateModelName(input.model);
   if (input.alias !== undefined) validateAlias(input.alias);
   if (input.parentVersion !== undefined) validateVersionNumber(input.parentVersion);
   if (input.idempotencyKey !== undefined) validateIdempotencyKey(input.idempotencyKey);
+  if (input.runId !== undefined) validateRunId(input.runId);
   const metrics = validateMetrics(input.metrics);
   const params = validateStringMap('param', input.params);
   const tags = validateStringMap('tag', input.tags);

@@ -144,6 +144,13 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(get.headers.allow, 'POST');
     const del = await request('DELETE', `${base}/metrics`);
     assert.equal(del.status, 405);
+    // HEAD is GET without a body, as load balancers probe (was: 405 with Allow: GET).
+    for (const path of ['/ping', '/v2/health/ready']) {
+      const head = await request('HEAD', `${base}${path}`);
+      assert.equal(head.status, 200, path);
+      assert.equal(head.text, '');
+    }
+    assert.equal((await request('HEAD', `${base}/v2/models/iris/infer`)).status, 405);
     const huge = await request('POST', `${base}/v2/models/iris/infer`, {
       inputs: [{ name: 'input', shape: [20000, 4], datatype: 'FP32', data: new Array(80000).fill(0.5) }],
     });

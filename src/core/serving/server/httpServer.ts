@@ -145,10 +145,12 @@ export class InferenceHttpServer {
 
   private match(method: string, path: string): { route?: Route; params: string[]; allow?: string[] } {
     let allow: string[] | undefined;
+    // HEAD is GET without the body (node:http drops it): load balancers probe health endpoints with it.
+    const as = method === 'HEAD' ? 'GET' : method;
     for (const r of this.routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;
-      if (!r.methods.includes(method)) {
+      if (!r.methods.includes(as)) {
         allow = [...(allow ?? []), ...r.methods];
         continue;
       }
