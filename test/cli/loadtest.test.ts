@@ -215,7 +215,19 @@ describe('mlops loadtest / mlops export (the built CLI)', function () {
     assert.match(r.stdout, /2 rows of rows\.csv, columns a, b, c/);
     const wrong = await mlops('loadtest', 'mlp.onnx', '--requests', '50', '--data', 'rows.csv', '--workers', '1');
     assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /rows\.csv has 4 columns, the model's input takes 3 features/);
+    assert.match(wrong.stderr, /rows\.csv has 4 numeric columns, the model's input takes 3 features/);
+    // Without --columns the numeric columns are the features: a text column (an id) is left out.
+    writeFileSync(path.join(t.dir, 'ids.csv'), 'id,a,b,c\nu1,0.1,0.2,0.3\nu2,0.4,0.5,0.6\n');
+    const ids = await mlops('loadtest', 'mlp.onnx', '--requests', '20', '--data', 'ids.csv', '--workers', '1');
+    assert.equal(ids.code, 0, ids.stderr);
+    assert.match(ids.stdout, /2 rows of ids\.csv, columns a, b, c/);
+    writeFileSync(path.join(t.dir, 'gap.csv'), 'a,b,c\n1,2,\n3,4,\n');
+    const gap = await mlops('loadtest', 'mlp.onnx', '--requests', '20', '--data', 'gap.csv', '--workers', '1');
+    assert.equal(gap.code, 1);
+    assert.match(
+      gap.stderr,
+      /gap\.csv has 2 numeric columns \(left out: c \(.*missing.*\)\), the model's input takes 3/,
+    );
   });
 
   it('export writes beside what a folder holds, refuses to replace its own files (exit 1) unless --force', async () => {

@@ -294,7 +294,7 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
       await host(page, {
         type: 'loadError',
         field: 'data',
-        message: "data/val.csv has 3 columns, the model's input takes 4 features.",
+        message: "data/val.csv has 3 numeric columns, the model's input takes 4 features.",
       });
       await page.waitForSelector('#data-error', { state: 'visible' });
       assert.match((await page.textContent('#data-error')) ?? '', /has 3 columns/);

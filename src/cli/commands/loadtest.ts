@@ -48,7 +48,7 @@ export const loadtestCommand: CommandSpec = {
     'Latency percentiles cover answered requests; errors are counted by kind (http_503, timeout, connection).',
     '',
     'Requests: random valid examples built from the signature (free dims = 1, first dim = --batch), or rows',
-    'of --data (one 2-D input; all numeric columns in order, or --columns in the order the model expects).',
+    'of --data (one 2-D input; its numeric columns in file order, or --columns in the order the model expects).',
     "--binary sends the tensors and asks for the outputs as raw bytes (Triton's binary tensor extension, as",
     "Triton's own clients do) instead of JSON numbers: a large float tensor then costs no text to parse.",
     '',

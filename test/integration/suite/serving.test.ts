@@ -198,8 +198,8 @@ describe('serving', function () {
     };
     await reported('data/missing.csv', /does not exist/);
     assert.match(await ui.text(inWebview('#data-error')), /data\/missing\.csv does not exist in the workspace/);
-    await reported('data/three.csv', /3 columns/);
-    assert.match(await ui.text(inWebview('#data-error')), /has 3 columns, the model's input takes 4 features/);
+    await reported('data/three.csv', /3 numeric columns/);
+    assert.match(await ui.text(inWebview('#data-error')), /has 3 numeric columns, the model's input takes 4 features/);
     assert.equal(panel().lastLoadTest, before, 'no load test ran');
     await setField('#load-data', ' ');
   });

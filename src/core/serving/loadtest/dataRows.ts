@@ -13,7 +13,7 @@ export interface DataRows {
 /**
  * Rows of numbers from a CSV / JSONL / Parquet file (the drift readers), for requests to a model with
  * one 2-D input. `columns` names the features in the model's order; without it every numeric column is
- * used in file order (timestamps left out), and `width` (the input's feature count, when fixed) must match.
+ * used in file order (text, timestamps and empty columns left out), and `width` (the input's feature count, when fixed) must match.
  */
 export async function readDataRows(
   file: string,
@@ -34,13 +34,23 @@ export async function readDataRows(
       return c;
     });
   } else {
-    chosen = ds.columns.filter((c) => c.type !== 'timestamp');
-    if (opts.width !== null && chosen.length !== opts.width)
+    // Every numeric column, in file order: text, timestamps and empty columns are not features to send.
+    chosen = ds.columns.filter((c) => c.type === 'numeric');
+    if (opts.width !== null && chosen.length !== opts.width) {
+      const used = new Set(chosen.map((c) => c.name));
+      const why = (name: string) => {
+        const col = ds.columns.find((c) => c.name === name);
+        if (col) return `${name} (${col.type})`;
+        const skipped = ds.skipped.find((x) => x.name === name);
+        return skipped ? `${name} (${skipped.reason})` : name;
+      };
+      const left = ds.header.filter((h) => h && !used.has(h)).map(why);
       throw new MlopsError(
         'INVALID_ARGUMENT',
-        `${label} has ${chosen.length} columns, the model's input takes ${opts.width} features.`,
+        `${label} has ${chosen.length} numeric column${chosen.length === 1 ? '' : 's'}${left.length ? ` (left out: ${left.join(', ')})` : ''}, the model's input takes ${opts.width} features.`,
         `Name the feature columns in the model's order with --columns (the file has: ${ds.header.join(', ')}).`,
       );
+    }
   }
   const numeric = chosen.map((c) => {
     if (c.type === 'numeric' || c.type === 'timestamp') return c as NumericColumn;
