@@ -130,6 +130,23 @@ describe('serving: binary tensor data over HTTP, real onnxruntime sessions', fun
     tmp.cleanup();
   });
 
+  /** A load-test target for `model` whose first three requests the server answers well. */
+  async function sendsAccepted(model: string, o: { binary?: boolean; batch: number }): Promise<void> {
+    const { target } = await prepareHttpTarget({
+      baseUrl: base,
+      model,
+      protocol: 'oip',
+      connections: 1,
+      timeoutMs: 10_000,
+      ...o,
+    });
+    try {
+      for (let seq = 0; seq < 3; seq++) assert.deepEqual(await target.send(seq, new AbortController().signal), OK);
+    } finally {
+      await target.close();
+    }
+  }
+
   it('says so in the server metadata', async () => {
     assert.ok((await request('GET', `${base}/v2`)).json().extensions.includes('binary_tensor_data'));
   });
@@ -251,20 +268,7 @@ describe('serving: binary tensor data over HTTP, real onnxruntime sessions', fun
   });
 
   it('mlops loadtest --binary: bodies the server accepts, and a clear refusal with MLflow', async () => {
-    const { target } = await prepareHttpTarget({
-      baseUrl: base,
-      model: 'iris',
-      protocol: 'oip',
-      binary: true,
-      batch: 3,
-      connections: 1,
-      timeoutMs: 10_000,
-    });
-    try {
-      for (let seq = 0; seq < 3; seq++) assert.deepEqual(await target.send(seq, new AbortController().signal), OK);
-    } finally {
-      await target.close();
-    }
+    await sendsAccepted('iris', { binary: true, batch: 3 });
     await assert.rejects(
       prepareHttpTarget({
         baseUrl: base,
@@ -280,19 +284,7 @@ describe('serving: binary tensor data over HTTP, real onnxruntime sessions', fun
   });
 
   it('a half-float model takes numbers in JSON: loadtest requests and MLflow bodies state FP32 (were 100% 400)', async () => {
-    const { target } = await prepareHttpTarget({
-      baseUrl: base,
-      model: 'id-float16',
-      protocol: 'oip',
-      batch: 2,
-      connections: 1,
-      timeoutMs: 10_000,
-    });
-    try {
-      for (let seq = 0; seq < 3; seq++) assert.deepEqual(await target.send(seq, new AbortController().signal), OK);
-    } finally {
-      await target.close();
-    }
+    await sendsAccepted('id-float16', { batch: 2 });
     const alone = await startServing({ models: [path.join(tmp.dir, 'id-float16.onnx')], workers: 1, logRate: 0 });
     try {
       for (const body of [{ instances: [[0.5, 0.25, 1]] }, { inputs: [[0.5, 0.25, 1]] }]) {
