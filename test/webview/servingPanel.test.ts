@@ -297,7 +297,7 @@ describe('serving panel in a real Chromium (built bundle, strict CSP)', function
         message: "data/val.csv has 3 numeric columns, the model's input takes 4 features.",
       });
       await page.waitForSelector('#data-error', { state: 'visible' });
-      assert.match((await page.textContent('#data-error')) ?? '', /has 3 columns/);
+      assert.match((await page.textContent('#data-error')) ?? '', /has 3 numeric columns/);
       assert.equal(await page.isVisible('#load-error'), false);
       assert.equal(await page.isVisible('#load-cancel'), false, 'the run is over');
     } finally {

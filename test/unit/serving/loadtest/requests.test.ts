@@ -192,7 +192,14 @@ describe('serving: load-test requests', () => {
 
     it('refuses a width mismatch, an unknown column and a non-numeric column', async () => {
       const f = csv('label,b,a\nyes,2,1\nno,4,3\n');
-      await assert.rejects(readDataRows(f, { width: 2 }), (e) => isMlopsError(e, 'INVALID_ARGUMENT'));
+      // Without names, the numeric columns are the features (the text label is left out, and said so).
+      assert.deepEqual((await readDataRows(f, { width: 2 })).columns, ['b', 'a']);
+      await assert.rejects(
+        readDataRows(f, { width: 3 }),
+        (e) =>
+          isMlopsError(e, 'INVALID_ARGUMENT') &&
+          /2 numeric columns \(left out: label \(categorical\)\)/.test(e.message),
+      );
       await assert.rejects(readDataRows(f, { width: 2, columns: ['a', 'zz'] }), (e) =>
         isMlopsError(e, 'INVALID_ARGUMENT'),
       );
