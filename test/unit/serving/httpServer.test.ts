@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { hasReason } from '../../../src/core/errors';
 import { startServing, type RunningServer } from '../../../src/core/serving/serve';
 import { rawExchange, request } from '../../helpers/http';
 import { parsePrometheus } from '../../helpers/prometheus';
@@ -188,6 +189,14 @@ describe('serving: HTTP endpoint (Open Inference Protocol v2), real onnxruntime 
     assert.equal(again.status, 200, again.text);
     const m = parsePrometheus((await request('GET', `${base}/metrics`)).text);
     assert.equal(m.get('mlops_inference_request_failure_total{model="iris",version="0",reason="internal"}'), 1);
+  });
+
+  it("a second server on the same port is refused with the PORT_IN_USE reason (the extension's cue for a free port)", async () => {
+    await assert.rejects(
+      startServing({ models: [path.join(tmp.dir, 'iris.onnx')], workers: 1, logRate: 0, port: server.port }),
+      (e) => hasReason(e, 'PORT_IN_USE') && e.message === `Port ${server.port} on 127.0.0.1 is already in use.`,
+    );
+    assert.equal((await request('GET', `${base}/v2/health/ready`)).status, 200, 'the first one keeps serving');
   });
 
   it('lists the repository index', async () => {
