@@ -63,6 +63,8 @@ describe('mlops serve (the bundled CLI as a child process)', function () {
       ['--canary', 'models:/m@challenger=150%'],
       ['--max-body', '12 parsecs'],
       ['--no-batching', '--max-batch', '8'],
+      ['--log-dir', ''],
+      ['--log-predictions', 'off', '--log-dir', 'logs'],
     ]) {
       const r = await runMlops(['serve', 'm.onnx', ...bad], { cwd: t.dir });
       assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);

@@ -59,6 +59,19 @@ export const serveCommand: CommandSpec = {
     const batching = values['no-batching'] === true;
     if (batching && (values['max-batch'] !== undefined || values['max-delay-ms'] !== undefined))
       throw new UsageError('--no-batching cannot be combined with --max-batch or --max-delay-ms.', 'serve');
+    const logDir = values['log-dir'] as string | undefined;
+    if (logDir !== undefined && logDir.trim() === '')
+      throw new UsageError(
+        '--log-dir is empty.',
+        'serve',
+        'Give the folder for the prediction log, or leave --log-dir out.',
+      );
+    if (logDir !== undefined && parseLogRate(values['log-predictions']) === 0)
+      throw new UsageError(
+        '--log-dir names a prediction log folder, but --log-predictions off logs nothing.',
+        'serve',
+        'Drop one of the two.',
+      );
     const canary = list(values.canary).map(parseCanary);
     const shadow = list(values.shadow);
     const summaryEvery = boundedNumber('summary-every', values['summary-every'], 0, 3600) ?? 5;
@@ -80,7 +93,7 @@ export const serveCommand: CommandSpec = {
       workers: boundedInt('workers', values.workers, 1, 64),
       intraOpThreads: boundedInt('threads', values.threads, 1, 256),
       logRate: parseLogRate(values['log-predictions']),
-      logDir: values['log-dir'] as string | undefined,
+      logDir,
       pollMs: poll === undefined ? undefined : poll * 1000,
       version: '0.1.0',
       onEvent: (e) => {
