@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlopsError } from '../../core/errors';
 import {
@@ -21,6 +21,7 @@ import { renderMarkdown } from '../../core/drift/report/markdown';
 import { renderText } from '../../core/drift/report/text';
 import { type DriftProgress, runDrift } from '../../core/drift/run';
 import { fsError } from '../../core/util/fsx';
+import { outputPathProblem } from '../../core/util/outputPath';
 import { formatBytes } from '../../core/util/format';
 import { asUsage, parseKeyValues, UsageError } from '../args';
 import type { CommandContext, CommandSpec, OptionValues } from '../context';
@@ -89,7 +90,8 @@ export const driftCommand: CommandSpec = {
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`, 'drift');
     const files = { reference: path.resolve(ctx.cwd, reference), current: path.resolve(ctx.cwd, current) };
     const out = values.out as string | undefined;
-    if (out) await checkOut(out, path.resolve(ctx.cwd, out), files, format);
+    const target = out === undefined ? undefined : path.resolve(ctx.cwd, out);
+    if (out && target) await checkOut(out, target, files, format);
     const settings = await buildSettings(ctx, values, files);
     const result = await runDrift({
       ...files,
@@ -99,18 +101,16 @@ export const driftCommand: CommandSpec = {
       signal: ctx.signal,
       onProgress: values.quiet ? undefined : progressPrinter(ctx),
     });
-    const text = render(result, format);
-    if (out) {
-      const target = path.resolve(ctx.cwd, out);
-      await writeFile(target, text).catch((e: unknown) => {
+    if (out && target) {
+      await writeFile(target, render(result, format)).catch((e: unknown) => {
         throw fsError(e, 'write the report to', out);
       });
       if (!values.quiet)
         ctx.err(`Wrote ${out}. ${result.dataset.drifted ? 'Dataset drift detected.' : 'No dataset drift.'}`);
     } else if (ctx.json) {
-      ctx.print(result, () => text); // one line when piped, like every other command's --json
+      ctx.print(result, () => ''); // one line when piped, like every other command's --json
     } else {
-      ctx.out(text);
+      ctx.out(render(result, format));
     }
     const failing = result.dataset.drifted || result.staleness?.stale === true || result.dataset.notCompared.length > 0;
     if (values['fail-on-drift'] && result.dataset.notCompared.length > 0)
@@ -123,7 +123,8 @@ export const driftCommand: CommandSpec = {
 
 /**
  * `--out` is checked before the comparison, which can take minutes: it must not be one of the data files
- * (the report would overwrite it), a folder, or a path in a folder that does not exist.
+ * (the report would overwrite it), a folder, or a path in a folder that does not exist. An earlier report
+ * there is overwritten, as a CI job rewriting it on every run expects.
  */
 async function checkOut(
   out: string,
@@ -131,30 +132,30 @@ async function checkOut(
   files: { reference: string; current: string },
   format: Format,
 ): Promise<void> {
-  const st = await stat(target).catch(() => undefined);
-  for (const which of ['reference', 'current'] as const) {
-    const data = await stat(files[which]).catch(() => undefined);
-    const same = target === files[which] || (st && data && st.dev === data.dev && st.ino === data.ino);
-    if (same)
+  const problem = await outputPathProblem(target, [files.reference, files.current]);
+  const example = `drift.${format === 'table' ? 'txt' : format}`;
+  const where = `Cannot write the report to ${out}`;
+  switch (problem?.kind) {
+    case 'input':
       throw new UsageError(
-        `--out ${out} is the ${which} data file: writing the report there would overwrite the data.`,
+        `--out ${out} is the ${problem.index === 0 ? 'reference' : 'current'} data file: writing the report there would overwrite the data.`,
         'drift',
-        `Write the report to another file, e.g. --out drift.${format === 'table' ? 'txt' : format}.`,
+        `Write the report to another file, e.g. --out ${example}.`,
+      );
+    case 'folder':
+      throw new MlopsError(
+        'INVALID_ARGUMENT',
+        `${where}: it is a folder, not a file.`,
+        `Give a file path, e.g. --out ${path.join(out, example)}.`,
+      );
+    case 'no-folder':
+    case 'folder-is-file':
+      throw new MlopsError(
+        problem.kind === 'no-folder' ? 'NOT_FOUND' : 'INVALID_ARGUMENT',
+        `${where}: ${problem.kind === 'no-folder' ? `the folder ${path.dirname(out)} does not exist` : `${path.dirname(out)} is a file, not a folder`}.`,
+        'Create the folder first, or give a path in an existing folder.',
       );
   }
-  if (st?.isDirectory())
-    throw new MlopsError(
-      'INVALID_ARGUMENT',
-      `Cannot write the report to ${out}: it is a folder, not a file.`,
-      `Give a file path, e.g. --out ${path.join(out, `drift.${format === 'table' ? 'txt' : format}`)}.`,
-    );
-  const dir = await stat(path.dirname(target)).catch(() => undefined);
-  if (!dir?.isDirectory())
-    throw new MlopsError(
-      dir ? 'INVALID_ARGUMENT' : 'NOT_FOUND',
-      `Cannot write the report to ${out}: ${dir ? `${path.dirname(out)} is a file, not a folder` : `the folder ${path.dirname(out)} does not exist`}.`,
-      'Create the folder first, or give a path in an existing folder.',
-    );
 }
 
 function render(r: DriftResult, format: Format): string {

@@ -70,7 +70,7 @@ export async function runQuantize(q: QuantizeRequest): Promise<QuantizeReport> {
     filePath = path.resolve(q.cwd, q.source);
     label = q.source;
   }
-  const outPath = q.out === undefined ? undefined : checkOutputFile(q.out, q.cwd, filePath, q.force === true);
+  const outPath = q.out === undefined ? undefined : await checkOutputFile(q.out, q.cwd, filePath, q.force === true);
   const { bytes, inspection } = await readOnnxFile(filePath);
   signature = version?.signature ?? inspection.signature;
   if (signature.inputs.length === 0) signature = inspection.signature;
