@@ -9,11 +9,10 @@ import {
 import { formatBytes } from '../../core/util/format';
 import { parseIntOption, UsageError } from '../args';
 import type { CommandSpec } from '../context';
+import { MAX_BATCH_SIZE } from '../../core/serving/runtime/runner';
 
 /** Exit code when the measured verdict says the rewrite is not worth keeping (EXIT.NOT_WORTH_IT in cli.ts). */
 const NOT_WORTH_IT = 4;
-/** The largest --batch, as the serving's largest max batch size. */
-const MAX_BATCH = 4096;
 
 function parseNumber(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -116,8 +115,8 @@ export const quantizeCommand: CommandSpec = {
     const batch = parseIntOption('batch', values.batch as string | undefined);
     if (batch === 0) throw new UsageError('--batch must be at least 1.', 'quantize');
     // Latency is measured at this batch: past it a run allocates gigabytes (a serving batch is at most 4096).
-    if (batch !== undefined && batch > MAX_BATCH)
-      throw new UsageError(`--batch must be at most ${MAX_BATCH}, got ${batch}.`, 'quantize');
+    if (batch !== undefined && batch > MAX_BATCH_SIZE)
+      throw new UsageError(`--batch must be at most ${MAX_BATCH_SIZE}, got ${batch}.`, 'quantize');
     const minSpeedup = parseNumber('min-speedup', values['min-speedup'] as string | undefined, 0);
     const maxDrop = parseNumber('max-accuracy-drop', values['max-accuracy-drop'] as string | undefined, 0);
     if (values.model && source.startsWith('models:/'))

@@ -4,6 +4,7 @@ import { UsageError } from '../args';
 import { EXIT } from '../cli';
 import type { CommandContext, CommandSpec } from '../context';
 import { boundedBytes, boundedInt, boundedNumber, isLoopback, list, parseCanary, parseLogRate } from './serveOptions';
+import { MAX_BATCH_SIZE } from '../../core/serving/runtime/runner';
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -66,7 +67,8 @@ export const serveCommand: CommandSpec = {
         'serve',
         'Give the folder for the prediction log, or leave --log-dir out.',
       );
-    if (logDir !== undefined && parseLogRate(values['log-predictions']) === 0)
+    const logRate = parseLogRate(values['log-predictions']);
+    if (logDir !== undefined && logRate === 0)
       throw new UsageError(
         '--log-dir names a prediction log folder, but --log-predictions off logs nothing.',
         'serve',
@@ -86,13 +88,13 @@ export const serveCommand: CommandSpec = {
       maxBodyBytes: boundedBytes('max-body', values['max-body'], 1024, 2 ** 31 - 1),
       batching: {
         enabled: !batching,
-        maxBatchSize: boundedInt('max-batch', values['max-batch'], 1, 4096),
+        maxBatchSize: boundedInt('max-batch', values['max-batch'], 1, MAX_BATCH_SIZE),
         maxQueueDelayMs: boundedNumber('max-delay-ms', values['max-delay-ms'], 0, 10_000),
         maxQueueSize: boundedInt('max-queue', values['max-queue'], 1, 1_000_000),
       },
       workers: boundedInt('workers', values.workers, 1, 64),
       intraOpThreads: boundedInt('threads', values.threads, 1, 256),
-      logRate: parseLogRate(values['log-predictions']),
+      logRate,
       logDir,
       pollMs: poll === undefined ? undefined : poll * 1000,
       version: '0.1.0',

@@ -1,6 +1,7 @@
 import { MlopsError } from '../../errors';
 import type { Datatype, InferRequest } from '../types';
 import { type InputSpec, requestShape } from './inputSpec';
+import { numbersDatatype } from '../runtime/datatypes';
 
 /**
  * The requests a load test cycles through, built before it starts so the generator spends its CPU on
@@ -42,12 +43,6 @@ function randomValue(datatype: Datatype, rand: () => number): number | boolean |
   }
 }
 
-/**
- * The datatype a request states for its values, which are JavaScript numbers: a half-float input takes them
- * as FP32 (the server converts, as OIP servers do); JSON has no halves to send as FP16.
- */
-const numbersAs = (d: Datatype): Datatype => (d === 'FP16' ? 'FP32' : d);
-
 /** One valid random request: every input, its free dims set to 1 and its first free dim to `batch`. */
 export function exampleRequest(specs: InputSpec[], batch = 1, rand: () => number = Math.random): InferRequest {
   return {
@@ -55,7 +50,7 @@ export function exampleRequest(specs: InputSpec[], batch = 1, rand: () => number
       const shape = requestShape(s, batch);
       const n = shape.reduce((a, b) => a * b, 1);
       const data = Array.from({ length: n }, () => randomValue(s.datatype, rand));
-      return { name: s.name, shape, datatype: numbersAs(s.datatype), data };
+      return { name: s.name, shape, datatype: numbersDatatype(s.datatype), data };
     }),
   };
 }
@@ -92,7 +87,7 @@ export function rowRequestPool(specs: InputSpec[], rows: number[][], batch: numb
     const data: number[] = [];
     for (let k = 0; k < shape0; k++) data.push(...rows[(r * shape0 + k) % rows.length]);
     pool.push({
-      inputs: [{ name: spec.name, shape: [shape0, rows[0].length], datatype: numbersAs(spec.datatype), data }],
+      inputs: [{ name: spec.name, shape: [shape0, rows[0].length], datatype: numbersDatatype(spec.datatype), data }],
     });
   }
   return pool;

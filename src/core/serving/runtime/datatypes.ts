@@ -69,6 +69,15 @@ export function isDatatype(s: unknown): s is Datatype {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(OIP_TO_ELEM, s);
 }
 
+/**
+ * The datatype a request states for values written as plain numbers (JSON, CSV, generated examples): a
+ * half-float input takes them as FP32 and the server converts, as OIP servers do; there are no halves to
+ * send as FP16 outside binary tensor data.
+ */
+export function numbersDatatype(d: Datatype): Datatype {
+  return d === 'FP16' ? 'FP32' : d;
+}
+
 export function elemTypeOf(d: Datatype): ElemType {
   return OIP_TO_ELEM[d];
 }

@@ -30,6 +30,9 @@ export type Runner = ModelRunner & {
   readonly batchable: boolean;
 };
 
+/** The largest batch a runner takes (`--max-batch`, `mlops.serving.maxBatchSize`, `quantize --batch`). */
+export const MAX_BATCH_SIZE = 4096;
+
 export const DEFAULT_BATCHING: BatchingOptions = {
   enabled: true,
   maxBatchSize: 32,

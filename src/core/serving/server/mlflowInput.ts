@@ -3,6 +3,7 @@ import { featureNamesFromTag } from '../predlog/features';
 import type { Datatype, InferRequest, ParameterValue, RequestInput, ResponseOutput } from '../types';
 import { oipDatatype } from './datatypes';
 import { HttpError } from './httpError';
+import { numbersDatatype } from '../runtime/datatypes';
 
 /** The four JSON forms of MLflow 2's scoring protocol. */
 export const MLFLOW_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
@@ -80,7 +81,7 @@ function tableRequest(
   }
   return {
     name: t.spec.name,
-    datatype: jsonDatatype(t.spec.elemType),
+    datatype: numbersDatatype(oipDatatype(t.spec.elemType) as Datatype),
     shape: [rows.length, order.length],
     data,
   };
@@ -100,12 +101,6 @@ function recordsRequest(records: unknown[], t: ReturnType<typeof tableInput>): R
     });
   });
   return tableRequest(rows, columns, { ...t, names: t.names ? columns : undefined });
-}
-
-/** MLflow's JSON and CSV carry plain numbers: a half-float input takes them as FP32, converted by the server. */
-function jsonDatatype(elemType: string): Datatype {
-  const d = oipDatatype(elemType) as Datatype;
-  return d === 'FP16' ? 'FP32' : d;
 }
 
 /** Shape of a nested array, following first elements (a ragged array is caught by the runtime's count check). */
@@ -132,7 +127,7 @@ function tensorInput(spec: TensorSpec, value: unknown): RequestInput {
   // A single row given flat ([1, 2, 3]) for a [batch, n] input.
   if (shape.length === 1 && spec.shape?.length === 2) shape = [1, shape[0]];
   const data = Array.isArray(value) ? (value.flat(rank) as unknown[]) : [value];
-  return { name: spec.name, datatype: jsonDatatype(spec.elemType), shape, data };
+  return { name: spec.name, datatype: numbersDatatype(oipDatatype(spec.elemType) as Datatype), shape, data };
 }
 
 function params(p: unknown): Record<string, ParameterValue> | undefined {
