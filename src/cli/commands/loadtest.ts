@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MlopsError } from '../../core/errors';
 import {
   type LoadTarget,
   type LoadTestProgress,
@@ -65,7 +66,7 @@ export const loadtestCommand: CommandSpec = {
     const http = /^https?:\/\//i.test(where);
     if (/^https:/i.test(where))
       throw new UsageError('https is not supported yet: load-test the server over http.', 'loadtest');
-    if (http && !URL.canParse(where.replace(/^http:\/\/$/i, '')))
+    if (http && !URL.canParse(where))
       throw new UsageError(`"${where}" is not a URL: give the server's, e.g. http://127.0.0.1:8080.`, 'loadtest');
     if (!http && !isModelUri(where) && !/\.onnx$/i.test(where))
       throw new UsageError(`"${where}" is not a URL, a models:/ URI nor a .onnx file.`, 'loadtest');
@@ -92,20 +93,20 @@ export const loadtestCommand: CommandSpec = {
     ctx.print(report, () => reportText(report, description));
     if (report.cancelled) return 130;
     const answered = report.latency.count;
-    if (o.maxErrors !== undefined && report.errorCount > o.maxErrors) {
-      ctx.err(`error: ${report.errorCount} requests failed, more than --max-errors ${o.maxErrors}.`);
-      return 1;
-    }
+    // Thrown after the report is printed: the CLI writes them as every command's errors (JSON with --json).
+    if (o.maxErrors !== undefined && report.errorCount > o.maxErrors)
+      throw new MlopsError(
+        'INVALID_STATE',
+        `${report.errorCount} requests failed, more than --max-errors ${o.maxErrors}.`,
+        'See the errors above.',
+      );
     if (answered === 0 && report.errorCount > 0) {
-      const why = Object.entries(report.errorSamples ?? {}).map(([kind, message]) => `${kind}: ${message}`)[0];
-      if (ctx.json)
-        ctx.err(
-          JSON.stringify({
-            error: { code: 'FAILED', message: `No request was answered successfully.${why ? ` ${why}` : ''}` },
-          }),
-        );
-      else ctx.err(`error: no request was answered successfully${why ? ` (${why})` : ''}; see the errors above.`);
-      return 1;
+      const first = Object.entries(report.errorSamples ?? {}).map(([kind, message]) => `${kind}: ${message}`)[0];
+      throw new MlopsError(
+        'UNAVAILABLE',
+        'No request was answered successfully.',
+        first ? `The first error: ${first}` : 'See the errors above.',
+      );
     }
     return 0;
   },
